@@ -1,0 +1,71 @@
+//! The command line and the configuration: one `clap` struct whose flags can also be given as
+//! environment variables, as documented in the README's configuration table.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Territoires: smart-territory maturity diagnostics for French local authorities.
+#[derive(Debug, Parser)]
+#[command(name = "territoires", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Settings shared by every subcommand.
+#[derive(Clone, Debug, clap::Args)]
+pub struct Config {
+    /// External PostgreSQL server; when unset, an embedded cluster runs under the data dir.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    pub database_url: Option<String>,
+    /// Where the embedded PostgreSQL keeps its cluster.
+    #[arg(
+        long,
+        env = "TERRITOIRES_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// Address the web server listens on.
+    #[arg(
+        long,
+        env = "TERRITOIRES_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub addr: SocketAddr,
+    /// Mark cookies `Secure` (set to true when served over HTTPS).
+    #[arg(
+        long,
+        env = "TERRITOIRES_SECURE_COOKIES",
+        default_value_t = false,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    /// A configuration for an already-open database (tests, tools): defaults everywhere else.
+    pub fn for_tests() -> Self {
+        Self {
+            database_url: None,
+            data_dir: PathBuf::from("./data"),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// What the binary does; `serve` when no subcommand is given.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web application (the default).
+    Serve,
+    /// Apply the database migrations, then exit.
+    Migrate,
+}

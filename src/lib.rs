@@ -1,0 +1,108 @@
+//! Territoires: smart-territory (territoire intelligent) maturity diagnostics for French local
+//! authorities. This crate root assembles the application: the shared state, the router with
+//! its middleware stack, and the server loop with graceful shutdown. Features live in their own
+//! modules (routes, handlers, queries and views together); pure logic has no axum or sqlx in it.
+
+pub mod config;
+pub mod database;
+pub mod error;
+pub mod health;
+pub mod home;
+pub mod i18n;
+pub mod web;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Router, middleware};
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+pub use database::MIGRATOR;
+use error::ErrorPage;
+
+/// Largest request body accepted (forms are small; nothing is uploaded through the app).
+const BODY_LIMIT: usize = 1024 * 1024;
+/// A request that takes longer than this is answered 408 and abandoned.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, config: Config) -> Self {
+        Self {
+            pool,
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// The whole application: every feature's routes behind the shared middleware stack.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new()
+        .merge(home::router())
+        .merge(health::router())
+        .route("/static/{*path}", get(web::assets::serve))
+        .fallback(|| async { ErrorPage::NotFound.response() })
+        .layer(CatchPanicLayer::custom(|_| ErrorPage::Internal.response()))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::page_context,
+        ));
+    for header in web::security_headers() {
+        router = router.layer(header);
+    }
+    router
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TraceLayer::new_for_http())
+        .layer(health::metrics().0.clone())
+        .with_state(state)
+}
+
+/// Serves `app` on `listener` until SIGINT or SIGTERM, then lets in-flight requests finish.
+pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested: finishing in-flight requests");
+}

@@ -1,0 +1,200 @@
+//! Cross-cutting HTTP pieces shared by every feature: the per-request page context (language,
+//! current path) and its middleware, which also renders error pages through the layout; the
+//! security headers; static assets; and the helper that renders a template into a response.
+
+pub mod assets;
+
+use askama::Template;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::AppState;
+use crate::error::{Error, ErrorPage, Result};
+use crate::i18n::{I18n, Lang};
+
+/// Name of the cookie that remembers the chosen language.
+const LANG_COOKIE: &str = "lang";
+
+/// What every page template needs besides its own data: the language and the current path.
+/// Templates reach it as `ctx` (`{{ ctx.t("nav-home") }}`).
+#[derive(Clone, Debug)]
+pub struct PageContext {
+    pub i18n: I18n,
+    /// Path of the current request, without the query string.
+    pub path: String,
+}
+
+impl PageContext {
+    /// The UI string `key` in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        self.i18n.t(key)
+    }
+
+    /// The `lang` attribute of the page.
+    pub fn lang(&self) -> &'static str {
+        self.i18n.lang.code()
+    }
+
+    /// Versioned URL of a static file.
+    pub fn asset(&self, path: &str) -> String {
+        assets::asset_url(path)
+    }
+
+    /// The languages the user can switch to, as (code, native name, link to this page).
+    pub fn other_languages(&self) -> Vec<(&'static str, String, String)> {
+        Lang::ALL
+            .into_iter()
+            .filter(|l| *l != self.i18n.lang)
+            .map(|l| {
+                let native = I18n::new(l).t("language-native-name");
+                (l.code(), native, format!("{}?lang={}", self.path, l.code()))
+            })
+            .collect()
+    }
+
+    /// Whether `prefix` is the current section (for `aria-current` in the navigation).
+    pub fn is_current(&self, prefix: &str) -> bool {
+        if prefix == "/" {
+            self.path == "/"
+        } else {
+            self.path == prefix || self.path.starts_with(&format!("{prefix}/"))
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageContext {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self> {
+        Ok(parts
+            .extensions
+            .get::<PageContext>()
+            .cloned()
+            .unwrap_or_else(|| PageContext {
+                i18n: I18n::default(),
+                path: parts.uri.path().to_owned(),
+            }))
+    }
+}
+
+/// Renders a template into an HTML response (errors become the error page).
+pub fn render(template: &impl Template) -> Result<Response> {
+    Ok(Html(template.render()?).into_response())
+}
+
+/// Renders a template with a status other than 200 (e.g. 422 for a form with errors).
+pub fn render_with_status(status: StatusCode, template: &impl Template) -> Result<Response> {
+    Ok((status, Html(template.render()?)).into_response())
+}
+
+/// Whether the request was made by htmx (which wants a fragment, not a whole page).
+pub fn is_htmx(headers: &HeaderMap) -> bool {
+    headers.get("hx-request").is_some_and(|v| v == "true")
+}
+
+#[derive(Template)]
+#[template(path = "error.html", blocks = ["content"])]
+struct ErrorTemplate {
+    ctx: PageContext,
+    page: ErrorPage,
+}
+
+/// Middleware around every route: chooses the language (`?lang=` remembered in a cookie, else the
+/// cookie, else French), makes the [`PageContext`] available to handlers, and renders
+/// [`ErrorPage`] responses through the layout.
+pub async fn page_context(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let chosen = request.uri().query().and_then(|q| {
+        q.split('&')
+            .find_map(|pair| pair.strip_prefix("lang="))
+            .and_then(Lang::parse)
+    });
+    let lang = chosen
+        .or_else(|| cookie(request.headers(), LANG_COOKIE).and_then(Lang::parse))
+        .unwrap_or_default();
+    let ctx = PageContext {
+        i18n: I18n::new(lang),
+        path: request.uri().path().to_owned(),
+    };
+    let htmx = is_htmx(request.headers());
+    request.extensions_mut().insert(ctx.clone());
+
+    let mut response = next.run(request).await;
+    if let Some(page) = response.extensions().get::<ErrorPage>().copied() {
+        response = render_error(ctx, page, htmx);
+    }
+    if let Some(lang) = chosen {
+        let secure = if state.config.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!(
+            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+            lang.code()
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+fn render_error(ctx: PageContext, page: ErrorPage, htmx: bool) -> Response {
+    let template = ErrorTemplate { ctx, page };
+    let html = if htmx {
+        template.as_content().render()
+    } else {
+        template.render()
+    };
+    match html {
+        Ok(html) => (page.status(), Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!("cannot render the error page: {error}");
+            page.status().into_response()
+        }
+    }
+}
+
+/// The value of cookie `name` in the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (key, value) = pair.trim().split_once('=')?;
+            (key == name).then_some(value)
+        })
+}
+
+/// Content Security Policy: only our own scripts, styles and images; no inline script or style,
+/// no framing, forms post only to us.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The security headers set on every response (unless a handler set them itself).
+pub fn security_headers() -> [SetResponseHeaderLayer<HeaderValue>; 5] {
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    [
+        header(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        header(header::REFERRER_POLICY, "same-origin"),
+        header(header::X_FRAME_OPTIONS, "DENY"),
+        header(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ),
+    ]
+}

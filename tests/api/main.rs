@@ -1,0 +1,4 @@
+//! The integration tests: the real application over HTTP on a real PostgreSQL.
+
+mod foundation;
+mod support;

@@ -1,0 +1,260 @@
+//! Test harness: every test gets the real application, served over HTTP on a loopback port,
+//! backed by its own fresh PostgreSQL database (cloned from a migrated template). The server is
+//! the one in `DATABASE_URL` when set, else an embedded cluster kept under the target dir and
+//! reused by later runs.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use reqwest::header::HeaderMap;
+use reqwest::{Client, StatusCode, redirect};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, PgConnection, PgPool};
+use territoires::database::{self, Durability, EmbeddedPostgres, quote_ident};
+use territoires::{AppState, Config, app};
+use tokio::net::TcpListener;
+use tokio::sync::OnceCell;
+
+/// Prefix of every per-test database: `territoires_t_<pid>_<n>`.
+const TEST_DB_PREFIX: &str = "territoires_t_";
+
+/// A running application for one test.
+pub struct TestApp {
+    pub base_url: String,
+    pub client: Client,
+}
+
+/// A response read whole: status, headers and body text.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+impl TestApp {
+    /// The application on a fresh, migrated database.
+    pub async fn spawn() -> Self {
+        let pool = fresh_database().await;
+        Self::serve(pool).await
+    }
+
+    /// The application with a pool whose server is unreachable (nothing listens there).
+    pub async fn spawn_with_unreachable_database() -> Self {
+        let unused = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = unused.local_addr().unwrap().port();
+        drop(unused);
+        let options = PgConnectOptions::new()
+            .host("127.0.0.1")
+            .port(port)
+            .username("nobody")
+            .database("nothing");
+        let pool = database::pool_options()
+            .min_connections(0)
+            .acquire_timeout(std::time::Duration::from_secs(1))
+            .connect_lazy_with(options);
+        Self::serve(pool).await
+    }
+
+    async fn serve(pool: PgPool) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = app(AppState::new(pool, Config::for_tests()));
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            base_url: format!("http://{addr}"),
+            client,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// GET `path` with extra headers, read whole.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = self.client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        read(request.send().await.unwrap()).await
+    }
+
+    /// GET `path`, read whole.
+    pub async fn get(&self, path: &str) -> Page {
+        self.get_with(path, &[]).await
+    }
+}
+
+async fn read(response: reqwest::Response) -> Page {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.text().await.unwrap_or_default();
+    Page {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// The maintenance URL of the test server (started once per process when embedded).
+async fn admin_options() -> PgConnectOptions {
+    static ADMIN_URL: OnceCell<String> = OnceCell::const_new();
+    let url = ADMIN_URL
+        .get_or_init(|| async {
+            if let Ok(url) = std::env::var("DATABASE_URL") {
+                return url;
+            }
+            let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pg");
+            let cluster = tokio::task::spawn_blocking(move || {
+                EmbeddedPostgres::start(&dir, Durability::Disposable)
+            })
+            .await
+            .unwrap()
+            .expect("the embedded test cluster starts");
+            // The cluster stays up for the next test run; nothing to stop here.
+            cluster.url("postgres")
+        })
+        .await;
+    database::connect_options(url).unwrap()
+}
+
+/// The name of the migrated template database for the current migrations (built once).
+async fn template_database() -> &'static str {
+    static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let fingerprint = territoires::MIGRATOR
+                .iter()
+                .flat_map(|m| m.checksum.iter().copied())
+                .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+                });
+            let name = format!("territoires_tpl_{fingerprint:016x}");
+            let admin = admin_options().await;
+            let mut conn = PgConnection::connect_with(&admin).await.unwrap();
+            // One process at a time builds templates and sweeps old databases.
+            sqlx::query("select pg_advisory_lock(727274)")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            drop_databases_of_finished_runs(&mut conn).await;
+            let exists: bool =
+                sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+                    .bind(&name)
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap();
+            if !exists {
+                let building = format!("{name}_building");
+                execute(
+                    &mut conn,
+                    &format!("drop database if exists {}", quote_ident(&building)),
+                )
+                .await;
+                execute(
+                    &mut conn,
+                    &format!("create database {}", quote_ident(&building)),
+                )
+                .await;
+                let pool = database::pool_options()
+                    .connect_with(admin.clone().database(&building))
+                    .await
+                    .unwrap();
+                database::migrate(&pool).await.unwrap();
+                pool.close().await;
+                execute(
+                    &mut conn,
+                    &format!(
+                        "alter database {} rename to {}",
+                        quote_ident(&building),
+                        quote_ident(&name)
+                    ),
+                )
+                .await;
+            }
+            sqlx::query("select pg_advisory_unlock(727274)")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+            name
+        })
+        .await
+}
+
+/// Drops the per-test databases left by test processes that are no longer running.
+async fn drop_databases_of_finished_runs(conn: &mut PgConnection) {
+    let names: Vec<String> =
+        sqlx::query_scalar("select datname from pg_database where datname like $1")
+            .bind(format!("{TEST_DB_PREFIX}%"))
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    for name in names {
+        let pid = name[TEST_DB_PREFIX.len()..].split('_').next().unwrap_or("");
+        let running = !pid.is_empty() && std::path::Path::new(&format!("/proc/{pid}")).exists();
+        if !running {
+            execute(
+                conn,
+                &format!(
+                    "drop database if exists {} with (force)",
+                    quote_ident(&name)
+                ),
+            )
+            .await;
+        }
+    }
+}
+
+async fn execute(conn: &mut PgConnection, sql: &str) {
+    sqlx::query(sql).execute(conn).await.unwrap();
+}
+
+/// A new database cloned from the migrated template, and a pool on it.
+pub async fn fresh_database() -> PgPool {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let template = template_database().await;
+    let name = format!(
+        "{TEST_DB_PREFIX}{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let admin = admin_options().await;
+    let mut conn = PgConnection::connect_with(&admin).await.unwrap();
+    execute(
+        &mut conn,
+        &format!(
+            "create database {} template {}",
+            quote_ident(&name),
+            quote_ident(template)
+        ),
+    )
+    .await;
+    conn.close().await.unwrap();
+    database::pool_options()
+        .max_connections(8)
+        .connect_with(admin.database(&name))
+        .await
+        .unwrap()
+}
