@@ -68,4 +68,20 @@ pub enum Command {
     Serve,
     /// Apply the database migrations, then exit.
     Migrate,
+    /// The official geography.
+    Geo {
+        #[command(subcommand)]
+        command: GeoCommand,
+    },
+}
+
+/// `territoires geo ...`
+#[derive(Debug, Subcommand)]
+pub enum GeoCommand {
+    /// Import (refresh) the official geography from DIR (regions.tsv, departements.tsv,
+    /// epci.tsv, communes.tsv), or from the extract built into the binary.
+    Import {
+        /// Directory holding the four TSV files (default: the built-in extract).
+        dir: Option<PathBuf>,
+    },
 }

@@ -6,9 +6,12 @@
 pub mod config;
 pub mod database;
 pub mod error;
+pub mod framework;
+pub mod geo;
 pub mod health;
 pub mod home;
 pub mod i18n;
+pub mod territories;
 pub mod web;
 
 use std::sync::Arc;
@@ -56,6 +59,9 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .merge(home::router())
         .merge(health::router())
+        .merge(framework::router())
+        .merge(geo::router())
+        .merge(territories::router())
         .route("/static/{*path}", get(web::assets::serve))
         .fallback(|| async { ErrorPage::NotFound.response() })
         .layer(CatchPanicLayer::custom(|_| ErrorPage::Internal.response()))
@@ -76,6 +82,15 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
         .layer(health::metrics().0.clone())
         .with_state(state)
+}
+
+/// Brings a database up to date: migrations, the built-in framework versions, and the official
+/// geography on first start. Idempotent; run at every start.
+pub async fn prepare_database(pool: &PgPool) -> anyhow::Result<()> {
+    database::migrate(pool).await?;
+    framework::install_builtin(pool).await?;
+    geo::import::import_if_empty(pool).await?;
+    Ok(())
 }
 
 /// Serves `app` on `listener` until SIGINT or SIGTERM, then lets in-flight requests finish.

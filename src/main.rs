@@ -5,9 +5,9 @@ use clap::Parser;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-use territoires::config::{Cli, Command};
-use territoires::database::{self, Database};
-use territoires::{AppState, app, serve};
+use territoires::config::{Cli, Command, GeoCommand};
+use territoires::database::Database;
+use territoires::{AppState, app, geo, prepare_database, serve};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -28,10 +28,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config;
     let db = Database::open(config.database_url.as_deref(), &config.data_dir).await?;
     let outcome = async {
-        database::migrate(&db.pool).await?;
+        prepare_database(&db.pool).await?;
         match cli.command.unwrap_or(Command::Serve) {
             Command::Migrate => {
                 tracing::info!("migrations applied");
+                Ok(())
+            }
+            Command::Geo {
+                command: GeoCommand::Import { dir },
+            } => {
+                let counts = geo::import::import_from(&db.pool, dir.as_deref()).await?;
+                println!(
+                    "{} communes, {} EPCI, {} départements, {} régions",
+                    counts.communes, counts.epcis, counts.departements, counts.regions
+                );
                 Ok(())
             }
             Command::Serve => {

@@ -32,3 +32,143 @@ territory-count = { $count ->
     [one] { $count } territoire
    *[other] { $count } territoires
 }
+
+## Navigation et formulaires
+nav-territories = Territoires
+nav-framework = Référentiel
+breadcrumb-label = Fil d'Ariane
+form-error-summary = Le formulaire contient des erreurs ; rien n'a été enregistré.
+form-too-long = Ce texte est trop long.
+form-cancel = Annuler
+pagination-label = Pagination
+pagination-previous = Page précédente
+pagination-next = Page suivante
+pagination-page = Page
+
+## Libellés codés
+kind-commune = Commune
+kind-epci = Intercommunalité (EPCI)
+kind-departement = Département
+kind-region = Région
+kind-grouping = Regroupement
+direction-higher-better = plus haut = mieux
+direction-lower-better = plus bas = mieux
+horizon-court = court terme (< 1 an)
+horizon-moyen = moyen terme (1 à 3 ans)
+horizon-long = long terme (> 3 ans)
+cost-faible = faible (< 20 k€)
+cost-moyen = moyen (20 à 150 k€)
+cost-eleve = élevé (> 150 k€)
+sort-name = Nom
+sort-population = Population
+sort-recent = Modifiés récemment
+
+## Référentiel
+framework-title = Référentiel
+framework-version = version
+framework-toc = Sommaire du référentiel
+framework-scale = Échelle de maturité
+framework-level = Niveau
+framework-meaning = Signification
+framework-thematic = Axes thématiques (Giffinger)
+framework-transversal = Dimensions transversales
+framework-indicators = Indicateurs quantitatifs
+framework-challenges = Enjeux locaux
+framework-assets = Atouts du territoire
+framework-giffinger = Caractéristique Giffinger
+framework-giffinger-factors = Facteurs Giffinger
+framework-criteria-short = critères
+framework-indicators-short = indicateurs
+framework-code = Code
+framework-indicator = Indicateur
+framework-unit = Unité
+framework-direction = Sens
+framework-source = Source
+framework-tag-criteria = Critères concernés
+framework-descriptors = Descripteurs des niveaux
+framework-descriptor = Descripteur
+framework-recommendations = Préconisations par palier
+framework-horizon = Horizon
+framework-cost = Coût
+
+## Géographie
+geo-no-result = Aucune collectivité ne correspond à cette recherche.
+geo-results-legend = Collectivités trouvées
+geo-inhabitants = hab.
+
+## Territoires
+territories-title = Territoires
+territories-new = Nouveau territoire
+territories-filters = Filtrer les territoires
+territories-filter-text = Nom ou code
+territories-filter-kind = Type
+territories-filter-region = Région
+territories-filter-departement = Département
+territories-filter-all = Tous
+territories-sort = Trier par
+territories-apply = Appliquer
+territories-empty = Aucun territoire ne correspond.
+territories-col-name = Nom
+territories-col-kind = Type
+territories-col-code = Code officiel
+territories-col-place = Département, région
+territories-col-population = Population
+territory-new-title = Nouveau territoire
+territory-edit-title = Modifier le profil
+territory-edit = Modifier le profil
+territory-mode-legend = Type de territoire
+territory-mode-official = Collectivité de la géographie officielle
+territory-mode-grouping = Regroupement de communes sur mesure
+territory-official-title = Collectivité officielle
+territory-search-label = Rechercher une commune, une intercommunalité, un département ou une région
+territory-search-hint = Nom ou code officiel (INSEE, SIREN) ou code postal ; les accents et les tirets sont facultatifs.
+territory-search-button = Rechercher
+territory-grouping-title = Regroupement sur mesure
+territory-grouping-hint = Pour un territoire qui ne correspond à aucune collectivité officielle (bassin de vie, pays, PETR…).
+territory-field-name = Nom du regroupement
+territory-field-members = Communes membres (codes INSEE)
+territory-field-members-hint = Séparez les codes par des espaces, des virgules ou des retours à la ligne, par exemple : 69123 69266.
+territory-context-title = Contexte, enjeux et atouts
+territory-field-notes = Notes de contexte
+territory-field-notes-hint = Situation, projets en cours, acteurs clés : ce que le consultant doit savoir avant l'évaluation (10 000 caractères au plus).
+territory-field-challenges = Enjeux locaux
+territory-field-challenges-hint = Chaque enjeu coché relève l'importance des critères qu'il concerne.
+territory-field-assets = Atouts du territoire
+territory-field-assets-hint = Les préconisations s'appuieront sur les atouts cochés.
+territory-contact-title = Contact principal
+territory-field-contact-name = Nom
+territory-field-contact-role = Fonction
+territory-field-contact-email = Courriel
+territory-field-contact-phone = Téléphone
+territory-create = Créer le profil
+territory-save = Enregistrer
+territory-error-area-required = Choisissez une collectivité dans les résultats de la recherche.
+territory-error-area-unknown = Cette collectivité est inconnue de la géographie officielle.
+territory-error-duplicate = Un profil existe déjà pour cette collectivité.
+territory-duplicate-link = Ouvrir le profil existant :
+territory-error-name-required = Donnez un nom au regroupement.
+territory-error-members-required = Indiquez au moins une commune membre.
+territory-error-members-too-many = Un regroupement compte au plus 2 000 communes.
+territory-error-members-unknown = Certains codes ne correspondent à aucune commune actuelle ; vérifiez-les.
+territory-error-email = Saisissez une adresse de courriel valide, par exemple prenom.nom@mairie.fr.
+territory-error-phone = Un numéro de téléphone ne contient que des chiffres, des espaces et les signes + . - ( ).
+territory-error-unknown-tag = Cette étiquette n'existe pas dans le référentiel.
+territory-conflict-title = Ce profil a été modifié entre-temps
+territory-conflict-text = Quelqu'un a enregistré ce profil pendant votre saisie. Vos modifications, conservées ci-dessous, n'ont pas été enregistrées. Comparez-les avec la version actuelle puis enregistrez à nouveau pour la remplacer.
+territory-conflict-current = Version actuellement enregistrée
+territory-official-data = Données officielles
+territory-official-source = Source : géographie administrative officielle (Etalab, @etalab/decoupage-administratif 6.0.0, données INSEE).
+territory-code = Code officiel
+territory-epci-type = Nature juridique
+territory-departement = Département
+territory-region = Région
+territory-epci = Intercommunalité
+territory-postal-codes = Codes postaux
+territory-population = Population
+territory-unknown = non renseignée
+territory-members = Communes membres
+territory-none = Non renseigné.
+territory-raises = relève l'importance de
+territory-builds-on = appuie les critères
+territory-assessments = Évaluations
+territory-no-assessment = Aucune évaluation pour le moment.

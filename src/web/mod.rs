@@ -3,6 +3,7 @@
 //! security headers; static assets; and the helper that renders a template into a response.
 
 pub mod assets;
+pub mod form;
 
 use askama::Template;
 use axum::extract::{FromRequestParts, Request, State};
@@ -32,6 +33,43 @@ impl PageContext {
     /// The UI string `key` in the page's language.
     pub fn t(&self, key: &str) -> String {
         self.i18n.t(key)
+    }
+
+    /// The French or English version of a bilingual text, in the page's language.
+    pub fn pick<'a>(&self, fr: &'a str, en: &'a str) -> &'a str {
+        match self.i18n.lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+
+    /// The label of a coded value: key `<family>-<value>` (underscores become hyphens), e.g.
+    /// `label("horizon", "court")` or `label("direction", "lower_better")`.
+    pub fn label(&self, family: &str, value: &str) -> String {
+        self.i18n
+            .t(&format!("{family}-{}", value.replace('_', "-")))
+    }
+
+    /// An integer with thousands separators: a narrow no-break space in French
+    /// ("519 127"), a comma in English ("519,127").
+    pub fn int(&self, value: impl std::fmt::Display) -> String {
+        let digits = value.to_string();
+        let (sign, digits) = match digits.strip_prefix('-') {
+            Some(rest) => ("-", rest.to_owned()),
+            None => ("", digits),
+        };
+        let separator = match self.i18n.lang {
+            Lang::Fr => '\u{202f}',
+            Lang::En => ',',
+        };
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(separator);
+            }
+            grouped.push(c);
+        }
+        format!("{sign}{grouped}")
     }
 
     /// The `lang` attribute of the page.
@@ -78,6 +116,23 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
                 i18n: I18n::default(),
                 path: parts.uri.path().to_owned(),
             }))
+    }
+}
+
+/// A numeric id taken from the path's last `{id}` segment; anything else is a 404 page (not a
+/// bare 400), since no such page exists.
+#[derive(Clone, Copy, Debug)]
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| Error::NotFound)?;
+        raw.parse().map(Id).map_err(|_| Error::NotFound)
     }
 }
 

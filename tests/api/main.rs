@@ -1,4 +1,7 @@
 //! The integration tests: the real application over HTTP on a real PostgreSQL.
 
 mod foundation;
+mod framework;
+mod geography;
 mod support;
+mod territories;

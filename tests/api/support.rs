@@ -22,6 +22,7 @@ const TEST_DB_PREFIX: &str = "territoires_t_";
 pub struct TestApp {
     pub base_url: String,
     pub client: Client,
+    pub pool: PgPool,
 }
 
 /// A response read whole: status, headers and body text.
@@ -67,7 +68,7 @@ impl TestApp {
     async fn serve(pool: PgPool) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = app(AppState::new(pool, Config::for_tests()));
+        let router = app(AppState::new(pool.clone(), Config::for_tests()));
         tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -84,6 +85,7 @@ impl TestApp {
         Self {
             base_url: format!("http://{addr}"),
             client,
+            pool,
         }
     }
 
@@ -98,6 +100,29 @@ impl TestApp {
             request = request.header(*name, *value);
         }
         read(request.send().await.unwrap()).await
+    }
+
+    /// POST an urlencoded form (repeated keys allowed), read whole; redirects are not followed.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        read(
+            self.client
+                .post(self.url(path))
+                .form(fields)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// The id of the official area `kind`/`code`.
+    pub async fn area_id(&self, kind: &str, code: &str) -> i64 {
+        sqlx::query_scalar("select geo_area_id from geo_area where kind = $1 and code = $2")
+            .bind(kind)
+            .bind(code)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
     }
 
     /// GET `path`, read whole.
@@ -115,6 +140,15 @@ async fn read(response: reqwest::Response) -> Page {
         headers,
         body,
     }
+}
+
+/// `text` as askama escapes it in HTML.
+pub fn escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
 }
 
 /// The maintenance URL of the test server (started once per process when embedded).
@@ -181,7 +215,7 @@ async fn template_database() -> &'static str {
                     .connect_with(admin.clone().database(&building))
                     .await
                     .unwrap();
-                database::migrate(&pool).await.unwrap();
+                territoires::prepare_database(&pool).await.unwrap();
                 pool.close().await;
                 execute(
                     &mut conn,

@@ -1,0 +1,466 @@
+//! Framework queries: installing a version from its source (idempotent, refusing to alter a
+//! version in use) and reading it back for the pages.
+
+use sqlx::{PgConnection, PgExecutor};
+
+use super::model::FrameworkSource;
+
+/// What installing a source did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Installed {
+    /// The version was not there: it is now.
+    New,
+    /// The same content was already there: nothing changed.
+    Unchanged,
+    /// An unused version with other content was there: it was replaced.
+    Replaced,
+}
+
+/// Why a source could not be installed.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    #[error(
+        "framework {code} version {version} is used by assessments and cannot change; \
+         this source differs from the loaded one. Copy it to a new version instead."
+    )]
+    VersionInUse { code: String, version: i32 },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Installs `source` in one transaction. The same content again is a no-op; different content
+/// for a version that an assessment uses (locked) is refused loudly.
+pub async fn install(
+    conn: &mut PgConnection,
+    source: &FrameworkSource,
+) -> Result<Installed, InstallError> {
+    let header = &source.framework;
+    let fingerprint = source.fingerprint();
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    // Two instances starting together install one after the other.
+    sqlx::query("select pg_advisory_xact_lock(hashtext('framework:' || $1))")
+        .bind(&header.code)
+        .execute(&mut *tx)
+        .await?;
+    let existing: Option<(i64, String, bool)> = sqlx::query_as(
+        "select framework_version_id, fingerprint, locked_at is not null
+         from framework_version where code = $1 and version = $2",
+    )
+    .bind(&header.code)
+    .bind(header.version)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let outcome = match existing {
+        Some((_, ref loaded, _)) if *loaded == fingerprint => return Ok(Installed::Unchanged),
+        Some((_, _, true)) => {
+            return Err(InstallError::VersionInUse {
+                code: header.code.clone(),
+                version: header.version,
+            });
+        }
+        Some((id, _, false)) => {
+            sqlx::query("delete from framework_version where framework_version_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            Installed::Replaced
+        }
+        None => Installed::New,
+    };
+    insert(&mut tx, source, &fingerprint).await?;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+async fn insert(
+    tx: &mut PgConnection,
+    source: &FrameworkSource,
+    fingerprint: &str,
+) -> Result<(), sqlx::Error> {
+    let h = &source.framework;
+    let version_id: i64 = sqlx::query_scalar(
+        "insert into framework_version
+             (code, version, name_fr, name_en, description_fr, description_en, fingerprint)
+         values ($1, $2, $3, $4, $5, $6, $7) returning framework_version_id",
+    )
+    .bind(&h.code)
+    .bind(h.version)
+    .bind(&h.name_fr)
+    .bind(&h.name_en)
+    .bind(&h.description_fr)
+    .bind(&h.description_en)
+    .bind(fingerprint)
+    .fetch_one(&mut *tx)
+    .await?;
+
+    for l in &source.level {
+        sqlx::query(
+            "insert into maturity_level (framework_version_id, level, label_fr, label_en, generic_fr, generic_en)
+             values ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(version_id)
+        .bind(l.level)
+        .bind(&l.label_fr)
+        .bind(&l.label_en)
+        .bind(&l.generic_fr)
+        .bind(&l.generic_en)
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    let mut dimension_ids = std::collections::HashMap::new();
+    for (position, d) in source.dimension.iter().enumerate() {
+        let id: i64 = sqlx::query_scalar(
+            "insert into dimension (framework_version_id, code, kind, position, name_fr, name_en,
+                                    description_fr, description_en, giffinger_fr, giffinger_en)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning dimension_id",
+        )
+        .bind(version_id)
+        .bind(&d.code)
+        .bind(d.kind.as_str())
+        .bind(position as i16)
+        .bind(&d.name_fr)
+        .bind(&d.name_en)
+        .bind(&d.description_fr)
+        .bind(&d.description_en)
+        .bind(&d.giffinger_fr)
+        .bind(&d.giffinger_en)
+        .fetch_one(&mut *tx)
+        .await?;
+        dimension_ids.insert(d.code.as_str(), id);
+    }
+
+    let mut criterion_ids = std::collections::HashMap::new();
+    for (position, c) in source.criterion.iter().enumerate() {
+        let id: i64 = sqlx::query_scalar(
+            "insert into criterion (framework_version_id, dimension_id, code, position, name_fr, name_en,
+                                    description_fr, description_en, giffinger_factors, weight)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning criterion_id",
+        )
+        .bind(version_id)
+        .bind(dimension_ids[c.dimension.as_str()])
+        .bind(&c.code)
+        .bind(position as i16)
+        .bind(&c.name_fr)
+        .bind(&c.name_en)
+        .bind(&c.description_fr)
+        .bind(&c.description_en)
+        .bind(&c.giffinger_factors)
+        .bind(c.weight)
+        .fetch_one(&mut *tx)
+        .await?;
+        criterion_ids.insert(c.code.as_str(), id);
+        sqlx::query(
+            "insert into level_descriptor (criterion_id, level, text_fr, text_en)
+             select $1, level::smallint - 1, text_fr, text_en
+             from unnest($2::text[], $3::text[]) with ordinality as t(text_fr, text_en, level)",
+        )
+        .bind(id)
+        .bind(&c.levels_fr)
+        .bind(&c.levels_en)
+        .execute(&mut *tx)
+        .await?;
+        for r in &c.recommendation {
+            sqlx::query(
+                "insert into recommendation_template
+                     (criterion_id, from_level, to_level, horizon, cost, text_fr, text_en)
+                 values ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(r.from)
+            .bind(r.to)
+            .bind(r.horizon.as_str())
+            .bind(r.cost.as_str())
+            .bind(&r.text_fr)
+            .bind(&r.text_en)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+
+    for (position, i) in source.indicator.iter().enumerate() {
+        sqlx::query(
+            "insert into indicator (framework_version_id, dimension_id, code, position, name_fr, name_en,
+                                    unit, direction, source_fr, source_en, min_value, max_value, bands)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(version_id)
+        .bind(dimension_ids[i.dimension.as_str()])
+        .bind(&i.code)
+        .bind(position as i16)
+        .bind(&i.name_fr)
+        .bind(&i.name_en)
+        .bind(&i.unit)
+        .bind(i.direction.as_str())
+        .bind(&i.source_fr)
+        .bind(&i.source_en)
+        .bind(i.min)
+        .bind(i.max)
+        .bind(&i.bands)
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    for (family, tags) in [("challenge", &source.challenge), ("asset", &source.asset)] {
+        for (position, t) in tags.iter().enumerate() {
+            let id: i64 = sqlx::query_scalar(
+                "insert into framework_tag (framework_version_id, family, code, position, name_fr, name_en,
+                                            description_fr, description_en)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8) returning framework_tag_id",
+            )
+            .bind(version_id)
+            .bind(family)
+            .bind(&t.code)
+            .bind(position as i16)
+            .bind(&t.name_fr)
+            .bind(&t.name_en)
+            .bind(&t.description_fr)
+            .bind(&t.description_en)
+            .fetch_one(&mut *tx)
+            .await?;
+            let criteria: Vec<i64> = t
+                .criteria
+                .iter()
+                .map(|c| criterion_ids[c.as_str()])
+                .collect();
+            sqlx::query(
+                "insert into framework_tag_criterion (framework_tag_id, criterion_id)
+                 select $1, unnest($2::bigint[])",
+            )
+            .bind(id)
+            .bind(&criteria)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+
+    for d in &source.dependency {
+        sqlx::query(
+            "insert into criterion_dependency
+                 (criterion_id, level, requires_criterion_id, requires_level, reason_fr, reason_en)
+             values ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(criterion_ids[d.criterion.as_str()])
+        .bind(d.level)
+        .bind(criterion_ids[d.requires.as_str()])
+        .bind(d.requires_level)
+        .bind(&d.reason_fr)
+        .bind(&d.reason_en)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Marks a version as used: from now on its content may not change. Assessments call this
+/// when they are created on a version.
+pub async fn lock_version(
+    db: impl PgExecutor<'_>,
+    framework_version_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update framework_version set locked_at = coalesce(locked_at, now())
+         where framework_version_id = $1",
+    )
+    .bind(framework_version_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A framework version as listed on the pages.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct VersionRow {
+    pub framework_version_id: i64,
+    pub code: String,
+    pub version: i32,
+    pub name_fr: String,
+    pub name_en: String,
+    pub description_fr: String,
+    pub description_en: String,
+}
+
+/// The newest version of framework `code`.
+pub async fn current_version(
+    db: impl PgExecutor<'_>,
+    code: &str,
+) -> Result<Option<VersionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select framework_version_id, code, version, name_fr, name_en, description_fr, description_en
+         from framework_version where code = $1 order by version desc limit 1",
+    )
+    .bind(code)
+    .fetch_optional(db)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LevelRow {
+    pub level: i16,
+    pub label_fr: String,
+    pub label_en: String,
+    pub generic_fr: String,
+    pub generic_en: String,
+}
+
+pub async fn levels(
+    db: impl PgExecutor<'_>,
+    version_id: i64,
+) -> Result<Vec<LevelRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select level, label_fr, label_en, generic_fr, generic_en
+         from maturity_level where framework_version_id = $1 order by level",
+    )
+    .bind(version_id)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DimensionRow {
+    pub dimension_id: i64,
+    pub code: String,
+    pub kind: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub description_fr: String,
+    pub description_en: String,
+    pub giffinger_fr: Option<String>,
+    pub giffinger_en: Option<String>,
+    pub criteria: i64,
+    pub indicators: i64,
+}
+
+pub async fn dimensions(
+    db: impl PgExecutor<'_>,
+    version_id: i64,
+) -> Result<Vec<DimensionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select d.dimension_id, d.code, d.kind, d.name_fr, d.name_en, d.description_fr, d.description_en,
+                d.giffinger_fr, d.giffinger_en,
+                (select count(*) from criterion c where c.dimension_id = d.dimension_id) as criteria,
+                (select count(*) from indicator i where i.dimension_id = d.dimension_id) as indicators
+         from dimension d where d.framework_version_id = $1 order by d.position",
+    )
+    .bind(version_id)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CriterionRow {
+    pub criterion_id: i64,
+    pub dimension_code: String,
+    pub code: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub description_fr: String,
+    pub description_en: String,
+    pub giffinger_factors: Vec<String>,
+    pub weight: f64,
+    pub levels_fr: Vec<String>,
+    pub levels_en: Vec<String>,
+}
+
+/// The criteria of a version (of one dimension when `dimension` is given), with descriptors.
+pub async fn criteria(
+    db: impl PgExecutor<'_>,
+    version_id: i64,
+    dimension: Option<&str>,
+) -> Result<Vec<CriterionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select c.criterion_id, d.code as dimension_code, c.code, c.name_fr, c.name_en,
+                c.description_fr, c.description_en, c.giffinger_factors, c.weight,
+                array(select text_fr from level_descriptor l where l.criterion_id = c.criterion_id order by level) as levels_fr,
+                array(select text_en from level_descriptor l where l.criterion_id = c.criterion_id order by level) as levels_en
+         from criterion c join dimension d using (dimension_id)
+         where c.framework_version_id = $1 and ($2::text is null or d.code = $2)
+         order by c.position",
+    )
+    .bind(version_id)
+    .bind(dimension)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RecommendationRow {
+    pub criterion_code: String,
+    pub from_level: i16,
+    pub to_level: i16,
+    pub horizon: String,
+    pub cost: String,
+    pub text_fr: String,
+    pub text_en: String,
+}
+
+pub async fn recommendations(
+    db: impl PgExecutor<'_>,
+    version_id: i64,
+    dimension: &str,
+) -> Result<Vec<RecommendationRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select c.code as criterion_code, r.from_level, r.to_level, r.horizon, r.cost, r.text_fr, r.text_en
+         from recommendation_template r join criterion c using (criterion_id) join dimension d using (dimension_id)
+         where c.framework_version_id = $1 and d.code = $2
+         order by c.position, r.from_level",
+    )
+    .bind(version_id)
+    .bind(dimension)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IndicatorRow {
+    pub dimension_code: String,
+    pub code: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub unit: String,
+    pub direction: String,
+    pub source_fr: String,
+    pub source_en: String,
+}
+
+pub async fn indicators(
+    db: impl PgExecutor<'_>,
+    version_id: i64,
+    dimension: Option<&str>,
+) -> Result<Vec<IndicatorRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select d.code as dimension_code, i.code, i.name_fr, i.name_en, i.unit, i.direction, i.source_fr, i.source_en
+         from indicator i join dimension d using (dimension_id)
+         where i.framework_version_id = $1 and ($2::text is null or d.code = $2)
+         order by i.position",
+    )
+    .bind(version_id)
+    .bind(dimension)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TagRow {
+    pub family: String,
+    pub code: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub description_fr: String,
+    pub description_en: String,
+    pub criteria: Vec<String>,
+}
+
+/// Challenge and asset tags of a version, with the codes of the criteria they concern.
+pub async fn tags(db: impl PgExecutor<'_>, version_id: i64) -> Result<Vec<TagRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select t.family, t.code, t.name_fr, t.name_en, t.description_fr, t.description_en,
+                array(select c.code from framework_tag_criterion tc join criterion c using (criterion_id)
+                      where tc.framework_tag_id = t.framework_tag_id order by c.position) as criteria
+         from framework_tag t where t.framework_version_id = $1
+         order by t.family desc, t.position",
+    )
+    .bind(version_id)
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,153 @@
+//! Geography queries: ranked search over names and codes, and look-ups of areas with their
+//! parents and members.
+
+use serde::Serialize;
+use sqlx::PgExecutor;
+
+/// An official area as shown in search results and profiles.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct AreaRow {
+    pub geo_area_id: i64,
+    pub kind: String,
+    pub code: String,
+    pub name: String,
+    pub population: Option<i32>,
+    pub departement_code: Option<String>,
+    pub departement_name: Option<String>,
+    pub region_code: Option<String>,
+    pub region_name: Option<String>,
+    pub epci_code: Option<String>,
+    pub epci_name: Option<String>,
+    pub epci_type: Option<String>,
+    pub postal_codes: Vec<String>,
+}
+
+const AREA_COLUMNS: &str = "g.geo_area_id, g.kind, g.code, g.name, g.population,
+    g.departement_code, d.name as departement_name, g.region_code, r.name as region_name,
+    g.epci_code, e.name as epci_name, g.epci_type, g.postal_codes";
+
+const AREA_JOINS: &str =
+    "left join geo_area d on d.kind = 'departement' and d.code = g.departement_code
+    left join geo_area r on r.kind = 'region' and r.code = g.region_code
+    left join geo_area e on e.kind = 'epci' and e.code = g.epci_code";
+
+/// Areas matching `query`, best first: exact name or code (0), then names starting with the
+/// query or a postal code (1), then names containing every word of the query (2), else similar
+/// names (typo tolerance); larger populations first within a
+/// class. Accent-, case- and punctuation-insensitive ("saint etienne" finds Saint-Étienne).
+/// Similar names are looked for only when nothing contains the words as typed.
+pub async fn search(
+    conn: &mut sqlx::PgConnection,
+    query: &str,
+    kind: Option<&str>,
+    limit: i64,
+) -> Result<Vec<AreaRow>, sqlx::Error> {
+    let words: Vec<&str> = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .collect();
+    let contains_every_word = (0..words.len())
+        .map(|i| format!("g.search_name like '%' || search_key(${}) || '%'", i + 5))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let contains_every_word = if words.is_empty() {
+        "false".to_owned()
+    } else {
+        contains_every_word
+    };
+    let sql = format!(
+        "select {AREA_COLUMNS} from (
+             select g.*, case
+                 when g.code = $2 or g.search_name = search_key($1) then 0
+                 when g.search_name like search_key($1) || '%' or g.postal_codes @> array[$2] then 1
+                 else 2 end as class
+             from geo_area g
+             where not g.retired and ($3::text is null or g.kind = $3)
+               and (g.code = $2 or g.postal_codes @> array[$2] or ({contains_every_word}))
+         ) g {AREA_JOINS}
+         order by g.class, g.population desc nulls last, g.name
+         limit $4"
+    );
+    let mut statement = sqlx::query_as(&sql)
+        .bind(query)
+        .bind(query.trim().to_uppercase())
+        .bind(kind)
+        .bind(limit);
+    for word in &words {
+        statement = statement.bind(*word);
+    }
+    let mut found: Vec<AreaRow> = statement.fetch_all(&mut *conn).await?;
+    if found.is_empty() {
+        // Nothing contains the words as typed: closest names first (trigram distance, GiST).
+        found = sqlx::query_as(&format!(
+            "select {AREA_COLUMNS} from (
+                 select g.*, g.search_name <-> search_key($1) as distance from geo_area g
+                 where not g.retired and ($2::text is null or g.kind = $2)
+                 order by g.search_name <-> search_key($1)
+                 limit $3
+             ) g {AREA_JOINS}
+             where g.distance <= 0.7
+             order by round(g.distance::numeric, 2), g.population desc nulls last"
+        ))
+        .bind(query)
+        .bind(kind)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    }
+    Ok(found)
+}
+
+/// One area by id (retired ones included: old profiles still point at them).
+pub async fn find(
+    db: impl PgExecutor<'_>,
+    geo_area_id: i64,
+) -> Result<Option<AreaRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {AREA_COLUMNS} from geo_area g {AREA_JOINS} where g.geo_area_id = $1"
+    ))
+    .bind(geo_area_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Current communes by INSEE code (those found; the caller reports the others).
+pub async fn communes_by_code(
+    db: impl PgExecutor<'_>,
+    codes: &[String],
+) -> Result<Vec<AreaRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {AREA_COLUMNS} from geo_area g {AREA_JOINS}
+         where g.kind = 'commune' and not g.retired and g.code = any($1) order by g.name"
+    ))
+    .bind(codes)
+    .fetch_all(db)
+    .await
+}
+
+/// The member communes of an EPCI, largest first.
+pub async fn epci_members(
+    db: impl PgExecutor<'_>,
+    epci_code: &str,
+) -> Result<Vec<AreaRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {AREA_COLUMNS} from geo_area g {AREA_JOINS}
+         where g.kind = 'commune' and not g.retired and g.epci_code = $1
+         order by g.population desc nulls last, g.name"
+    ))
+    .bind(epci_code)
+    .fetch_all(db)
+    .await
+}
+
+/// Régions or départements, for filters (code, name), by name.
+pub async fn list_kind(
+    db: impl PgExecutor<'_>,
+    kind: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as("select code, name from geo_area where kind = $1 and not retired order by code")
+        .bind(kind)
+        .fetch_all(db)
+        .await
+}

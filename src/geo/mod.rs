@@ -1,0 +1,101 @@
+//! The official French geography: communes, EPCI, départements and régions from Etalab's
+//! `@etalab/decoupage-administratif`, imported on first start (`territoires geo import`
+//! refreshes it), and `/geo/recherche`, the accent-insensitive, typo-tolerant search that the
+//! territory forms use (an HTML fragment for htmx, JSON on `Accept: application/json`).
+
+pub mod db;
+pub mod import;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use sqlx::PgPool;
+
+use crate::AppState;
+use crate::error::Result;
+use crate::web::{PageContext, render};
+
+/// How many results a search returns at most.
+pub const SEARCH_LIMIT: i64 = 20;
+/// Longest query accepted (longer ones are cut).
+const MAX_QUERY_CHARS: usize = 100;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/geo/recherche", get(search))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub kind: String,
+}
+
+impl SearchParams {
+    /// The query, trimmed and bounded; `None` when too short to search.
+    pub fn query(&self) -> Option<String> {
+        let q: String = self.q.trim().chars().take(MAX_QUERY_CHARS).collect();
+        (q.chars().count() >= 2).then_some(q)
+    }
+
+    /// The kind filter when it names a kind of area.
+    pub fn kind(&self) -> Option<&str> {
+        ["commune", "epci", "departement", "region"]
+            .into_iter()
+            .find(|k| *k == self.kind)
+    }
+}
+
+/// Runs a search (empty when the query is too short).
+pub async fn find_areas(pool: &PgPool, params: &SearchParams) -> Result<Vec<db::AreaRow>> {
+    Ok(match params.query() {
+        Some(q) => {
+            let mut conn = pool.acquire().await?;
+            db::search(&mut conn, &q, params.kind(), SEARCH_LIMIT).await?
+        }
+        None => Vec::new(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "geo/results.html")]
+pub struct ResultsFragment {
+    pub ctx: PageContext,
+    pub query: String,
+    pub areas: Vec<db::AreaRow>,
+    /// The area currently chosen in the form, if any.
+    pub selected: Option<i64>,
+}
+
+impl ResultsFragment {
+    fn is_selected(&self, id: &i64) -> bool {
+        self.selected == Some(*id)
+    }
+}
+
+async fn search(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    headers: HeaderMap,
+    Query(params): Query<SearchParams>,
+) -> Result<Response> {
+    let areas = find_areas(&pool, &params).await?;
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if wants_json {
+        return Ok(Json(areas).into_response());
+    }
+    render(&ResultsFragment {
+        ctx,
+        query: params.q.trim().to_owned(),
+        areas,
+        selected: None,
+    })
+}

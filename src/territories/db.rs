@@ -1,0 +1,273 @@
+//! Territory queries: profiles with their official area, members and tags; the filtered,
+//! sorted, paginated list; inserts and version-checked updates.
+
+use sqlx::{PgConnection, PgExecutor};
+use time::OffsetDateTime;
+
+use super::form::{Contact, Profile};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TerritoryRow {
+    pub territory_id: i64,
+    pub kind: String,
+    pub geo_area_id: Option<i64>,
+    pub name: String,
+    pub context_notes: String,
+    pub contact_name: String,
+    pub contact_role: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub version: i32,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+pub async fn find(
+    db: impl PgExecutor<'_>,
+    territory_id: i64,
+) -> Result<Option<TerritoryRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select territory_id, kind, geo_area_id, name, context_notes, contact_name, contact_role,
+                contact_email, contact_phone, version, created_at, updated_at
+         from territory where territory_id = $1",
+    )
+    .bind(territory_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The profile that already exists for an official area, if any.
+pub async fn find_by_area(
+    db: impl PgExecutor<'_>,
+    geo_area_id: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("select territory_id, name from territory where geo_area_id = $1")
+        .bind(geo_area_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Tag codes of a territory in `family` ("challenge" or "asset").
+pub async fn tags(
+    db: impl PgExecutor<'_>,
+    territory_id: i64,
+    family: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select code from territory_tag where territory_id = $1 and family = $2 order by code",
+    )
+    .bind(territory_id)
+    .bind(family)
+    .fetch_all(db)
+    .await
+}
+
+/// INSEE codes of a grouping's member communes.
+pub async fn member_codes(
+    db: impl PgExecutor<'_>,
+    territory_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select g.code from territory_member m join geo_area g using (geo_area_id)
+         where m.territory_id = $1 order by g.code",
+    )
+    .bind(territory_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Inserts a profile with its members and tags; returns its id. A second profile for the same
+/// official area violates `territory_geo_area_key`.
+pub async fn insert(conn: &mut PgConnection, profile: &Profile) -> Result<i64, sqlx::Error> {
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    let id: i64 = sqlx::query_scalar(
+        "insert into territory (kind, geo_area_id, name, context_notes, contact_name, contact_role,
+                                contact_email, contact_phone)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning territory_id",
+    )
+    .bind(&profile.kind)
+    .bind(profile.geo_area_id)
+    .bind(&profile.name)
+    .bind(&profile.context_notes)
+    .bind(&profile.contact.name)
+    .bind(&profile.contact.role)
+    .bind(&profile.contact.email)
+    .bind(&profile.contact.phone)
+    .fetch_one(&mut *tx)
+    .await?;
+    replace_members_and_tags(&mut tx, id, profile).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Updates a profile if it is still at `version`; `false` when someone changed it meanwhile.
+pub async fn update(
+    conn: &mut PgConnection,
+    territory_id: i64,
+    version: i32,
+    profile: &Profile,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    let updated = sqlx::query(
+        "update territory set name = $3, context_notes = $4, contact_name = $5, contact_role = $6,
+                contact_email = $7, contact_phone = $8, version = version + 1
+         where territory_id = $1 and version = $2",
+    )
+    .bind(territory_id)
+    .bind(version)
+    .bind(&profile.name)
+    .bind(&profile.context_notes)
+    .bind(&profile.contact.name)
+    .bind(&profile.contact.role)
+    .bind(&profile.contact.email)
+    .bind(&profile.contact.phone)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        return Ok(false);
+    }
+    replace_members_and_tags(&mut tx, territory_id, profile).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn replace_members_and_tags(
+    tx: &mut PgConnection,
+    territory_id: i64,
+    profile: &Profile,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from territory_member where territory_id = $1")
+        .bind(territory_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "insert into territory_member (territory_id, geo_area_id) select $1, unnest($2::bigint[])",
+    )
+    .bind(territory_id)
+    .bind(&profile.member_ids)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("delete from territory_tag where territory_id = $1")
+        .bind(territory_id)
+        .execute(&mut *tx)
+        .await?;
+    for (family, codes) in [
+        ("challenge", &profile.challenges),
+        ("asset", &profile.assets),
+    ] {
+        sqlx::query("insert into territory_tag (territory_id, family, code) select $1, $2, unnest($3::text[])")
+            .bind(territory_id)
+            .bind(family)
+            .bind(codes)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Filters, sort order and page of the territory list.
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    pub kind: Option<String>,
+    pub region: Option<String>,
+    pub departement: Option<String>,
+    pub text: Option<String>,
+    pub sort: Sort,
+    pub page: i64,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Name,
+    Population,
+    Recent,
+}
+
+impl Sort {
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "population" => Sort::Population,
+            "recent" => Sort::Recent,
+            _ => Sort::Name,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Name => "name",
+            Sort::Population => "population",
+            Sort::Recent => "recent",
+        }
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            Sort::Name => "search_key(t.name), t.territory_id",
+            Sort::Population => "population desc nulls last, t.territory_id",
+            Sort::Recent => "t.updated_at desc, t.territory_id desc",
+        }
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ListRow {
+    pub territory_id: i64,
+    pub kind: String,
+    pub name: String,
+    pub code: Option<String>,
+    pub population: Option<i64>,
+    pub departement_name: Option<String>,
+    pub region_name: Option<String>,
+    pub updated_at: OffsetDateTime,
+    pub total: i64,
+}
+
+/// One page of territories matching `filter`, with the total count in each row.
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    filter: &ListFilter,
+    page_size: i64,
+) -> Result<Vec<ListRow>, sqlx::Error> {
+    let sql = format!(
+        "select t.territory_id, t.kind, t.name, g.code,
+                coalesce(g.population::bigint,
+                         (select sum(c.population) from territory_member m join geo_area c using (geo_area_id)
+                          where m.territory_id = t.territory_id)::bigint) as population,
+                d.name as departement_name, r.name as region_name, t.updated_at,
+                count(*) over () as total
+         from territory t
+         left join geo_area g on g.geo_area_id = t.geo_area_id
+         left join geo_area d on d.kind = 'departement' and d.code = coalesce(g.departement_code, case when g.kind = 'departement' then g.code end)
+         left join geo_area r on r.kind = 'region' and r.code = coalesce(g.region_code, case when g.kind = 'region' then g.code end)
+         where ($1::text is null or t.kind = $1)
+           and ($2::text is null or r.code = $2)
+           and ($3::text is null or d.code = $3)
+           and ($4::text is null or search_key(t.name) like '%' || search_key($4) || '%' or g.code = $4)
+         order by {}
+         limit $5 offset $6",
+        filter.sort.order_by()
+    );
+    sqlx::query_as(&sql)
+        .bind(&filter.kind)
+        .bind(&filter.region)
+        .bind(&filter.departement)
+        .bind(&filter.text)
+        .bind(page_size)
+        .bind((filter.page.max(1) - 1) * page_size)
+        .fetch_all(db)
+        .await
+}
+
+/// The contact as stored.
+impl From<&TerritoryRow> for Contact {
+    fn from(row: &TerritoryRow) -> Self {
+        Contact {
+            name: row.contact_name.clone(),
+            role: row.contact_role.clone(),
+            email: row.contact_email.clone(),
+            phone: row.contact_phone.clone(),
+        }
+    }
+}

@@ -1,0 +1,499 @@
+//! Territory profiles: a commune, EPCI, département or région of the official geography, or a
+//! custom grouping of communes, with the consultant's context notes, local challenges, local
+//! assets and main contact. Routes: the list (`/territoires`), creation (`/territoires/nouveau`),
+//! the profile (`/territoires/{id}`) and its edit form.
+
+pub mod db;
+pub mod form;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum_extra::extract::{Form, Query};
+use serde::Deserialize;
+use sqlx::PgPool;
+
+use crate::AppState;
+use crate::error::{Error, Result};
+use crate::framework::{self, FRAMEWORK_CODE};
+use crate::geo;
+use crate::web::form::FieldErrors;
+use crate::web::{Id, PageContext, render, render_with_status};
+use form::{Known, TerritoryForm};
+
+/// Rows per page of the territory list.
+pub const PAGE_SIZE: i64 = 20;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/territoires", get(list).post(create))
+        .route("/territoires/nouveau", get(new))
+        .route("/territoires/{id}", get(show).post(update))
+        .route("/territoires/{id}/modifier", get(edit))
+}
+
+/// The framework's challenge and asset tags, for the forms and the profile.
+#[derive(Clone, Debug, Default)]
+pub struct Tags {
+    pub challenges: Vec<framework::db::TagRow>,
+    pub assets: Vec<framework::db::TagRow>,
+}
+
+impl Tags {
+    async fn load(pool: &PgPool) -> Result<Self> {
+        let Some(version) = framework::db::current_version(pool, FRAMEWORK_CODE).await? else {
+            return Ok(Self::default());
+        };
+        let (challenges, assets) = framework::db::tags(pool, version.framework_version_id)
+            .await?
+            .into_iter()
+            .partition(|t| t.family == "challenge");
+        Ok(Self { challenges, assets })
+    }
+
+    fn codes(tags: &[framework::db::TagRow]) -> Vec<String> {
+        tags.iter().map(|t| t.code.clone()).collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// List
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ListParams {
+    kind: String,
+    region: String,
+    departement: String,
+    q: String,
+    sort: String,
+    page: String,
+}
+
+fn non_empty(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+#[derive(Template)]
+#[template(path = "territories/list.html")]
+struct ListPage {
+    ctx: PageContext,
+    params: ListParams,
+    filter: db::ListFilter,
+    rows: Vec<db::ListRow>,
+    total: i64,
+    pages: i64,
+    regions: Vec<(String, String)>,
+    departements: Vec<(String, String)>,
+}
+
+impl ListPage {
+    /// Link to `page` keeping the filters and sort.
+    fn page_url(&self, page: i64) -> String {
+        let p = &self.params;
+        let pairs = [
+            ("kind", p.kind.as_str()),
+            ("region", p.region.as_str()),
+            ("departement", p.departement.as_str()),
+            ("q", p.q.as_str()),
+            ("sort", self.filter.sort.as_str()),
+        ];
+        let mut query: Vec<String> = pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect();
+        query.push(format!("page={page}"));
+        format!("/territoires?{}", query.join("&"))
+    }
+}
+
+/// Percent-encodes a query value.
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn list(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    Query(params): Query<ListParams>,
+) -> Result<Response> {
+    let filter = db::ListFilter {
+        kind: non_empty(&params.kind).filter(|k| {
+            ["commune", "epci", "departement", "region", "grouping"].contains(&k.as_str())
+        }),
+        region: non_empty(&params.region),
+        departement: non_empty(&params.departement),
+        text: non_empty(&params.q),
+        sort: db::Sort::parse(&params.sort),
+        page: params.page.trim().parse().unwrap_or(1).clamp(1, 100_000),
+    };
+    let mut conn = pool.acquire().await?;
+    let rows = db::list(&mut *conn, &filter, PAGE_SIZE).await?;
+    let total = rows.first().map_or(0, |r| r.total);
+    let page = ListPage {
+        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+        total,
+        regions: geo::db::list_kind(&mut *conn, "region").await?,
+        departements: geo::db::list_kind(&mut *conn, "departement").await?,
+        rows,
+        filter,
+        params,
+        ctx,
+    };
+    render(&page)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Create and edit
+
+#[derive(Template)]
+#[template(path = "territories/form.html")]
+struct FormPage {
+    ctx: PageContext,
+    form: TerritoryForm,
+    errors: FieldErrors,
+    tags: Tags,
+    /// Search results for the official area, rendered (creation only).
+    results: Option<String>,
+    /// The profile being edited (None when creating).
+    editing: Option<db::TerritoryRow>,
+    /// Set when the submitted edit was based on an outdated version.
+    conflict: Option<db::TerritoryRow>,
+    /// The existing profile when the chosen area already has one.
+    duplicate: Option<(i64, String)>,
+}
+
+impl FormPage {
+    fn error(&self, field: &str) -> Option<String> {
+        self.errors.get(field).map(|key| self.ctx.t(key))
+    }
+
+    /// The contact inputs: (field, label key, input type, value).
+    fn contact_fields(&self) -> Vec<(&'static str, &'static str, &'static str, String)> {
+        let f = &self.form;
+        vec![
+            (
+                "contact_name",
+                "territory-field-contact-name",
+                "text",
+                f.contact_name.clone(),
+            ),
+            (
+                "contact_role",
+                "territory-field-contact-role",
+                "text",
+                f.contact_role.clone(),
+            ),
+            (
+                "contact_email",
+                "territory-field-contact-email",
+                "email",
+                f.contact_email.clone(),
+            ),
+            (
+                "contact_phone",
+                "territory-field-contact-phone",
+                "tel",
+                f.contact_phone.clone(),
+            ),
+        ]
+    }
+
+    fn action(&self) -> String {
+        match &self.editing {
+            Some(t) => format!("/territoires/{}", t.territory_id),
+            None => "/territoires".to_owned(),
+        }
+    }
+}
+
+async fn new(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    Query(form): Query<TerritoryForm>,
+) -> Result<Response> {
+    let page = FormPage {
+        results: Some(search_results(&ctx, &pool, &form).await?.render()?),
+        tags: Tags::load(&pool).await?,
+        errors: FieldErrors::default(),
+        editing: None,
+        conflict: None,
+        duplicate: None,
+        form,
+        ctx,
+    };
+    render(&page)
+}
+
+/// The official areas matching the form's search text, with the chosen one kept selected.
+async fn search_results(
+    ctx: &PageContext,
+    pool: &PgPool,
+    form: &TerritoryForm,
+) -> Result<geo::ResultsFragment> {
+    let params = geo::SearchParams {
+        q: form.q.clone(),
+        kind: String::new(),
+    };
+    let mut areas = geo::find_areas(pool, &params).await?;
+    let selected = form.geo_area();
+    if let Some(id) = selected
+        && !areas.iter().any(|a| a.geo_area_id == id)
+        && let Some(area) = geo::db::find(pool, id).await?
+    {
+        areas.insert(0, area);
+    }
+    Ok(geo::ResultsFragment {
+        ctx: ctx.clone(),
+        query: form.q.trim().to_owned(),
+        areas,
+        selected,
+    })
+}
+
+/// Looks up what validation needs, then validates.
+async fn check(
+    pool: &PgPool,
+    form: &TerritoryForm,
+    tags: &Tags,
+) -> Result<Result<form::Profile, FieldErrors>> {
+    let area = match (form.is_grouping(), form.geo_area()) {
+        (false, Some(id)) => geo::db::find(pool, id).await?.map(|a| (a.kind, a.name)),
+        _ => None,
+    };
+    let members: Vec<(String, i64)> = if form.is_grouping() {
+        let codes = form.member_codes();
+        geo::db::communes_by_code(pool, &codes[..codes.len().min(form::MAX_MEMBERS)])
+            .await?
+            .into_iter()
+            .map(|a| (a.code, a.geo_area_id))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let known = Known {
+        area,
+        members: &members,
+        challenge_codes: &Tags::codes(&tags.challenges),
+        asset_codes: &Tags::codes(&tags.assets),
+    };
+    Ok(form::validate(form, &known))
+}
+
+async fn create(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    Form(form): Form<TerritoryForm>,
+) -> Result<Response> {
+    let tags = Tags::load(&pool).await?;
+    let mut errors = FieldErrors::default();
+    let mut duplicate = None;
+    match check(&pool, &form, &tags).await? {
+        Ok(profile) => {
+            if let Some(area) = profile.geo_area_id {
+                duplicate = db::find_by_area(&pool, area).await?;
+            }
+            if duplicate.is_none() {
+                let mut conn = pool.acquire().await?;
+                match db::insert(&mut conn, &profile).await {
+                    Ok(id) => {
+                        return Ok(Redirect::to(&format!("/territoires/{id}")).into_response());
+                    }
+                    Err(sqlx::Error::Database(e))
+                        if e.constraint() == Some("territory_geo_area_key") =>
+                    {
+                        duplicate =
+                            db::find_by_area(&pool, profile.geo_area_id.unwrap_or_default())
+                                .await?;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            errors.add("geo_area_id", "territory-error-duplicate");
+        }
+        Err(found) => errors = found,
+    }
+    let page = FormPage {
+        results: Some(search_results(&ctx, &pool, &form).await?.render()?),
+        tags,
+        errors,
+        editing: None,
+        conflict: None,
+        duplicate,
+        form,
+        ctx,
+    };
+    render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+/// The form prefilled from a stored profile.
+async fn form_of(pool: &PgPool, territory: &db::TerritoryRow) -> Result<TerritoryForm> {
+    Ok(TerritoryForm {
+        mode: if territory.kind == "grouping" {
+            "grouping"
+        } else {
+            "official"
+        }
+        .to_owned(),
+        q: String::new(),
+        geo_area_id: territory
+            .geo_area_id
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        name: territory.name.clone(),
+        members: db::member_codes(pool, territory.territory_id)
+            .await?
+            .join(" "),
+        context_notes: territory.context_notes.clone(),
+        challenges: db::tags(pool, territory.territory_id, "challenge").await?,
+        assets: db::tags(pool, territory.territory_id, "asset").await?,
+        contact_name: territory.contact_name.clone(),
+        contact_role: territory.contact_role.clone(),
+        contact_email: territory.contact_email.clone(),
+        contact_phone: territory.contact_phone.clone(),
+        version: territory.version.to_string(),
+    })
+}
+
+async fn edit(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Result<Response> {
+    let territory = db::find(&pool, id).await?.ok_or(Error::NotFound)?;
+    let page = FormPage {
+        form: form_of(&pool, &territory).await?,
+        tags: Tags::load(&pool).await?,
+        errors: FieldErrors::default(),
+        results: None,
+        editing: Some(territory),
+        conflict: None,
+        duplicate: None,
+        ctx,
+    };
+    render(&page)
+}
+
+async fn update(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    Id(id): Id,
+    Form(mut form): Form<TerritoryForm>,
+) -> Result<Response> {
+    let territory = db::find(&pool, id).await?.ok_or(Error::NotFound)?;
+    // What an edit may not change: the kind of profile and its official area.
+    form.mode = if territory.kind == "grouping" {
+        "grouping"
+    } else {
+        "official"
+    }
+    .to_owned();
+    form.geo_area_id = territory
+        .geo_area_id
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let tags = Tags::load(&pool).await?;
+    let (status, errors, conflict) = match check(&pool, &form, &tags).await? {
+        Ok(profile) => {
+            let version = form.version.trim().parse().unwrap_or(0);
+            let mut conn = pool.acquire().await?;
+            if db::update(&mut conn, id, version, &profile).await? {
+                return Ok(Redirect::to(&format!("/territoires/{id}")).into_response());
+            }
+            // Someone saved in between: keep the user's input, show what is stored now, and
+            // base the next save on the current version so it is a deliberate choice.
+            let current = db::find(&pool, id).await?.ok_or(Error::NotFound)?;
+            form.version = current.version.to_string();
+            (StatusCode::CONFLICT, FieldErrors::default(), Some(current))
+        }
+        Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors, None),
+    };
+    let page = FormPage {
+        form,
+        tags,
+        errors,
+        results: None,
+        editing: Some(territory),
+        conflict,
+        duplicate: None,
+        ctx,
+    };
+    render_with_status(status, &page)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profile
+
+#[derive(Template)]
+#[template(path = "territories/show.html")]
+struct ShowPage {
+    ctx: PageContext,
+    territory: db::TerritoryRow,
+    area: Option<geo::db::AreaRow>,
+    /// EPCI member communes, or a grouping's communes.
+    communes: Vec<geo::db::AreaRow>,
+    challenges: Vec<framework::db::TagRow>,
+    assets: Vec<framework::db::TagRow>,
+}
+
+impl ShowPage {
+    fn population(&self) -> Option<i64> {
+        match &self.area {
+            Some(area) => area.population.map(i64::from),
+            None => Some(
+                self.communes
+                    .iter()
+                    .filter_map(|c| c.population)
+                    .map(i64::from)
+                    .sum(),
+            ),
+        }
+    }
+}
+
+async fn show(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Result<Response> {
+    let mut conn = pool.acquire().await?;
+    let territory = db::find(&mut *conn, id).await?.ok_or(Error::NotFound)?;
+    let area = match territory.geo_area_id {
+        Some(area) => geo::db::find(&mut *conn, area).await?,
+        None => None,
+    };
+    let communes = match &area {
+        Some(a) if a.kind == "epci" => geo::db::epci_members(&mut *conn, &a.code).await?,
+        Some(_) => Vec::new(),
+        None => {
+            let codes = db::member_codes(&mut *conn, id).await?;
+            geo::db::communes_by_code(&mut *conn, &codes).await?
+        }
+    };
+    drop(conn);
+    let tags = Tags::load(&pool).await?;
+    let challenge_codes = db::tags(&pool, id, "challenge").await?;
+    let asset_codes = db::tags(&pool, id, "asset").await?;
+    let page = ShowPage {
+        challenges: tags
+            .challenges
+            .into_iter()
+            .filter(|t| challenge_codes.contains(&t.code))
+            .collect(),
+        assets: tags
+            .assets
+            .into_iter()
+            .filter(|t| asset_codes.contains(&t.code))
+            .collect(),
+        territory,
+        area,
+        communes,
+        ctx,
+    };
+    render(&page)
+}
