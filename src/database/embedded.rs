@@ -72,6 +72,10 @@ pub struct EmbeddedPostgres {
     socket_dir: PathBuf,
     log_file: PathBuf,
     account: Option<Account>,
+    /// A shared lock on `<cluster>/territoires.lock`, held while this process uses the cluster,
+    /// so that the last user stops it and no one stops it under another (a `territoires geo
+    /// import` next to a running server, say). The kernel drops it if the process is killed.
+    users: fs::File,
 }
 
 impl EmbeddedPostgres {
@@ -103,12 +107,23 @@ impl EmbeddedPostgres {
         if let Some(account) = account {
             chown(&log_file, account)?;
         }
+        let lock_path = base.join("territoires.lock");
+        let users = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| io_error(format_args!("cannot open {}", lock_path.display()), e))?;
+        users
+            .lock_shared()
+            .map_err(|e| io_error(format_args!("cannot lock {}", lock_path.display()), e))?;
         let cluster = Self {
             bin_dir,
             pgdata,
             socket_dir,
             log_file,
             account,
+            users,
         };
         if !cluster.pgdata.join("PG_VERSION").exists() {
             cluster.initdb(durability)?;
@@ -155,8 +170,15 @@ impl EmbeddedPostgres {
     }
 
     /// Fast shutdown (active sessions are rolled back, committed data is kept), waiting until the
-    /// postmaster has exited. Blocking.
+    /// postmaster has exited; unless another process still uses the cluster, which then keeps
+    /// running for it. Blocking.
     pub fn stop(self) -> Result<(), EmbeddedError> {
+        if self.users.try_lock().is_err() {
+            tracing::info!(
+                "another process still uses the embedded PostgreSQL: leaving it running"
+            );
+            return Ok(());
+        }
         if self.is_running() {
             self.pg_ctl_stop()?;
         }

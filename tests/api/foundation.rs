@@ -295,6 +295,21 @@ async fn the_binary_runs_its_own_postgres_survives_kill_9_and_stops_it_on_sigter
         "the running server is reused, not duplicated"
     );
 
+    // A command run next to the server uses the same cluster and leaves it running.
+    let status = Command::new(env!("CARGO_BIN_EXE_territoires"))
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .arg("migrate")
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(second.healthy().await, "the server's database is still up");
+    assert_eq!(postmasters(&pgdata).len(), 1);
+
     second.signal("TERM");
     let status = second.child.wait().unwrap();
     assert!(status.success(), "clean exit on SIGTERM: {status}");
