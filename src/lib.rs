@@ -6,6 +6,7 @@
 pub mod config;
 pub mod database;
 pub mod error;
+pub mod fingerprint;
 pub mod framework;
 pub mod geo;
 pub mod health;

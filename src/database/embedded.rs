@@ -4,6 +4,7 @@
 //! is run as an unprivileged user when the app runs as root (PostgreSQL refuses root), is adopted
 //! rather than duplicated when an earlier run was killed, and is stopped with the app.
 
+use crate::fingerprint::fnv1a;
 use std::fs;
 use std::io;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -451,13 +452,6 @@ fn prepare_private_dir(dir: &Path, account: Option<Account>) -> Result<(), Embed
 fn chown(path: &Path, account: Account) -> Result<(), EmbeddedError> {
     std::os::unix::fs::chown(path, Some(account.uid), Some(account.gid))
         .map_err(|e| io_error(format_args!("cannot chown {}", path.display()), e))
-}
-
-/// FNV-1a: a stable short name for a path (the standard hasher is not stable across releases).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
-        (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]

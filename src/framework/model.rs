@@ -6,6 +6,8 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::fingerprint::fnv1a;
+
 /// The framework versions shipped with the application, loaded at start-up.
 pub const BUILTIN_SOURCES: &[(&str, &str)] = &[(
     "datasets/framework/sti-fr-v1.toml",
@@ -419,12 +421,6 @@ fn blank(problem: &mut impl FnMut(String), place: &str, field: &str, text: &str)
     if text.trim().is_empty() {
         problem(format!("{place}: {field} is empty"));
     }
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
-        (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]

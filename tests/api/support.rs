@@ -178,12 +178,19 @@ async fn template_database() -> &'static str {
     static TEMPLATE: OnceCell<String> = OnceCell::const_new();
     TEMPLATE
         .get_or_init(|| async {
-            let fingerprint = territoires::MIGRATOR
+            // The template holds what `prepare_database` loads: a new template whenever the
+            // migrations, the framework sources or the geography extract change.
+            let mut inputs: Vec<u8> = territoires::MIGRATOR
                 .iter()
                 .flat_map(|m| m.checksum.iter().copied())
-                .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-                });
+                .collect();
+            for (_, text) in territoires::framework::model::BUILTIN_SOURCES {
+                inputs.extend_from_slice(text.as_bytes());
+            }
+            for (_, text) in territoires::geo::import::read_sources(None).unwrap() {
+                inputs.extend_from_slice(text.as_bytes());
+            }
+            let fingerprint = territoires::fingerprint::fnv1a(&inputs);
             let name = format!("territoires_tpl_{fingerprint:016x}");
             let admin = admin_options().await;
             let mut conn = PgConnection::connect_with(&admin).await.unwrap();
