@@ -68,6 +68,11 @@ pub enum Command {
     Serve,
     /// Apply the database migrations, then exit.
     Migrate,
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// The official geography.
     Geo {
         #[command(subcommand)]
@@ -83,5 +88,23 @@ pub enum GeoCommand {
     Import {
         /// Directory holding the four TSV files (default: the built-in extract).
         dir: Option<PathBuf>,
+    },
+}
+
+/// `territoires user ...`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input when it is piped; otherwise
+    /// a one-time password is printed once, to be changed at first sign-in.
+    Add {
+        /// Email address used to sign in.
+        #[arg(long)]
+        email: String,
+        /// What the account may do.
+        #[arg(long, value_enum)]
+        role: crate::accounts::Role,
+        /// Territory ids an élu may read (repeat the flag for several).
+        #[arg(long = "territory")]
+        territories: Vec<i64>,
     },
 }

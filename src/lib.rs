@@ -3,6 +3,7 @@
 //! its middleware stack, and the server loop with graceful shutdown. Features live in their own
 //! modules (routes, handlers, queries and views together); pure logic has no axum or sqlx in it.
 
+pub mod accounts;
 pub mod config;
 pub mod database;
 pub mod error;

@@ -5,19 +5,22 @@ use clap::Parser;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-use territoires::config::{Cli, Command, GeoCommand};
+use std::io::{IsTerminal, Read};
+
+use territoires::accounts::{self, NewUser, db::Actor};
+use territoires::config::{Cli, Command, GeoCommand, UserCommand};
 use territoires::database::Database;
 use territoires::{AppState, app, geo, prepare_database, serve};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     match run(Cli::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!("{error:#}");
             eprintln!("territoires: {error:#}");
             std::process::ExitCode::FAILURE
         }
@@ -32,6 +35,34 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Migrate => {
                 tracing::info!("migrations applied");
+                Ok(())
+            }
+            Command::User {
+                command:
+                    UserCommand::Add {
+                        email,
+                        role,
+                        territories,
+                    },
+            } => {
+                let password = read_piped_password()?;
+                let new = NewUser {
+                    email: email.clone(),
+                    role,
+                    territories,
+                    password,
+                };
+                let created = accounts::add_user(&db.pool, new, &Actor::command_line()).await?;
+                println!(
+                    "compte {} créé pour {email} ({})",
+                    created.user_id,
+                    role.as_str()
+                );
+                if let Some(once) = created.one_time_password {
+                    println!(
+                        "mot de passe à usage unique (à changer à la première connexion) : {once}"
+                    );
+                }
                 Ok(())
             }
             Command::Geo {
@@ -57,4 +88,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     db.close().await?;
     tracing::info!("stopped");
     outcome
+}
+
+/// The password piped on standard input (first line), or `None` when stdin is a terminal or empty.
+fn read_piped_password() -> anyhow::Result<Option<String>> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    stdin.lock().read_to_string(&mut text)?;
+    let line = text.lines().next().unwrap_or_default().to_owned();
+    Ok((!line.is_empty()).then_some(line))
 }

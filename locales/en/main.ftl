@@ -172,3 +172,7 @@ territory-raises = raises the importance of
 territory-builds-on = supports the criteria
 territory-assessments = Assessments
 territory-no-assessment = No assessment yet.
+
+## Accounts
+password-too-short = The password must have at least 12 characters.
+password-too-common = This password is too common; choose another one.

@@ -172,3 +172,7 @@ territory-raises = relève l'importance de
 territory-builds-on = appuie les critères
 territory-assessments = Évaluations
 territory-no-assessment = Aucune évaluation pour le moment.
+
+## Comptes
+password-too-short = Le mot de passe doit compter au moins 12 caractères.
+password-too-common = Ce mot de passe est trop courant ; choisissez-en un autre.
