@@ -26,6 +26,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Which error page to show; carried in the response extensions until it is rendered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorPage {
+    /// A state-changing request that did not come from our own pages (CSRF protection).
+    CrossSite,
     NotFound,
     Internal,
 }
@@ -33,6 +35,7 @@ pub enum ErrorPage {
 impl ErrorPage {
     pub fn status(self) -> StatusCode {
         match self {
+            ErrorPage::CrossSite => StatusCode::FORBIDDEN,
             ErrorPage::NotFound => StatusCode::NOT_FOUND,
             ErrorPage::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -41,6 +44,7 @@ impl ErrorPage {
     /// The i18n key of this page's title.
     pub fn title_key(self) -> &'static str {
         match self {
+            ErrorPage::CrossSite => "error-cross-site-title",
             ErrorPage::NotFound => "error-not-found-title",
             ErrorPage::Internal => "error-internal-title",
         }
@@ -49,6 +53,7 @@ impl ErrorPage {
     /// The i18n key of this page's explanation.
     pub fn text_key(self) -> &'static str {
         match self {
+            ErrorPage::CrossSite => "error-cross-site-text",
             ErrorPage::NotFound => "error-not-found-text",
             ErrorPage::Internal => "error-internal-text",
         }

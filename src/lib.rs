@@ -27,6 +27,7 @@ use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -67,6 +68,8 @@ pub fn app(state: AppState) -> Router {
         .route("/static/{*path}", get(web::assets::serve))
         .fallback(|| async { ErrorPage::NotFound.response() })
         .layer(CatchPanicLayer::custom(|_| ErrorPage::Internal.response()))
+        // Cross-site state changes are refused (Fetch Metadata / Origin, no tokens needed).
+        .layer(CsrfLayer::new().with_rejection_response(|_| ErrorPage::CrossSite.response()))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             web::page_context,

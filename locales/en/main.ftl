@@ -25,6 +25,8 @@ error-not-found-title = Page not found
 error-not-found-text = This page does not exist or you do not have access to it. Check the address or go back to the home page.
 error-internal-title = Something went wrong
 error-internal-text = The server could not process your request. The incident has been logged; please try again in a moment.
+error-cross-site-title = Request refused
+error-cross-site-text = This action did not come from a Territoires page; it was refused and nothing was changed. Go back to the application and try again.
 error-back-home = Back to the home page
 
 ## Numbers

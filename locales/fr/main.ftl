@@ -25,6 +25,8 @@ error-not-found-title = Page introuvable
 error-not-found-text = Cette page n'existe pas ou vous n'y avez pas accès. Vérifiez l'adresse ou revenez à l'accueil.
 error-internal-title = Une erreur est survenue
 error-internal-text = Le serveur n'a pas pu traiter votre demande. L'incident est enregistré ; réessayez dans un instant.
+error-cross-site-title = Requête refusée
+error-cross-site-text = Cette action ne venait pas d'une page de Territoires ; elle a été refusée et rien n'a été modifié. Revenez à l'application et recommencez.
 error-back-home = Revenir à l'accueil
 
 ## Nombres

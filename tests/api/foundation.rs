@@ -326,3 +326,44 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[tokio::test]
+async fn cross_site_state_changes_are_refused_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let lyon = app.area_id("commune", "69123").await.to_string();
+    let form = [("mode", "official"), ("geo_area_id", lyon.as_str())];
+    let forged = app
+        .client
+        .post(app.url("/territoires"))
+        .header("Origin", "https://attaquant.example")
+        .header("Sec-Fetch-Site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(forged.text().await.unwrap().contains("Requête refusée"));
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from territory")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(count().await, 0);
+
+    let own = app
+        .client
+        .post(app.url("/territoires"))
+        .header("Origin", app.base_url.as_str())
+        .header("Sec-Fetch-Site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        own.status(),
+        StatusCode::SEE_OTHER,
+        "our own pages still post"
+    );
+    assert_eq!(count().await, 1);
+}
