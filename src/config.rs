@@ -47,6 +47,16 @@ pub struct Config {
         global = true
     )]
     pub secure_cookies: bool,
+    /// Take the client's address from the last `X-Forwarded-For` hop (set to true behind a
+    /// reverse proxy or load balancer, which must set that header); used by sign-in limits.
+    #[arg(
+        long,
+        env = "TERRITOIRES_TRUST_PROXY",
+        default_value_t = false,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub trust_proxy: bool,
 }
 
 impl Config {
@@ -57,6 +67,7 @@ impl Config {
             data_dir: PathBuf::from("./data"),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             secure_cookies: false,
+            trust_proxy: false,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! modules (routes, handlers, queries and views together); pure logic has no axum or sqlx in it.
 
 pub mod accounts;
+pub mod admin;
 pub mod config;
 pub mod database;
 pub mod error;
@@ -21,7 +22,6 @@ use std::time::Duration;
 
 use axum::extract::FromRef;
 use axum::http::StatusCode;
-use axum::routing::get;
 use axum::{Router, middleware};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
@@ -35,6 +35,7 @@ use tower_http::trace::TraceLayer;
 pub use config::Config;
 pub use database::MIGRATOR;
 use error::ErrorPage;
+use web::access::{Access, Routes};
 
 /// Largest request body accepted (forms are small; nothing is uploaded through the app).
 const BODY_LIMIT: usize = 1024 * 1024;
@@ -57,15 +58,23 @@ impl AppState {
     }
 }
 
+/// Every route of the application with its access rule (see [`web::access`]).
+pub fn routes() -> Routes {
+    Routes::new()
+        .merge(home::routes())
+        .merge(accounts::routes())
+        .merge(admin::routes())
+        .merge(health::routes())
+        .merge(framework::routes())
+        .merge(geo::routes())
+        .merge(territories::routes())
+        .get("/static/{*path}", Access::Anyone, web::assets::serve)
+}
+
 /// The whole application: every feature's routes behind the shared middleware stack.
 pub fn app(state: AppState) -> Router {
-    let mut router = Router::new()
-        .merge(home::router())
-        .merge(health::router())
-        .merge(framework::router())
-        .merge(geo::router())
-        .merge(territories::router())
-        .route("/static/{*path}", get(web::assets::serve))
+    let mut router = routes()
+        .into_router()
         .fallback(|| async { ErrorPage::NotFound.response() })
         .layer(CatchPanicLayer::custom(|_| ErrorPage::Internal.response()))
         // Cross-site state changes are refused (Fetch Metadata / Origin, no tokens needed).
@@ -73,6 +82,10 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             web::page_context,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            accounts::session::authenticate,
         ));
     for header in web::security_headers() {
         router = router.layer(header);

@@ -7,13 +7,11 @@ pub mod db;
 pub mod model;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::get;
 use sqlx::PgPool;
 
-use crate::AppState;
+use crate::web::access::{Access, Routes};
 use crate::error::{Error, Result};
 use crate::web::{PageContext, render};
 use model::{BUILTIN_SOURCES, FrameworkSource};
@@ -46,10 +44,10 @@ pub async fn install_builtin(pool: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/referentiel", get(index))
-        .route("/referentiel/{code}", get(show_dimension))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/referentiel", Access::SignedIn, index)
+        .get("/referentiel/{code}", Access::SignedIn, show_dimension)
 }
 
 #[derive(Template)]

@@ -10,12 +10,11 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use sqlx::PgPool;
 
-use crate::AppState;
+use crate::web::access::{Access, Routes};
 use crate::error::Result;
 use crate::web::{PageContext, render};
 
@@ -24,8 +23,8 @@ pub const SEARCH_LIMIT: i64 = 20;
 /// Longest query accepted (longer ones are cut).
 const MAX_QUERY_CHARS: usize = 100;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/geo/recherche", get(search))
+pub fn routes() -> Routes {
+    Routes::new().get("/geo/recherche", Access::Staff, search)
 }
 
 #[derive(Debug, Default, Deserialize)]

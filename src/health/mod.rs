@@ -5,13 +5,12 @@ use std::sync::OnceLock;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Router, response::IntoResponse};
+use axum::response::IntoResponse;
 use axum_prometheus::PrometheusMetricLayer;
 use axum_prometheus::metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
 
-use crate::AppState;
+use crate::web::access::{Access, Routes};
 use crate::database;
 
 /// The metrics layer and its exporter handle. The recorder is process-global: it is installed
@@ -21,10 +20,10 @@ pub fn metrics() -> &'static (PrometheusMetricLayer<'static>, PrometheusHandle) 
     METRICS.get_or_init(PrometheusMetricLayer::pair)
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(prometheus))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/healthz", Access::Anyone, healthz)
+        .get("/metrics", Access::Anyone, prometheus)
 }
 
 /// 200 when the database answers a ping within two seconds, 503 otherwise.

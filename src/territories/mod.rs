@@ -7,32 +7,32 @@ pub mod db;
 pub mod form;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use axum_extra::extract::{Form, Query};
 use serde::Deserialize;
 use sqlx::PgPool;
 
-use crate::AppState;
 use crate::error::{Error, Result};
 use crate::framework::{self, FRAMEWORK_CODE};
 use crate::geo;
 use crate::web::form::FieldErrors;
-use crate::web::{Id, PageContext, render, render_with_status};
+use crate::web::access::{Access, Routes};
+use crate::web::{Id, PageContext, render, render_with_status, urlencode};
 use form::{Known, TerritoryForm};
 
 /// Rows per page of the territory list.
 pub const PAGE_SIZE: i64 = 20;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/territoires", get(list).post(create))
-        .route("/territoires/nouveau", get(new))
-        .route("/territoires/{id}", get(show).post(update))
-        .route("/territoires/{id}/modifier", get(edit))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/territoires", Access::Staff, list)
+        .post("/territoires", Access::Staff, create)
+        .get("/territoires/nouveau", Access::Staff, new)
+        .get("/territoires/{id}", Access::Staff, show)
+        .post("/territoires/{id}", Access::Staff, update)
+        .get("/territoires/{id}/modifier", Access::Staff, edit)
 }
 
 /// The framework's challenge and asset tags, for the forms and the profile.
@@ -110,19 +110,6 @@ impl ListPage {
         query.push(format!("page={page}"));
         format!("/territoires?{}", query.join("&"))
     }
-}
-
-/// Percent-encodes a query value.
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 async fn list(

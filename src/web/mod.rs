@@ -2,6 +2,7 @@
 //! current path) and its middleware, which also renders error pages through the layout; the
 //! security headers; static assets; and the helper that renders a template into a response.
 
+pub mod access;
 pub mod assets;
 pub mod form;
 
@@ -14,8 +15,10 @@ use axum::response::{Html, IntoResponse, Response};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
+use crate::accounts::session::CurrentUser;
 use crate::error::{Error, ErrorPage, Result};
 use crate::i18n::{I18n, Lang};
+use access::Access;
 
 /// Name of the cookie that remembers the chosen language.
 const LANG_COOKIE: &str = "lang";
@@ -27,6 +30,8 @@ pub struct PageContext {
     pub i18n: I18n,
     /// Path of the current request, without the query string.
     pub path: String,
+    /// The signed-in user, if any (the navigation shows what their role may use).
+    pub user: Option<CurrentUser>,
 }
 
 impl PageContext {
@@ -82,6 +87,27 @@ impl PageContext {
         assets::asset_url(path)
     }
 
+    pub fn signed_in(&self) -> bool {
+        self.user.is_some()
+    }
+
+    /// Whether the user may use routes declared with `access`.
+    pub fn may(&self, access: &str) -> bool {
+        let access = match access {
+            "staff" => Access::Staff,
+            "admin" => Access::Admin,
+            _ => Access::SignedIn,
+        };
+        self.user
+            .as_ref()
+            .is_some_and(|u| !u.must_change_password && access.allows(u.role))
+    }
+
+    /// The name of the signed-in user, for the header.
+    pub fn user_label(&self) -> &str {
+        self.user.as_ref().map_or("", |u| u.label())
+    }
+
     /// The languages the user can switch to, as (code, native name, link to this page).
     pub fn other_languages(&self) -> Vec<(&'static str, String, String)> {
         Lang::ALL
@@ -115,6 +141,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
             .unwrap_or_else(|| PageContext {
                 i18n: I18n::default(),
                 path: parts.uri.path().to_owned(),
+                user: parts.extensions.get::<CurrentUser>().cloned(),
             }))
     }
 }
@@ -177,6 +204,7 @@ pub async fn page_context(
     let ctx = PageContext {
         i18n: I18n::new(lang),
         path: request.uri().path().to_owned(),
+        user: request.extensions().get::<CurrentUser>().cloned(),
     };
     let htmx = is_htmx(request.headers());
     request.extensions_mut().insert(ctx.clone());
@@ -216,6 +244,19 @@ fn render_error(ctx: PageContext, page: ErrorPage, htmx: bool) -> Response {
             page.status().into_response()
         }
     }
+}
+
+/// Percent-encodes a URL query value.
+pub fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The value of cookie `name` in the request headers.

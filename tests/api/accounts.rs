@@ -5,22 +5,6 @@ use territoires::accounts::{self, NewUser, Role, db::Actor, password};
 
 use crate::support::TestApp;
 
-async fn territory(app: &TestApp, code: &str) -> i64 {
-    let area = app.area_id("commune", code).await.to_string();
-    let page = app
-        .post_form(
-            "/territoires",
-            &[("mode", "official"), ("geo_area_id", &area)],
-        )
-        .await;
-    page.header("location")
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
 fn new_user(email: &str, role: Role, territories: Vec<i64>, password: Option<&str>) -> NewUser {
     NewUser {
         email: email.into(),
@@ -32,8 +16,8 @@ fn new_user(email: &str, role: Role, territories: Vec<i64>, password: Option<&st
 
 #[tokio::test]
 async fn an_elu_account_is_hashed_tied_to_its_territories_and_audited() {
-    let app = TestApp::spawn().await;
-    let lyon = territory(&app, "69123").await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
+    let lyon = app.territory("69123").await;
     let created = accounts::add_user(
         &app.pool,
         new_user(
@@ -86,7 +70,7 @@ async fn an_elu_account_is_hashed_tied_to_its_territories_and_audited() {
 
 #[tokio::test]
 async fn a_missing_password_gives_a_one_time_password_to_change() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let created = accounts::add_user(
         &app.pool,
         new_user("admin@cabinet.fr", Role::Admin, vec![], None),
@@ -110,7 +94,7 @@ async fn a_missing_password_gives_a_one_time_password_to_change() {
 
 #[tokio::test]
 async fn bad_accounts_are_refused_and_nothing_is_created() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let actor = Actor::command_line();
     accounts::add_user(
         &app.pool,
@@ -154,7 +138,7 @@ async fn bad_accounts_are_refused_and_nothing_is_created() {
         ),
         (
             new_user("x@cabinet.fr", Role::Consultant, vec![], Some("court")),
-            "trop court",
+            "au moins 12 caractères",
         ),
         (
             new_user(
@@ -187,5 +171,5 @@ async fn bad_accounts_are_refused_and_nothing_is_created() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    assert_eq!(count, 1);
+    assert_eq!(count, 2, "the signed-in consultant and c@cabinet.fr only");
 }

@@ -5,13 +5,14 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
+use territoires::accounts::Role;
 use territoires::database;
 
 use crate::support::{TestApp, fresh_database};
 
 #[tokio::test]
 async fn home_page_is_french_and_rendered_through_the_layout() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let page = app.get("/").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.header("content-type").starts_with("text/html"));
@@ -26,7 +27,7 @@ async fn home_page_is_french_and_rendered_through_the_layout() {
 
 #[tokio::test]
 async fn english_is_chosen_with_lang_and_remembered() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let page = app.get("/?lang=en").await;
     assert!(page.body.contains(r#"<html lang="en">"#));
     assert!(page.body.contains("Smart-territory diagnostics"));
@@ -42,7 +43,7 @@ async fn english_is_chosen_with_lang_and_remembered() {
 
 #[tokio::test]
 async fn health_is_ok_when_the_database_answers() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let page = app.get("/healthz").await;
     assert_eq!(page.status, StatusCode::OK);
 }
@@ -52,9 +53,9 @@ async fn health_is_503_when_the_database_is_unreachable() {
     let app = TestApp::spawn_with_unreachable_database().await;
     let page = app.get("/healthz").await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
-    let home = app.get("/").await;
+    let sign_in = app.get("/connexion").await;
     assert_eq!(
-        home.status,
+        sign_in.status,
         StatusCode::OK,
         "pages without data still render"
     );
@@ -62,7 +63,7 @@ async fn health_is_503_when_the_database_is_unreachable() {
 
 #[tokio::test]
 async fn pages_carry_the_security_headers() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     for path in ["/", "/page-qui-n-existe-pas"] {
         let page = app.get(path).await;
         let csp = page.header("content-security-policy");
@@ -77,7 +78,7 @@ async fn pages_carry_the_security_headers() {
 
 #[tokio::test]
 async fn pages_have_no_inline_script_or_style() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     for path in ["/", "/nulle-part"] {
         let body = app.get(path).await.body;
         for fragment in ["<script>", "<style", " style=", " onclick=", " onload="] {
@@ -89,7 +90,7 @@ async fn pages_have_no_inline_script_or_style() {
 
 #[tokio::test]
 async fn unknown_pages_get_the_french_404_page() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let page = app.get("/territoires-inconnus/42").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains(r#"<html lang="fr">"#));
@@ -99,7 +100,7 @@ async fn unknown_pages_get_the_french_404_page() {
 
 #[tokio::test]
 async fn htmx_requests_get_an_error_fragment_not_a_page() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let page = app.get_with("/nulle-part", &[("HX-Request", "true")]).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert!(page.body.contains("Page introuvable"));
@@ -108,7 +109,7 @@ async fn htmx_requests_get_an_error_fragment_not_a_page() {
 
 #[tokio::test]
 async fn static_assets_are_cached_for_a_year_and_revalidated() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let home = app.get("/").await.body;
     let css_url = home
         .split(r#"<link rel="stylesheet" href=""#)
@@ -138,14 +139,14 @@ async fn static_assets_are_cached_for_a_year_and_revalidated() {
 
 #[tokio::test]
 async fn text_responses_are_compressed_when_the_client_accepts_it() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let page = app.get_with("/", &[("Accept-Encoding", "gzip")]).await;
     assert_eq!(page.header("content-encoding"), "gzip");
 }
 
 #[tokio::test]
 async fn oversized_request_bodies_are_refused() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let response = app
         .client
         .post(app.url("/"))
@@ -158,7 +159,7 @@ async fn oversized_request_bodies_are_refused() {
 
 #[tokio::test]
 async fn metrics_count_requests_by_route() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     app.get("/").await;
     let metrics = app.get("/metrics").await;
     assert_eq!(metrics.status, StatusCode::OK);
@@ -329,7 +330,7 @@ fn tempdir(name: &str) -> std::path::PathBuf {
 
 #[tokio::test]
 async fn cross_site_state_changes_are_refused_and_change_nothing() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let lyon = app.area_id("commune", "69123").await.to_string();
     let form = [("mode", "official"), ("geo_area_id", lyon.as_str())];
     let forged = app

@@ -1,6 +1,7 @@
 //! The reference framework: loaded at start-up, idempotent, immutable once used, browsable.
 
 use reqwest::StatusCode;
+use territoires::accounts::Role;
 use territoires::framework::db::{self, InstallError, Installed};
 use territoires::framework::model::{BUILTIN_SOURCES, FrameworkSource};
 
@@ -24,7 +25,7 @@ async fn descriptor(app: &TestApp, code: &str, level: i16) -> String {
 
 #[tokio::test]
 async fn the_framework_is_loaded_whole_at_start_up() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let (criteria, descriptors, recommendations, indicators): (i64, i64, i64, i64) =
         sqlx::query_as(
             "select (select count(*) from criterion), (select count(*) from level_descriptor),
@@ -46,7 +47,7 @@ async fn the_framework_is_loaded_whole_at_start_up() {
 
 #[tokio::test]
 async fn loading_the_same_source_again_changes_nothing() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let mut conn = app.pool.acquire().await.unwrap();
     let before: i64 = sqlx::query_scalar("select max(criterion_id) from criterion")
         .fetch_one(&mut *conn)
@@ -65,7 +66,7 @@ async fn loading_the_same_source_again_changes_nothing() {
 
 #[tokio::test]
 async fn a_modified_copy_of_an_unused_version_replaces_it() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let mut source = builtin();
     source.criterion[0].levels_fr[2] = "Descripteur révisé avant toute évaluation.".into();
     let mut conn = app.pool.acquire().await.unwrap();
@@ -81,7 +82,7 @@ async fn a_modified_copy_of_an_unused_version_replaces_it() {
 
 #[tokio::test]
 async fn a_modified_copy_of_a_used_version_fails_loudly_and_changes_nothing() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let version = db::current_version(&app.pool, "STI-FR")
         .await
         .unwrap()
@@ -111,7 +112,7 @@ async fn a_modified_copy_of_a_used_version_fails_loudly_and_changes_nothing() {
 
 #[tokio::test]
 async fn the_framework_can_be_browsed_by_axis_and_criterion() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let index = app.get("/referentiel").await;
     assert_eq!(index.status, StatusCode::OK);
     for expected in [

@@ -2,6 +2,7 @@
 //! ranked, accent-insensitive, typo-tolerant search.
 
 use reqwest::StatusCode;
+use territoires::accounts::Role;
 use serde_json::Value;
 use territoires::geo::import;
 
@@ -30,7 +31,7 @@ fn first(results: &[Value]) -> (String, String, String) {
 
 #[tokio::test]
 async fn search_ranks_the_expected_area_first() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let cases = [
         ("saint etienne", ("commune", "42218", "Saint-Étienne")),
         ("SAINT-ÉTIENNE", ("commune", "42218", "Saint-Étienne")),
@@ -53,7 +54,7 @@ async fn search_ranks_the_expected_area_first() {
 
 #[tokio::test]
 async fn exact_matches_come_before_prefixes_and_larger_populations_first() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let results = search_json(&app, "saint etienne").await;
     let names: Vec<&str> = results
         .iter()
@@ -79,7 +80,7 @@ async fn exact_matches_come_before_prefixes_and_larger_populations_first() {
 
 #[tokio::test]
 async fn the_html_fragment_offers_the_areas_as_choices() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let page = app.get("/geo/recherche?q=lyon").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.header("content-type").starts_with("text/html"));
@@ -95,7 +96,7 @@ async fn the_html_fragment_offers_the_areas_as_choices() {
 
 #[tokio::test]
 async fn importing_again_changes_nothing() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let snapshot = || async {
         sqlx::query_as::<_, (i64, i64, i64)>(
             "select count(*), sum(geo_area_id)::bigint, count(*) filter (where retired) from geo_area",
@@ -136,7 +137,7 @@ async fn name_of(app: &TestApp, code: &str) -> (String, bool) {
 
 #[tokio::test]
 async fn a_failing_import_leaves_the_previous_geography_intact() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let count = || async {
         sqlx::query_scalar::<_, i64>("select count(*) from geo_area")
             .fetch_one(&app.pool)
@@ -168,7 +169,7 @@ async fn a_failing_import_leaves_the_previous_geography_intact() {
 
 #[tokio::test]
 async fn areas_missing_from_a_new_import_are_retired_not_deleted() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let dir = extract_dir("merged", |text| {
         text.lines()
             .filter(|l| !l.starts_with("01001\t"))

@@ -10,6 +10,7 @@ use reqwest::header::HeaderMap;
 use reqwest::{Client, StatusCode, redirect};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection, PgPool};
+use territoires::accounts::{self, Role};
 use territoires::database::{self, Durability, EmbeddedPostgres, quote_ident};
 use territoires::{AppState, Config, app};
 use tokio::net::TcpListener;
@@ -65,6 +66,90 @@ impl TestApp {
         Self::serve(pool).await
     }
 
+    /// The application on a fresh database, with a user of `role` signed in (an élu follows
+    /// no territory; use [`TestApp::sign_in_as`] for one).
+    pub async fn spawn_as(role: Role) -> Self {
+        let app = Self::spawn().await;
+        app.sign_in_as(role, &[]).await;
+        app
+    }
+
+    /// Another browser (empty cookie jar) on the same application.
+    pub fn new_browser(&self) -> Self {
+        Self {
+            base_url: self.base_url.clone(),
+            client: browser(),
+            pool: self.pool.clone(),
+        }
+    }
+
+    /// A second application instance on the same database (as behind a load balancer), with
+    /// its own browser.
+    pub async fn second_instance(&self) -> Self {
+        Self::serve(self.pool.clone()).await
+    }
+
+    /// Creates an account (the password is returned) directly in the database.
+    pub async fn create_user(&self, role: Role, territories: &[i64]) -> (String, String) {
+        static NEXT: AtomicUsize = AtomicUsize::new(1);
+        let email = format!(
+            "{}{}@exemple.fr",
+            role.as_str(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let password = "cheval-agrafe-batterie".to_owned();
+        let hash = accounts::password::hash(password.clone()).await.unwrap();
+        let new = accounts::db::NewAccount {
+            email: &email,
+            display_name: "",
+            role,
+            password_hash: &hash,
+            must_change_password: false,
+            territories,
+        };
+        let mut conn = self.pool.acquire().await.unwrap();
+        accounts::db::insert_user(&mut conn, &accounts::db::Actor::command_line(), &new)
+            .await
+            .unwrap();
+        (email, password)
+    }
+
+    /// Signs in with `email`/`password` through the sign-in form.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Page {
+        self.post_form("/connexion", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// Creates a user of `role` following `territories` and signs this browser in as them;
+    /// returns the email.
+    pub async fn sign_in_as(&self, role: Role, territories: &[i64]) -> String {
+        let (email, password) = self.create_user(role, territories).await;
+        let page = self.sign_in(&email, &password).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "sign-in failed: {}", page.body);
+        email
+    }
+
+    /// Creates the territory profile of commune `code` (as an admin in a browser of its own);
+    /// returns its id.
+    pub async fn territory(&self, code: &str) -> i64 {
+        let admin = self.new_browser();
+        admin.sign_in_as(Role::Admin, &[]).await;
+        let area = self.area_id("commune", code).await.to_string();
+        let page = admin
+            .post_form(
+                "/territoires",
+                &[("mode", "official"), ("geo_area_id", &area)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        page.header("location")
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
     async fn serve(pool: PgPool) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -77,14 +162,9 @@ impl TestApp {
             .await
             .unwrap();
         });
-        let client = Client::builder()
-            .cookie_store(true)
-            .redirect(redirect::Policy::none())
-            .build()
-            .unwrap();
         Self {
             base_url: format!("http://{addr}"),
-            client,
+            client: browser(),
             pool,
         }
     }
@@ -129,6 +209,15 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> Page {
         self.get_with(path, &[]).await
     }
+}
+
+/// An HTTP client with its own cookie jar that does not follow redirects.
+fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap()
 }
 
 async fn read(response: reqwest::Response) -> Page {

@@ -2,6 +2,7 @@
 //! validation error (422, input kept, message at the field), the list, edits and conflicts.
 
 use reqwest::StatusCode;
+use territoires::accounts::Role;
 
 use crate::support::{Page, TestApp, escaped};
 
@@ -29,7 +30,7 @@ fn field_error<'a>(page: &'a Page, field: &str) -> &'a str {
 
 #[tokio::test]
 async fn a_commune_profile_shows_its_official_data_and_local_context() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let path = create_official(
         &app,
         "commune",
@@ -75,7 +76,7 @@ async fn a_commune_profile_shows_its_official_data_and_local_context() {
 
 #[tokio::test]
 async fn an_epci_profile_lists_its_member_communes() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let path = create_official(&app, "epci", "200046977", &[]).await;
     let page = app.get(&path).await;
     assert!(page.body.contains("Communes membres (58)"), "member count");
@@ -84,7 +85,7 @@ async fn an_epci_profile_lists_its_member_communes() {
 
 #[tokio::test]
 async fn a_second_profile_for_the_same_area_is_refused_with_a_link_to_the_first() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let first = create_official(&app, "commune", "42218", &[]).await;
     let id = app.area_id("commune", "42218").await.to_string();
     let page = app
@@ -110,7 +111,7 @@ async fn a_second_profile_for_the_same_area_is_refused_with_a_link_to_the_first(
 
 #[tokio::test]
 async fn an_unknown_or_missing_area_is_refused() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let missing = app
         .post_form(
             "/territoires",
@@ -137,7 +138,7 @@ async fn an_unknown_or_missing_area_is_refused() {
 
 #[tokio::test]
 async fn a_grouping_needs_a_name_and_known_communes_and_keeps_the_input() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let page = app
         .post_form(
             "/territoires",
@@ -185,7 +186,7 @@ async fn a_grouping_needs_a_name_and_known_communes_and_keeps_the_input() {
 
 #[tokio::test]
 async fn over_long_texts_and_malformed_contacts_are_refused_at_their_field() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let id = app.area_id("commune", "38185").await.to_string();
     let long_notes = "é".repeat(10_001);
     let long_name = "n".repeat(201);
@@ -228,7 +229,7 @@ async fn over_long_texts_and_malformed_contacts_are_refused_at_their_field() {
 
 #[tokio::test]
 async fn the_creation_form_searches_without_javascript() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let page = app
         .get("/territoires/nouveau?q=saint+etienne&context_notes=brouillon")
         .await;
@@ -244,7 +245,7 @@ async fn the_creation_form_searches_without_javascript() {
 
 #[tokio::test]
 async fn the_list_filters_sorts_and_paginates() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let codes: Vec<String> = sqlx::query_scalar(
         "select code from geo_area where kind = 'commune' and departement_code = '01' order by code limit 23",
     )
@@ -286,7 +287,7 @@ async fn the_list_filters_sorts_and_paginates() {
 
 #[tokio::test]
 async fn an_edit_based_on_an_old_version_does_not_overwrite_the_newer_one() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     let path = create_official(
         &app,
         "commune",
@@ -336,7 +337,7 @@ async fn an_edit_based_on_an_old_version_does_not_overwrite_the_newer_one() {
 
 #[tokio::test]
 async fn unknown_profiles_are_404() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_as(Role::Consultant).await;
     assert_eq!(
         app.get("/territoires/987654").await.status,
         StatusCode::NOT_FOUND

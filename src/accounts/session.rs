@@ -1,0 +1,234 @@
+//! Sessions stored in PostgreSQL, shared by every app instance. The cookie carries a random
+//! 256-bit token; the table keeps only its SHA-256. A session ends after [`IDLE`] without a
+//! request, after [`ABSOLUTE`] in any case, at sign-out, and when its user is disabled. Signing
+//! in always creates a new token (the id rotates; a planted cookie is never adopted). The
+//! `authenticate` middleware turns a valid cookie into a [`CurrentUser`] for the request.
+
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use sha2::{Digest, Sha256};
+use sqlx::{PgExecutor, PgPool};
+use time::Duration;
+
+use super::Role;
+use super::db::Actor;
+use crate::AppState;
+use crate::web::cookie;
+
+/// Name of the session cookie.
+pub const COOKIE: &str = "territoires_session";
+/// A session unused for this long ends.
+pub const IDLE: Duration = Duration::hours(2);
+/// A session ends this long after sign-in, however active.
+pub const ABSOLUTE: Duration = Duration::hours(12);
+/// `last_seen_at` is written at most this often per session (not at every request).
+const TOUCH_EVERY: Duration = Duration::minutes(1);
+
+/// The signed-in user of a request.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub user_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub must_change_password: bool,
+    token_hash: Vec<u8>,
+}
+
+impl CurrentUser {
+    /// The user as the author of audit events.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user_id),
+            label: self.email.clone(),
+        }
+    }
+
+    /// The name shown in the page header.
+    pub fn label(&self) -> &str {
+        if self.display_name.is_empty() {
+            &self.email
+        } else {
+            &self.display_name
+        }
+    }
+
+    pub fn token_hash(&self) -> &[u8] {
+        &self.token_hash
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .ok_or_else(|| Redirect::to("/connexion").into_response())
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<CurrentUser>().cloned())
+    }
+}
+
+/// A new random token for the cookie (64 hex digits).
+fn new_token() -> String {
+    super::random_bytes::<32>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Starts a session for `user_id`; returns the cookie token.
+pub async fn start(db: impl PgExecutor<'_>, user_id: i64) -> Result<String, sqlx::Error> {
+    let token = new_token();
+    sqlx::query(
+        "insert into user_session (token_hash, user_id, expires_at)
+         values ($1, $2, now() + make_interval(secs => $3))",
+    )
+    .bind(hash(&token))
+    .bind(user_id)
+    .bind(ABSOLUTE.whole_seconds() as f64)
+    .execute(db)
+    .await?;
+    Ok(token)
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    user_id: i64,
+    email: String,
+    display_name: String,
+    role: String,
+    must_change_password: bool,
+    stale: bool,
+}
+
+/// The user of a live session, refreshing its idle deadline now and then.
+pub async fn find(pool: &PgPool, token: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
+    let token_hash = hash(token);
+    let row: Option<SessionRow> = sqlx::query_as(
+        "select u.user_id, u.email, u.display_name, u.role, u.must_change_password,
+                s.last_seen_at < now() - make_interval(secs => $3) as stale
+           from user_session s join app_user u using (user_id)
+          where s.token_hash = $1
+            and s.expires_at > now()
+            and s.last_seen_at > now() - make_interval(secs => $2)
+            and u.disabled_at is null",
+    )
+    .bind(&token_hash)
+    .bind(IDLE.whole_seconds() as f64)
+    .bind(TOUCH_EVERY.whole_seconds() as f64)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    if row.stale {
+        sqlx::query("update user_session set last_seen_at = now() where token_hash = $1")
+            .bind(&token_hash)
+            .execute(pool)
+            .await?;
+    }
+    Ok(Role::parse(&row.role).map(|role| CurrentUser {
+        user_id: row.user_id,
+        email: row.email,
+        display_name: row.display_name,
+        role,
+        must_change_password: row.must_change_password,
+        token_hash,
+    }))
+}
+
+/// Ends one session (sign-out).
+pub async fn end(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from user_session where token_hash = $1")
+        .bind(token_hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of `user_id` (disabled account, password changed), also deleting
+/// sessions that have expired anyway.
+pub async fn end_all(db: impl PgExecutor<'_>, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from user_session where user_id = $1 or expires_at < now()")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The `Set-Cookie` value that holds `token`.
+pub fn cookie_with(token: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        ABSOLUTE.whole_seconds()
+    ))
+    .expect("hex tokens are valid header values")
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn cookie_cleared(secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
+    ))
+    .expect("a valid header value")
+}
+
+/// Middleware: makes the signed-in user (if any) available to the request, and removes a
+/// cookie whose session has ended.
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let token = cookie(request.headers(), COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_owned);
+    let had_cookie = cookie(request.headers(), COOKIE).is_some();
+    let user = match &token {
+        Some(token) => match find(&state.pool, token).await {
+            Ok(user) => user,
+            Err(error) => {
+                tracing::error!("cannot read the session: {error}");
+                return crate::error::ErrorPage::Internal.response();
+            }
+        },
+        None => None,
+    };
+    let signed_in = user.is_some();
+    if let Some(user) = user {
+        request.extensions_mut().insert(user);
+    }
+    let mut response = next.run(request).await;
+    let sets_session = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.as_bytes().starts_with(COOKIE.as_bytes()));
+    if had_cookie && !signed_in && !sets_session {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            cookie_cleared(state.config.secure_cookies),
+        );
+    }
+    response
+}
