@@ -115,28 +115,27 @@ async fn sign_in(
 ) -> Result<Response> {
     let ip = client_ip(&state, &headers, peer.map(|Extension(ConnectInfo(p))| p));
     let next = local_path(&form.next).to_owned();
-    let (status, problem) =
-        match sign_in::attempt(&state.pool, &form.email, &form.password, ip).await? {
-            sign_in::Outcome::SignedIn { user_id } => {
-                let mut tx = state.pool.begin().await?;
-                // The session the browser had (if any) ends: a new id at every sign-in.
-                if let Some(previous) = &user {
-                    session::end(&mut *tx, previous.token_hash()).await?;
-                }
-                let token = session::start(&mut *tx, user_id).await?;
-                tx.commit().await?;
-                let mut response = Redirect::to(&next).into_response();
-                response.headers_mut().append(
-                    header::SET_COOKIE,
-                    session::cookie_with(&token, state.config.secure_cookies),
-                );
-                return Ok(response);
+    let (status, problem) = match sign_in::attempt(&state.pool, &form.email, &form.password, ip)
+        .await?
+    {
+        sign_in::Outcome::SignedIn { user_id } => {
+            let mut tx = state.pool.begin().await?;
+            // The session the browser had (if any) ends: a new id at every sign-in.
+            if let Some(previous) = &user {
+                session::end(&mut *tx, previous.token_hash()).await?;
             }
-            sign_in::Outcome::Refused => (StatusCode::UNPROCESSABLE_ENTITY, "sign-in-refused"),
-            sign_in::Outcome::TooManyAttempts => {
-                (StatusCode::TOO_MANY_REQUESTS, "sign-in-too-many")
-            }
-        };
+            let token = session::start(&mut *tx, user_id).await?;
+            tx.commit().await?;
+            let mut response = Redirect::to(&next).into_response();
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                session::cookie_with(&token, state.config.secure_cookies),
+            );
+            return Ok(response);
+        }
+        sign_in::Outcome::Refused => (StatusCode::UNPROCESSABLE_ENTITY, "sign-in-refused"),
+        sign_in::Outcome::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "sign-in-too-many"),
+    };
     let page = SignInPage {
         ctx,
         email: form.email.trim().chars().take(200).collect(),
@@ -352,8 +351,9 @@ pub async fn add_user(pool: &PgPool, new: NewUser, actor: &db::Actor) -> anyhow:
     );
     let (password, one_time) = match new.password {
         Some(password) => {
-            password::check(&password)
-                .map_err(|weakness| anyhow::anyhow!(I18n::new(Lang::Fr).t(weakness.message_key())))?;
+            password::check(&password).map_err(|weakness| {
+                anyhow::anyhow!(I18n::new(Lang::Fr).t(weakness.message_key()))
+            })?;
             (password, None)
         }
         None => {
@@ -372,13 +372,13 @@ pub async fn add_user(pool: &PgPool, new: NewUser, actor: &db::Actor) -> anyhow:
         territories: &new.territories,
     };
     let user_id = db::insert_user(&mut conn, actor, &account)
-    .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.constraint() == Some("app_user_email_key") => {
-            anyhow::anyhow!("un compte existe déjà pour {email}")
-        }
-        _ => e.into(),
-    })?;
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.constraint() == Some("app_user_email_key") => {
+                anyhow::anyhow!("un compte existe déjà pour {email}")
+            }
+            _ => e.into(),
+        })?;
     Ok(Created {
         user_id,
         one_time_password: one_time,

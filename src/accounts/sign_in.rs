@@ -21,7 +21,9 @@ pub const WINDOW: Duration = Duration::minutes(15);
 /// What a sign-in attempt comes to.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
-    SignedIn { user_id: i64 },
+    SignedIn {
+        user_id: i64,
+    },
     /// Wrong email or password, or a disabled account (one answer for all three).
     Refused,
     /// Too many failures lately for this account or this address; nothing was checked.

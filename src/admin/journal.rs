@@ -56,9 +56,8 @@ impl EventRow {
     }
 
     pub fn when(&self) -> String {
-        let format = time::macros::format_description!(
-            "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
-        );
+        let format =
+            time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
         self.occurred_at
             .to_offset(time::UtcOffset::UTC)
             .format(&format)

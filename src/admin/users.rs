@@ -45,12 +45,12 @@ const USER_COLUMNS: &str = "u.user_id, u.email, u.display_name, u.role, u.disabl
       where lower(a.email) = lower(u.email) and a.succeeded) as last_sign_in";
 
 async fn find(pool: &PgPool, id: i64) -> Result<Option<UserRow>> {
-    Ok(
-        sqlx::query_as(&format!("select {USER_COLUMNS} from app_user u where user_id = $1"))
-            .bind(id)
-            .fetch_optional(pool)
-            .await?,
-    )
+    Ok(sqlx::query_as(&format!(
+        "select {USER_COLUMNS} from app_user u where user_id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?)
 }
 
 /// A territory profile an élu can be linked to.

@@ -11,8 +11,8 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use sqlx::PgPool;
 
-use crate::web::access::{Access, Routes};
 use crate::error::{Error, Result};
+use crate::web::access::{Access, Routes};
 use crate::web::{PageContext, render};
 use model::{BUILTIN_SOURCES, FrameworkSource};
 

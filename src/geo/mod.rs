@@ -7,15 +7,15 @@ pub mod db;
 pub mod import;
 
 use askama::Template;
+use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::Deserialize;
 use sqlx::PgPool;
 
-use crate::web::access::{Access, Routes};
 use crate::error::Result;
+use crate::web::access::{Access, Routes};
 use crate::web::{PageContext, render};
 
 /// How many results a search returns at most.

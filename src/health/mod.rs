@@ -10,8 +10,8 @@ use axum_prometheus::PrometheusMetricLayer;
 use axum_prometheus::metrics_exporter_prometheus::PrometheusHandle;
 use sqlx::PgPool;
 
-use crate::web::access::{Access, Routes};
 use crate::database;
+use crate::web::access::{Access, Routes};
 
 /// The metrics layer and its exporter handle. The recorder is process-global: it is installed
 /// once, however many apps a process builds (tests build one per test).
@@ -21,9 +21,11 @@ pub fn metrics() -> &'static (PrometheusMetricLayer<'static>, PrometheusHandle) 
 }
 
 pub fn routes() -> Routes {
-    Routes::new()
-        .get("/healthz", Access::Anyone, healthz)
-        .get("/metrics", Access::Anyone, prometheus)
+    Routes::new().get("/healthz", Access::Anyone, healthz).get(
+        "/metrics",
+        Access::Anyone,
+        prometheus,
+    )
 }
 
 /// 200 when the database answers a ping within two seconds, 503 otherwise.

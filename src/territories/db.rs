@@ -1,10 +1,12 @@
 //! Territory queries: profiles with their official area, members and tags; the filtered,
 //! sorted, paginated list; inserts and version-checked updates.
 
+use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
 use super::form::{Contact, Profile};
+use crate::accounts::db::{Actor, audit};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TerritoryRow {
@@ -78,7 +80,11 @@ pub async fn member_codes(
 
 /// Inserts a profile with its members and tags; returns its id. A second profile for the same
 /// official area violates `territory_geo_area_key`.
-pub async fn insert(conn: &mut PgConnection, profile: &Profile) -> Result<i64, sqlx::Error> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    profile: &Profile,
+) -> Result<i64, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
     let id: i64 = sqlx::query_scalar(
         "insert into territory (kind, geo_area_id, name, context_notes, contact_name, contact_role,
@@ -96,6 +102,16 @@ pub async fn insert(conn: &mut PgConnection, profile: &Profile) -> Result<i64, s
     .fetch_one(&mut *tx)
     .await?;
     replace_members_and_tags(&mut tx, id, profile).await?;
+    let after = snapshot(&mut tx, id).await?;
+    audit(
+        &mut *tx,
+        actor,
+        "territory.create",
+        ("territory", Some(id)),
+        None,
+        Some(after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -103,11 +119,13 @@ pub async fn insert(conn: &mut PgConnection, profile: &Profile) -> Result<i64, s
 /// Updates a profile if it is still at `version`; `false` when someone changed it meanwhile.
 pub async fn update(
     conn: &mut PgConnection,
+    actor: &Actor,
     territory_id: i64,
     version: i32,
     profile: &Profile,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
+    let before = snapshot(&mut tx, territory_id).await?;
     let updated = sqlx::query(
         "update territory set name = $3, context_notes = $4, contact_name = $5, contact_role = $6,
                 contact_email = $7, contact_phone = $8, version = version + 1
@@ -128,8 +146,39 @@ pub async fn update(
         return Ok(false);
     }
     replace_members_and_tags(&mut tx, territory_id, profile).await?;
+    let after = snapshot(&mut tx, territory_id).await?;
+    audit(
+        &mut *tx,
+        actor,
+        "territory.update",
+        ("territory", Some(territory_id)),
+        Some(before),
+        Some(after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// The editable fields of a profile as JSON, for the audit log.
+async fn snapshot(tx: &mut PgConnection, territory_id: i64) -> Result<Value, sqlx::Error> {
+    sqlx::query_scalar(
+        "select jsonb_build_object(
+                'name', name, 'context_notes', context_notes,
+                'contact_name', contact_name, 'contact_role', contact_role,
+                'contact_email', contact_email, 'contact_phone', contact_phone,
+                'members', array(select g.code from territory_member m join geo_area g
+                                 using (geo_area_id) where m.territory_id = t.territory_id
+                                 order by g.code),
+                'challenges', array(select code from territory_tag tt where tt.family = 'challenge'
+                                    and tt.territory_id = t.territory_id order by code),
+                'assets', array(select code from territory_tag tt where tt.family = 'asset'
+                                and tt.territory_id = t.territory_id order by code))
+           from territory t where territory_id = $1",
+    )
+    .bind(territory_id)
+    .fetch_one(&mut *tx)
+    .await
 }
 
 async fn replace_members_and_tags(

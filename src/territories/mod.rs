@@ -14,11 +14,12 @@ use axum_extra::extract::{Form, Query};
 use serde::Deserialize;
 use sqlx::PgPool;
 
+use crate::accounts::session::CurrentUser;
 use crate::error::{Error, Result};
 use crate::framework::{self, FRAMEWORK_CODE};
 use crate::geo;
-use crate::web::form::FieldErrors;
 use crate::web::access::{Access, Routes};
+use crate::web::form::FieldErrors;
 use crate::web::{Id, PageContext, render, render_with_status, urlencode};
 use form::{Known, TerritoryForm};
 
@@ -283,6 +284,7 @@ async fn check(
 async fn create(
     ctx: PageContext,
     State(pool): State<PgPool>,
+    user: CurrentUser,
     Form(form): Form<TerritoryForm>,
 ) -> Result<Response> {
     let tags = Tags::load(&pool).await?;
@@ -295,7 +297,7 @@ async fn create(
             }
             if duplicate.is_none() {
                 let mut conn = pool.acquire().await?;
-                match db::insert(&mut conn, &profile).await {
+                match db::insert(&mut conn, &user.actor(), &profile).await {
                     Ok(id) => {
                         return Ok(Redirect::to(&format!("/territoires/{id}")).into_response());
                     }
@@ -373,6 +375,7 @@ async fn edit(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Resul
 async fn update(
     ctx: PageContext,
     State(pool): State<PgPool>,
+    user: CurrentUser,
     Id(id): Id,
     Form(mut form): Form<TerritoryForm>,
 ) -> Result<Response> {
@@ -393,7 +396,7 @@ async fn update(
         Ok(profile) => {
             let version = form.version.trim().parse().unwrap_or(0);
             let mut conn = pool.acquire().await?;
-            if db::update(&mut conn, id, version, &profile).await? {
+            if db::update(&mut conn, &user.actor(), id, version, &profile).await? {
                 return Ok(Redirect::to(&format!("/territoires/{id}")).into_response());
             }
             // Someone saved in between: keep the user's input, show what is stored now, and

@@ -2,8 +2,8 @@
 //! ranked, accent-insensitive, typo-tolerant search.
 
 use reqwest::StatusCode;
-use territoires::accounts::Role;
 use serde_json::Value;
+use territoires::accounts::Role;
 use territoires::geo::import;
 
 use crate::support::TestApp;

@@ -1,8 +1,10 @@
 //! The integration tests: the real application over HTTP on a real PostgreSQL.
 
+mod access;
 mod accounts;
 mod foundation;
 mod framework;
 mod geography;
+mod sessions;
 mod support;
 mod territories;

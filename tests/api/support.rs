@@ -34,6 +34,16 @@ pub struct Page {
 }
 
 impl Page {
+    /// The session token this response sets, if any (empty when it clears the cookie).
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("territoires_session="))
+            .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+    }
+
     pub fn header(&self, name: &str) -> &str {
         self.headers
             .get(name)
@@ -125,7 +135,12 @@ impl TestApp {
     pub async fn sign_in_as(&self, role: Role, territories: &[i64]) -> String {
         let (email, password) = self.create_user(role, territories).await;
         let page = self.sign_in(&email, &password).await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "sign-in failed: {}", page.body);
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "sign-in failed: {}",
+            page.body
+        );
         email
     }
 
@@ -150,10 +165,19 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The application on a fresh database with settings of the test's choosing.
+    pub async fn spawn_with(config: Config) -> Self {
+        Self::serve_with(fresh_database().await, config).await
+    }
+
     async fn serve(pool: PgPool) -> Self {
+        Self::serve_with(pool, Config::for_tests()).await
+    }
+
+    async fn serve_with(pool: PgPool, config: Config) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = app(AppState::new(pool.clone(), Config::for_tests()));
+        let router = app(AppState::new(pool.clone(), config));
         tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -203,6 +227,20 @@ impl TestApp {
             .fetch_one(&self.pool)
             .await
             .unwrap()
+    }
+
+    /// GET `path` with the session cookie `token` only (as a browser that kept an old cookie).
+    pub async fn get_with_session(&self, path: &str, token: &str) -> Page {
+        let cookie = format!("territoires_session={token}");
+        read(
+            browser()
+                .get(self.url(path))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     /// GET `path`, read whole.
