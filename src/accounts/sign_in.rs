@@ -74,9 +74,11 @@ pub async fn attempt(
     .bind(email)
     .fetch_optional(pool)
     .await?;
-    let hash = candidate
-        .as_ref()
-        .map_or_else(|| DECOY_HASH.clone(), |c| c.password_hash.clone());
+    let hash = match &candidate {
+        Some(c) => c.password_hash.clone(),
+        // The first use computes the decoy: off the async runtime too.
+        None => tokio::task::spawn_blocking(|| DECOY_HASH.clone()).await?,
+    };
     let matches = password::verify(password.to_owned(), hash).await?;
     let outcome = match candidate {
         Some(c) if matches && !c.disabled => Outcome::SignedIn { user_id: c.user_id },
