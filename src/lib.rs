@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod assessments;
 pub mod config;
 pub mod database;
 pub mod error;
@@ -68,6 +69,7 @@ pub fn routes() -> Routes {
         .merge(framework::routes())
         .merge(geo::routes())
         .merge(territories::routes())
+        .merge(assessments::routes())
         .get("/static/{*path}", Access::Anyone, web::assets::serve)
 }
 

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use sqlx::PgPool;
 
 use crate::accounts::session::CurrentUser;
+use crate::assessments;
 use crate::error::{Error, Result};
 use crate::framework::{self, FRAMEWORK_CODE};
 use crate::geo;
@@ -433,6 +434,7 @@ struct ShowPage {
     communes: Vec<geo::db::AreaRow>,
     challenges: Vec<framework::db::TagRow>,
     assets: Vec<framework::db::TagRow>,
+    assessments: Vec<assessments::db::AssessmentRow>,
 }
 
 impl ShowPage {
@@ -480,6 +482,7 @@ async fn show(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Resul
             .into_iter()
             .filter(|t| asset_codes.contains(&t.code))
             .collect(),
+        assessments: assessments::db::list_for_territory(&pool, id).await?,
         territory,
         area,
         communes,

@@ -1,0 +1,350 @@
+//! What a consultant types for one criterion or one indicator, and its validation into values
+//! that can be stored: level 0–4 or N/A (N/A needs a justification), importance 1–3, target
+//! (at least the level, at most 4; empty means level + 1), evidence, confidence; an indicator
+//! value within its plausible range, with its year and source. Pure: no database, no HTTP.
+
+use serde::Serialize;
+
+use crate::web::form::{FieldErrors, bounded};
+
+/// Longest evidence or justification text.
+pub const MAX_TEXT: usize = 5000;
+/// Longest indicator source note.
+pub const MAX_SOURCE: usize = 500;
+/// Evidence confidence values (`déclaratif`, `documenté`, `vérifié`).
+pub const CONFIDENCES: [&str; 3] = ["declaratif", "documente", "verifie"];
+/// Highest maturity level.
+pub const TOP_LEVEL: i16 = 4;
+/// Oldest year accepted for an indicator value.
+pub const FIRST_YEAR: i16 = 1990;
+
+/// One criterion's inputs as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnswerInput {
+    /// "0".."4", "na", or "" (not answered yet).
+    pub level: String,
+    pub justification: String,
+    pub importance: String,
+    /// "0".."4" or "" (the default: level + 1).
+    pub target: String,
+    pub evidence: String,
+    pub confidence: String,
+    /// The answer's version this input was based on.
+    pub version: String,
+}
+
+/// A valid answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Answer {
+    pub level: Option<i16>,
+    pub not_applicable: bool,
+    pub justification: String,
+    pub importance: i16,
+    pub target: Option<i16>,
+    pub evidence: String,
+    pub confidence: Option<String>,
+}
+
+impl Answer {
+    /// The input that shows this answer in the form.
+    pub fn to_input(&self, version: i32) -> AnswerInput {
+        AnswerInput {
+            level: match (self.not_applicable, self.level) {
+                (true, _) => "na".to_owned(),
+                (false, Some(level)) => level.to_string(),
+                (false, None) => String::new(),
+            },
+            justification: self.justification.clone(),
+            importance: self.importance.to_string(),
+            target: self.target.map(|t| t.to_string()).unwrap_or_default(),
+            evidence: self.evidence.clone(),
+            confidence: self.confidence.clone().unwrap_or_default(),
+            version: version.to_string(),
+        }
+    }
+
+    /// Whether the criterion has been answered (a level, or N/A).
+    pub fn is_answered(&self) -> bool {
+        self.not_applicable || self.level.is_some()
+    }
+}
+
+/// The target used when none is set: the next level, capped at the top.
+pub fn default_target(level: i16) -> i16 {
+    (level + 1).min(TOP_LEVEL)
+}
+
+fn small_int(value: &str, range: std::ops::RangeInclusive<i16>) -> Option<i16> {
+    value.trim().parse().ok().filter(|v| range.contains(v))
+}
+
+/// Validates one criterion's input; messages (i18n keys) are keyed by field name.
+pub fn validate_answer(input: &AnswerInput) -> Result<Answer, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let level_text = input.level.trim();
+    let not_applicable = level_text == "na";
+    let level = match level_text {
+        "" | "na" => None,
+        text => {
+            let level = small_int(text, 0..=TOP_LEVEL);
+            if level.is_none() {
+                errors.add("level", "answer-error-level");
+            }
+            level
+        }
+    };
+    let justification = bounded(&mut errors, "justification", &input.justification, MAX_TEXT);
+    if not_applicable && justification.is_empty() {
+        errors.add("justification", "answer-error-na-justification");
+    }
+    let importance = small_int(&input.importance, 1..=3);
+    if importance.is_none() {
+        errors.add("importance", "answer-error-importance");
+    }
+    let target = match input.target.trim() {
+        "" => None,
+        text => match small_int(text, 0..=TOP_LEVEL) {
+            Some(target) if level.is_some_and(|l| target < l) => {
+                errors.add("target", "answer-error-target-below");
+                None
+            }
+            Some(target) => Some(target),
+            None => {
+                errors.add("target", "answer-error-target");
+                None
+            }
+        },
+    };
+    let evidence = bounded(&mut errors, "evidence", &input.evidence, MAX_TEXT);
+    let confidence = match input.confidence.trim() {
+        "" => None,
+        text if CONFIDENCES.contains(&text) => Some(text.to_owned()),
+        _ => {
+            errors.add("confidence", "answer-error-confidence");
+            None
+        }
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Answer {
+        level,
+        not_applicable,
+        justification,
+        importance: importance.unwrap_or(1),
+        target: if not_applicable { None } else { target },
+        evidence,
+        confidence,
+    })
+}
+
+/// One indicator's inputs as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndicatorInput {
+    pub value: String,
+    pub year: String,
+    pub source_note: String,
+    pub version: String,
+}
+
+/// A valid indicator value (all empty when the value is cleared).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IndicatorValue {
+    pub value: Option<f64>,
+    pub year: Option<i16>,
+    pub source_note: String,
+}
+
+impl IndicatorValue {
+    pub fn to_input(&self, version: i32) -> IndicatorInput {
+        IndicatorInput {
+            value: self.value.map(format_number).unwrap_or_default(),
+            year: self.year.map(|y| y.to_string()).unwrap_or_default(),
+            source_note: self.source_note.clone(),
+            version: version.to_string(),
+        }
+    }
+}
+
+/// A number as typed back into a form: no exponent, no trailing zeros.
+pub fn format_number(value: f64) -> String {
+    let text = format!("{value:.6}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".to_owned() } else { text.to_owned() }
+}
+
+/// What an indicator accepts: its plausible range.
+#[derive(Clone, Copy, Debug)]
+pub struct Bounds {
+    pub min: f64,
+    pub max: f64,
+}
+
+/// Parses a number as people type it in French or English: "1 234,5", "1234.5", "12 %".
+pub fn parse_number(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .trim()
+        .trim_end_matches(['%', '‰', '€'])
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != '\u{a0}')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    let valid = !cleaned.is_empty()
+        && cleaned
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+        && cleaned.matches('.').count() <= 1;
+    valid
+        .then(|| cleaned.parse::<f64>().ok())
+        .flatten()
+        .filter(|v| v.is_finite())
+}
+
+/// Validates one indicator's input; `this_year` bounds the year.
+pub fn validate_indicator(
+    input: &IndicatorInput,
+    bounds: Bounds,
+    this_year: i16,
+) -> Result<IndicatorValue, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let source_note = bounded(&mut errors, "source_note", &input.source_note, MAX_SOURCE);
+    let value = match input.value.trim() {
+        "" => None,
+        text => match parse_number(text) {
+            Some(v) if v < bounds.min || v > bounds.max => {
+                errors.add("value", "indicator-error-range");
+                None
+            }
+            Some(v) => Some(v),
+            None => {
+                errors.add("value", "indicator-error-number");
+                None
+            }
+        },
+    };
+    let year = match input.year.trim() {
+        "" => None,
+        text => {
+            let year = small_int(text, FIRST_YEAR..=this_year);
+            if year.is_none() {
+                errors.add("year", "indicator-error-year");
+            }
+            year
+        }
+    };
+    if value.is_some() && year.is_none() && !errors.has("year") {
+        errors.add("year", "indicator-error-year-required");
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(IndicatorValue {
+        value,
+        year: value.and(year),
+        source_note,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(level: &str, justification: &str, importance: &str, target: &str) -> AnswerInput {
+        AnswerInput {
+            level: level.into(),
+            justification: justification.into(),
+            importance: importance.into(),
+            target: target.into(),
+            ..AnswerInput::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_answer_is_accepted() {
+        let answer = validate_answer(&AnswerInput {
+            confidence: "documente".into(),
+            evidence: "  Schéma directeur adopté en 2024. ".into(),
+            ..input("2", "", "3", "4")
+        })
+        .unwrap();
+        assert_eq!(answer.level, Some(2));
+        assert_eq!(answer.target, Some(4));
+        assert_eq!(answer.importance, 3);
+        assert_eq!(answer.evidence, "Schéma directeur adopté en 2024.");
+        assert_eq!(answer.confidence.as_deref(), Some("documente"));
+        assert_eq!(answer.to_input(7).level, "2");
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused_field_by_field() {
+        let errors = validate_answer(&AnswerInput {
+            confidence: "certain".into(),
+            ..input("5", "", "0", "9")
+        })
+        .unwrap_err();
+        assert_eq!(errors.get("level"), Some("answer-error-level"));
+        assert_eq!(errors.get("importance"), Some("answer-error-importance"));
+        assert_eq!(errors.get("target"), Some("answer-error-target"));
+        assert_eq!(errors.get("confidence"), Some("answer-error-confidence"));
+        let below = validate_answer(&input("3", "", "1", "2")).unwrap_err();
+        assert_eq!(below.get("target"), Some("answer-error-target-below"));
+    }
+
+    #[test]
+    fn not_applicable_needs_a_justification_and_has_no_level() {
+        let errors = validate_answer(&input("na", "   ", "1", "")).unwrap_err();
+        assert_eq!(
+            errors.get("justification"),
+            Some("answer-error-na-justification")
+        );
+        let answer = validate_answer(&input("na", "Compétence de l'EPCI", "1", "3")).unwrap();
+        assert!(answer.not_applicable && answer.level.is_none() && answer.target.is_none());
+        assert!(answer.is_answered());
+        assert!(!validate_answer(&input("", "", "1", "")).unwrap().is_answered());
+    }
+
+    #[test]
+    fn the_default_target_is_the_next_level_capped_at_four() {
+        assert_eq!(default_target(0), 1);
+        assert_eq!(default_target(3), 4);
+        assert_eq!(default_target(4), 4);
+    }
+
+    #[test]
+    fn numbers_are_read_as_typed_in_french_or_english() {
+        assert_eq!(parse_number("1 234,5"), Some(1234.5));
+        assert_eq!(parse_number("1\u{202f}234.5"), Some(1234.5));
+        assert_eq!(parse_number("12 %"), Some(12.0));
+        assert_eq!(parse_number("-3"), Some(-3.0));
+        for bad in ["douze", "1,2,3", "1e400", "NaN", "inf", "", "--"] {
+            assert_eq!(parse_number(bad), None, "{bad}");
+        }
+        assert_eq!(format_number(12.5), "12.5");
+        assert_eq!(format_number(40.0), "40");
+    }
+
+    #[test]
+    fn absurd_indicator_values_and_years_are_refused() {
+        let percent = Bounds {
+            min: 0.0,
+            max: 100.0,
+        };
+        let value = |v: &str, y: &str| IndicatorInput {
+            value: v.into(),
+            year: y.into(),
+            ..IndicatorInput::default()
+        };
+        let errors = validate_indicator(&value("250", "2023"), percent, 2026).unwrap_err();
+        assert_eq!(errors.get("value"), Some("indicator-error-range"));
+        let errors = validate_indicator(&value("beaucoup", "2023"), percent, 2026).unwrap_err();
+        assert_eq!(errors.get("value"), Some("indicator-error-number"));
+        let errors = validate_indicator(&value("42", "2031"), percent, 2026).unwrap_err();
+        assert_eq!(errors.get("year"), Some("indicator-error-year"));
+        let errors = validate_indicator(&value("42", ""), percent, 2026).unwrap_err();
+        assert_eq!(errors.get("year"), Some("indicator-error-year-required"));
+        let ok = validate_indicator(&value("42,5", "2023"), percent, 2026).unwrap();
+        assert_eq!((ok.value, ok.year), (Some(42.5), Some(2023)));
+        let cleared = validate_indicator(&value("", "2023"), percent, 2026).unwrap();
+        assert_eq!((cleared.value, cleared.year), (None, None));
+    }
+}

@@ -1,0 +1,566 @@
+//! Assessment queries: creating a round (answers and indicator rows for every criterion and
+//! indicator, importance raised by the territory's challenges, optionally prefilled from the
+//! previous round by criterion code), reading sections and progress, version-checked saves of
+//! one answer or one indicator value, and status changes; every change is audited.
+
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgExecutor};
+use time::{Date, OffsetDateTime};
+
+use super::answer::{Answer, IndicatorValue};
+use crate::accounts::db::{Actor, audit};
+use crate::framework;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AssessmentRow {
+    pub assessment_id: i64,
+    pub territory_id: i64,
+    pub territory_name: String,
+    pub framework_version_id: i64,
+    pub framework_name_fr: String,
+    pub framework_name_en: String,
+    pub label: String,
+    pub round_date: Date,
+    pub status: String,
+    pub version: i32,
+    pub previous_assessment_id: Option<i64>,
+    pub updated_at: OffsetDateTime,
+}
+
+impl AssessmentRow {
+    pub fn is_read_only(&self) -> bool {
+        self.status == "published"
+    }
+}
+
+const ASSESSMENT_COLUMNS: &str = "a.assessment_id, a.territory_id, t.name as territory_name,
+    a.framework_version_id, f.name_fr as framework_name_fr, f.name_en as framework_name_en,
+    a.label, a.round_date, a.status, a.version, a.previous_assessment_id, a.updated_at";
+
+pub async fn find(
+    db: impl PgExecutor<'_>,
+    assessment_id: i64,
+) -> Result<Option<AssessmentRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {ASSESSMENT_COLUMNS} from assessment a join territory t using (territory_id)
+           join framework_version f using (framework_version_id)
+          where a.assessment_id = $1"
+    ))
+    .bind(assessment_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// A territory's rounds, newest first.
+pub async fn list_for_territory(
+    db: impl PgExecutor<'_>,
+    territory_id: i64,
+) -> Result<Vec<AssessmentRow>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select {ASSESSMENT_COLUMNS} from assessment a join territory t using (territory_id)
+           join framework_version f using (framework_version_id)
+          where a.territory_id = $1 order by a.round_date desc, a.assessment_id desc"
+    ))
+    .bind(territory_id)
+    .fetch_all(db)
+    .await
+}
+
+/// A new round as asked for.
+pub struct NewRound<'a> {
+    pub territory_id: i64,
+    pub framework_version_id: i64,
+    pub label: &'a str,
+    pub round_date: Date,
+    /// The round to copy answers and indicator values from.
+    pub previous: Option<i64>,
+}
+
+/// Creates a round with a row per criterion and per indicator; returns its id.
+pub async fn create(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    round: &NewRound<'_>,
+) -> Result<i64, sqlx::Error> {
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    framework::db::lock_version(&mut *tx, round.framework_version_id).await?;
+    let id: i64 = sqlx::query_scalar(
+        "insert into assessment (territory_id, framework_version_id, label, round_date,
+                                 previous_assessment_id, created_by)
+         values ($1, $2, $3, $4, $5, $6) returning assessment_id",
+    )
+    .bind(round.territory_id)
+    .bind(round.framework_version_id)
+    .bind(round.label)
+    .bind(round.round_date)
+    .bind(round.previous)
+    .bind(actor.user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    // Criteria named by one of the territory's challenges start at the highest importance.
+    sqlx::query(
+        "insert into criterion_answer (assessment_id, criterion_id, importance)
+         select $1, c.criterion_id,
+                case when exists (
+                    select 1 from framework_tag_criterion tc
+                      join framework_tag ft using (framework_tag_id)
+                      join territory_tag tt on tt.family = ft.family and tt.code = ft.code
+                     where tc.criterion_id = c.criterion_id and ft.family = 'challenge'
+                       and tt.territory_id = $2)
+                then 3 else 1 end
+           from criterion c where c.framework_version_id = $3",
+    )
+    .bind(id)
+    .bind(round.territory_id)
+    .bind(round.framework_version_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into indicator_value (assessment_id, indicator_id)
+         select $1, indicator_id from indicator where framework_version_id = $2",
+    )
+    .bind(id)
+    .bind(round.framework_version_id)
+    .execute(&mut *tx)
+    .await?;
+    if let Some(previous) = round.previous {
+        // Same criterion code, possibly in another framework version.
+        sqlx::query(
+            "update criterion_answer a
+                set level = p.level, not_applicable = p.not_applicable,
+                    justification = p.justification, importance = greatest(a.importance, p.importance),
+                    target = p.target, evidence = p.evidence, confidence = p.confidence
+               from criterion_answer p
+               join criterion pc on pc.criterion_id = p.criterion_id,
+                    criterion c
+              where a.assessment_id = $1 and p.assessment_id = $2
+                and c.criterion_id = a.criterion_id and c.code = pc.code",
+        )
+        .bind(id)
+        .bind(previous)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "update indicator_value v
+                set value = p.value, year = p.year, source_note = p.source_note
+               from indicator_value p
+               join indicator pi on pi.indicator_id = p.indicator_id,
+                    indicator i
+              where v.assessment_id = $1 and p.assessment_id = $2
+                and i.indicator_id = v.indicator_id and i.code = pi.code",
+        )
+        .bind(id)
+        .bind(previous)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit(
+        &mut *tx,
+        actor,
+        "assessment.create",
+        ("assessment", Some(id)),
+        None,
+        Some(json!({
+            "territory_id": round.territory_id,
+            "label": round.label,
+            "round_date": round.round_date.to_string(),
+            "prefilled_from": round.previous,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Progress of one axis or dimension.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DimensionProgress {
+    pub code: String,
+    pub kind: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub criteria: i64,
+    /// Criteria with a level.
+    pub answered: i64,
+    pub not_applicable: i64,
+    pub indicators: i64,
+    pub indicator_values: i64,
+}
+
+impl DimensionProgress {
+    /// Criteria that apply (not N/A).
+    pub fn applicable(&self) -> i64 {
+        self.criteria - self.not_applicable
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.answered == self.applicable()
+    }
+
+    /// Share of criteria dealt with (answered or N/A), 0–100.
+    pub fn percent(&self) -> i64 {
+        if self.criteria == 0 {
+            100
+        } else {
+            (self.answered + self.not_applicable) * 100 / self.criteria
+        }
+    }
+}
+
+pub async fn progress(
+    db: impl PgExecutor<'_>,
+    assessment_id: i64,
+) -> Result<Vec<DimensionProgress>, sqlx::Error> {
+    sqlx::query_as(
+        "select d.code, d.kind, d.name_fr, d.name_en,
+                (select count(*) from criterion_answer a join criterion c using (criterion_id)
+                  where a.assessment_id = $1 and c.dimension_id = d.dimension_id) as criteria,
+                (select count(*) from criterion_answer a join criterion c using (criterion_id)
+                  where a.assessment_id = $1 and c.dimension_id = d.dimension_id
+                    and a.level is not null) as answered,
+                (select count(*) from criterion_answer a join criterion c using (criterion_id)
+                  where a.assessment_id = $1 and c.dimension_id = d.dimension_id
+                    and a.not_applicable) as not_applicable,
+                (select count(*) from indicator_value v join indicator i using (indicator_id)
+                  where v.assessment_id = $1 and i.dimension_id = d.dimension_id) as indicators,
+                (select count(*) from indicator_value v join indicator i using (indicator_id)
+                  where v.assessment_id = $1 and i.dimension_id = d.dimension_id
+                    and v.value is not null) as indicator_values
+           from dimension d
+          where d.framework_version_id = (select framework_version_id from assessment
+                                           where assessment_id = $1)
+          order by d.position",
+    )
+    .bind(assessment_id)
+    .fetch_all(db)
+    .await
+}
+
+/// One criterion of a section with its stored answer.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AnswerRow {
+    pub criterion_id: i64,
+    pub code: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub description_fr: String,
+    pub description_en: String,
+    pub levels_fr: Vec<String>,
+    pub levels_en: Vec<String>,
+    /// Names of the territory's challenges that raise this criterion's importance.
+    pub challenges_fr: Vec<String>,
+    pub challenges_en: Vec<String>,
+    pub level: Option<i16>,
+    pub not_applicable: bool,
+    pub justification: String,
+    pub importance: i16,
+    pub target: Option<i16>,
+    pub evidence: String,
+    pub confidence: Option<String>,
+    pub version: i32,
+    pub updated_by: Option<String>,
+    pub updated_at: Option<OffsetDateTime>,
+}
+
+impl AnswerRow {
+    pub fn answer(&self) -> Answer {
+        Answer {
+            level: self.level,
+            not_applicable: self.not_applicable,
+            justification: self.justification.clone(),
+            importance: self.importance,
+            target: self.target,
+            evidence: self.evidence.clone(),
+            confidence: self.confidence.clone(),
+        }
+    }
+}
+
+/// The answers of one section (`dimension` code) and/or one criterion (`criterion` code).
+pub async fn answers(
+    db: impl PgExecutor<'_>,
+    assessment_id: i64,
+    dimension: Option<&str>,
+    criterion: Option<&str>,
+) -> Result<Vec<AnswerRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select c.criterion_id, c.code, c.name_fr, c.name_en, c.description_fr, c.description_en,
+                array(select text_fr from level_descriptor l where l.criterion_id = c.criterion_id order by level) as levels_fr,
+                array(select text_en from level_descriptor l where l.criterion_id = c.criterion_id order by level) as levels_en,
+                array(select ft.name_fr from framework_tag_criterion tc join framework_tag ft using (framework_tag_id)
+                        join territory_tag tt on tt.family = ft.family and tt.code = ft.code
+                       where tc.criterion_id = c.criterion_id and ft.family = 'challenge'
+                         and tt.territory_id = s.territory_id order by ft.position) as challenges_fr,
+                array(select ft.name_en from framework_tag_criterion tc join framework_tag ft using (framework_tag_id)
+                        join territory_tag tt on tt.family = ft.family and tt.code = ft.code
+                       where tc.criterion_id = c.criterion_id and ft.family = 'challenge'
+                         and tt.territory_id = s.territory_id order by ft.position) as challenges_en,
+                a.level, a.not_applicable, a.justification, a.importance, a.target, a.evidence,
+                a.confidence, a.version, u.email as updated_by, a.updated_at
+           from criterion_answer a
+           join assessment s using (assessment_id)
+           join criterion c using (criterion_id)
+           join dimension d using (dimension_id)
+           left join app_user u on u.user_id = a.updated_by
+          where a.assessment_id = $1 and ($2::text is null or d.code = $2)
+            and ($3::text is null or c.code = $3)
+          order by c.position",
+    )
+    .bind(assessment_id)
+    .bind(dimension)
+    .bind(criterion)
+    .fetch_all(db)
+    .await
+}
+
+/// One indicator of a section with its stored value.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct IndicatorRow {
+    pub indicator_id: i64,
+    pub code: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub unit: String,
+    pub source_fr: String,
+    pub source_en: String,
+    pub min_value: f64,
+    pub max_value: f64,
+    pub value: Option<f64>,
+    pub year: Option<i16>,
+    pub source_note: String,
+    pub version: i32,
+    pub updated_by: Option<String>,
+    pub updated_at: Option<OffsetDateTime>,
+}
+
+impl IndicatorRow {
+    pub fn stored(&self) -> IndicatorValue {
+        IndicatorValue {
+            value: self.value,
+            year: self.year,
+            source_note: self.source_note.clone(),
+        }
+    }
+}
+
+pub async fn indicators(
+    db: impl PgExecutor<'_>,
+    assessment_id: i64,
+    dimension: Option<&str>,
+    indicator: Option<&str>,
+) -> Result<Vec<IndicatorRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select i.indicator_id, i.code, i.name_fr, i.name_en, i.unit, i.source_fr, i.source_en,
+                i.min_value, i.max_value, v.value, v.year, v.source_note, v.version,
+                u.email as updated_by, v.updated_at
+           from indicator_value v
+           join indicator i using (indicator_id)
+           join dimension d using (dimension_id)
+           left join app_user u on u.user_id = v.updated_by
+          where v.assessment_id = $1 and ($2::text is null or d.code = $2)
+            and ($3::text is null or i.code = $3)
+          order by i.position",
+    )
+    .bind(assessment_id)
+    .bind(dimension)
+    .bind(indicator)
+    .fetch_all(db)
+    .await
+}
+
+/// What a version-checked save came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Saved {
+    /// Stored; the new version.
+    Stored(i32),
+    /// Nothing to store: the input equals what is stored.
+    Unchanged(i32),
+    /// Someone saved since the version the input was based on; nothing was written.
+    Conflict,
+    /// The assessment is published: nothing may change.
+    ReadOnly,
+}
+
+/// The fields of `after` that differ from `before` (both serialised), as two JSON objects.
+fn changed_fields(before: &Value, after: &Value) -> (Value, Value) {
+    let (mut old, mut new) = (serde_json::Map::new(), serde_json::Map::new());
+    if let (Some(before), Some(after)) = (before.as_object(), after.as_object()) {
+        for (key, value) in after {
+            if before.get(key) != Some(value) {
+                old.insert(key.clone(), before.get(key).cloned().unwrap_or(Value::Null));
+                new.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    (Value::Object(old), Value::Object(new))
+}
+
+/// Locks the assessment row and tells whether it may change.
+async fn editable(tx: &mut PgConnection, assessment_id: i64) -> Result<bool, sqlx::Error> {
+    let status: Option<String> =
+        sqlx::query_scalar("select status from assessment where assessment_id = $1 for share")
+            .bind(assessment_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    Ok(status.is_some_and(|s| s != "published"))
+}
+
+/// Saves one answer if it is still at `version`.
+pub async fn save_answer(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    assessment_id: i64,
+    row: &AnswerRow,
+    version: i32,
+    answer: &Answer,
+) -> Result<Saved, sqlx::Error> {
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    if !editable(&mut tx, assessment_id).await? {
+        return Ok(Saved::ReadOnly);
+    }
+    let current: Option<i32> = sqlx::query_scalar(
+        "select version from criterion_answer
+          where assessment_id = $1 and criterion_id = $2 for update",
+    )
+    .bind(assessment_id)
+    .bind(row.criterion_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(current) = current.filter(|v| *v == version) else {
+        return Ok(Saved::Conflict);
+    };
+    let before = serde_json::to_value(row.answer()).unwrap_or_default();
+    let after = serde_json::to_value(answer).unwrap_or_default();
+    if before == after {
+        return Ok(Saved::Unchanged(current));
+    }
+    let new_version: i32 = sqlx::query_scalar(
+        "update criterion_answer
+            set level = $3, not_applicable = $4, justification = $5, importance = $6,
+                target = $7, evidence = $8, confidence = $9, version = version + 1,
+                updated_by = $10, updated_at = now()
+          where assessment_id = $1 and criterion_id = $2
+          returning version",
+    )
+    .bind(assessment_id)
+    .bind(row.criterion_id)
+    .bind(answer.level)
+    .bind(answer.not_applicable)
+    .bind(&answer.justification)
+    .bind(answer.importance)
+    .bind(answer.target)
+    .bind(&answer.evidence)
+    .bind(&answer.confidence)
+    .bind(actor.user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let (old, mut new) = changed_fields(&before, &after);
+    new["criterion"] = json!(row.code);
+    audit(
+        &mut *tx,
+        actor,
+        "answer.update",
+        ("assessment", Some(assessment_id)),
+        Some(old),
+        Some(new),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Saved::Stored(new_version))
+}
+
+/// Saves one indicator value if it is still at `version`.
+pub async fn save_indicator(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    assessment_id: i64,
+    row: &IndicatorRow,
+    version: i32,
+    value: &IndicatorValue,
+) -> Result<Saved, sqlx::Error> {
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    if !editable(&mut tx, assessment_id).await? {
+        return Ok(Saved::ReadOnly);
+    }
+    let current: Option<i32> = sqlx::query_scalar(
+        "select version from indicator_value
+          where assessment_id = $1 and indicator_id = $2 for update",
+    )
+    .bind(assessment_id)
+    .bind(row.indicator_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(current) = current.filter(|v| *v == version) else {
+        return Ok(Saved::Conflict);
+    };
+    let before = serde_json::to_value(row.stored()).unwrap_or_default();
+    let after = serde_json::to_value(value).unwrap_or_default();
+    if before == after {
+        return Ok(Saved::Unchanged(current));
+    }
+    let new_version: i32 = sqlx::query_scalar(
+        "update indicator_value
+            set value = $3, year = $4, source_note = $5, version = version + 1,
+                updated_by = $6, updated_at = now()
+          where assessment_id = $1 and indicator_id = $2
+          returning version",
+    )
+    .bind(assessment_id)
+    .bind(row.indicator_id)
+    .bind(value.value)
+    .bind(value.year)
+    .bind(&value.source_note)
+    .bind(actor.user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let (old, mut new) = changed_fields(&before, &after);
+    new["indicator"] = json!(row.code);
+    audit(
+        &mut *tx,
+        actor,
+        "indicator.update",
+        ("assessment", Some(assessment_id)),
+        Some(old),
+        Some(new),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Saved::Stored(new_version))
+}
+
+/// Moves an assessment from `from` to `to` if it is still at `version` and in `from`.
+pub async fn set_status(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    assessment_id: i64,
+    version: i32,
+    from: &str,
+    to: &str,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    let changed = sqlx::query(
+        "update assessment set status = $4, version = version + 1
+          where assessment_id = $1 and version = $2 and status = $3",
+    )
+    .bind(assessment_id)
+    .bind(version)
+    .bind(from)
+    .bind(to)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if changed {
+        audit(
+            &mut *tx,
+            actor,
+            "assessment.status",
+            ("assessment", Some(assessment_id)),
+            Some(json!({ "status": from })),
+            Some(json!({ "status": to })),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(changed)
+}

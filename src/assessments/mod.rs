@@ -1,0 +1,783 @@
+//! Assessments: dated rounds of a territory's diagnostic on the current framework version.
+//! Routes: starting a round from a territory profile (optionally prefilled from the previous
+//! one), the overview with progress and status (`/evaluations/{id}`), one section per axis or
+//! dimension (`/evaluations/{id}/{dimension}`) saved as a whole without JavaScript, and the
+//! autosave of one answer or indicator value (htmx). Every save is checked against the version
+//! it was based on: a stale save stores nothing and shows both values.
+
+pub mod answer;
+pub mod db;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::{Form, Query};
+use serde::Deserialize;
+use sqlx::PgPool;
+use time::{Date, OffsetDateTime};
+
+use crate::accounts::session::CurrentUser;
+use crate::error::{Error, Result};
+use crate::framework::{self, FRAMEWORK_CODE};
+use crate::territories;
+use crate::web::access::{Access, Routes};
+use crate::web::form::{FieldErrors, bounded};
+use crate::web::{Id, PageContext, is_htmx, render, render_with_status};
+use answer::{AnswerInput, Bounds, IndicatorInput};
+use db::{AnswerRow, AssessmentRow, IndicatorRow, Saved};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/territoires/{id}/evaluations/nouvelle", Access::Staff, new)
+        .post("/territoires/{id}/evaluations", Access::Staff, create)
+        .get("/evaluations/{id}", Access::Staff, overview)
+        .post("/evaluations/{id}/statut", Access::Staff, change_status)
+        .get("/evaluations/{id}/{dimension}", Access::Staff, section)
+        .post("/evaluations/{id}/{dimension}", Access::Staff, save_section)
+        .get(
+            "/evaluations/{id}/reponses/{criterion}",
+            Access::Staff,
+            criterion_block,
+        )
+        .post(
+            "/evaluations/{id}/reponses/{criterion}",
+            Access::Staff,
+            save_criterion,
+        )
+        .post(
+            "/evaluations/{id}/indicateurs/{indicator}",
+            Access::Staff,
+            save_indicator,
+        )
+}
+
+/// Longest round label.
+const MAX_LABEL: usize = 120;
+
+/// Statuses a consultant may move an assessment between here (publishing is the report's).
+const TRANSITIONS: [(&str, &str); 2] = [("draft", "review"), ("review", "draft")];
+
+fn this_year() -> i16 {
+    OffsetDateTime::now_utc().year() as i16
+}
+
+// ---------------------------------------------------------------------------------------------
+// Starting a round
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RoundForm {
+    label: String,
+    round_date: String,
+    /// "on" to copy the previous round's answers.
+    prefill: String,
+}
+
+#[derive(Template)]
+#[template(path = "assessments/new.html")]
+struct NewPage {
+    ctx: PageContext,
+    territory: territories::db::TerritoryRow,
+    previous: Option<AssessmentRow>,
+    form: RoundForm,
+    errors: FieldErrors,
+}
+
+impl NewPage {
+    fn error(&self, field: &str) -> Option<String> {
+        self.errors.get(field).map(|key| self.ctx.t(key))
+    }
+}
+
+fn iso_date(text: &str) -> Option<Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text.trim(), &format).ok()
+}
+
+async fn new(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Result<Response> {
+    let territory = territories::db::find(&pool, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let previous = db::list_for_territory(&pool, id).await?.into_iter().next();
+    let form = RoundForm {
+        label: String::new(),
+        round_date: OffsetDateTime::now_utc().date().to_string(),
+        prefill: if previous.is_some() { "on" } else { "" }.to_owned(),
+    };
+    render(&NewPage {
+        ctx,
+        territory,
+        previous,
+        form,
+        errors: FieldErrors::default(),
+    })
+}
+
+async fn create(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    Id(id): Id,
+    Form(form): Form<RoundForm>,
+) -> Result<Response> {
+    let territory = territories::db::find(&pool, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let previous = db::list_for_territory(&pool, id).await?.into_iter().next();
+    let mut errors = FieldErrors::default();
+    let label = bounded(&mut errors, "label", &form.label, MAX_LABEL);
+    let round_date = iso_date(&form.round_date);
+    if round_date.is_none() {
+        errors.add("round_date", "assessment-error-date");
+    }
+    let version = framework::db::current_version(&pool, FRAMEWORK_CODE)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no framework version is loaded"))?;
+    if let (Some(round_date), true) = (round_date, errors.is_empty()) {
+        let round = db::NewRound {
+            territory_id: id,
+            framework_version_id: version.framework_version_id,
+            label: &label,
+            round_date,
+            previous: previous
+                .as_ref()
+                .filter(|_| !form.prefill.is_empty())
+                .map(|p| p.assessment_id),
+        };
+        let mut conn = pool.acquire().await?;
+        let assessment = db::create(&mut conn, &user.actor(), &round).await?;
+        return Ok(Redirect::to(&format!("/evaluations/{assessment}")).into_response());
+    }
+    let page = NewPage {
+        ctx,
+        territory,
+        previous,
+        form,
+        errors,
+    };
+    render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overview and status
+
+#[derive(Template)]
+#[template(path = "assessments/overview.html")]
+struct OverviewPage {
+    ctx: PageContext,
+    assessment: AssessmentRow,
+    progress: Vec<db::DimensionProgress>,
+    /// An i18n key: why the last status change was refused.
+    problem: Option<&'static str>,
+}
+
+impl OverviewPage {
+    fn total(&self) -> (i64, i64) {
+        let done = self
+            .progress
+            .iter()
+            .map(|p| p.answered + p.not_applicable)
+            .sum();
+        (done, self.progress.iter().map(|p| p.criteria).sum())
+    }
+
+    /// The status changes offered from the current status.
+    fn transitions(&self) -> Vec<&'static str> {
+        TRANSITIONS
+            .iter()
+            .filter(|(from, _)| *from == self.assessment.status)
+            .map(|(_, to)| *to)
+            .collect()
+    }
+}
+
+async fn load(pool: &PgPool, id: i64) -> Result<AssessmentRow> {
+    db::find(pool, id).await?.ok_or(Error::NotFound)
+}
+
+async fn overview(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Result<Response> {
+    let assessment = load(&pool, id).await?;
+    let progress = db::progress(&pool, id).await?;
+    render(&OverviewPage {
+        ctx,
+        assessment,
+        progress,
+        problem: None,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StatusForm {
+    status: String,
+    version: String,
+}
+
+async fn change_status(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    Id(id): Id,
+    Form(form): Form<StatusForm>,
+) -> Result<Response> {
+    let assessment = load(&pool, id).await?;
+    let allowed = TRANSITIONS
+        .iter()
+        .any(|(from, to)| *from == assessment.status && *to == form.status.trim());
+    let (status, problem) = if !allowed {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "assessment-error-transition",
+        )
+    } else {
+        let version = form.version.trim().parse().unwrap_or(0);
+        let mut conn = pool.acquire().await?;
+        let changed = db::set_status(
+            &mut conn,
+            &user.actor(),
+            id,
+            version,
+            &assessment.status,
+            form.status.trim(),
+        )
+        .await?;
+        if changed {
+            return Ok(Redirect::to(&format!("/evaluations/{id}")).into_response());
+        }
+        (StatusCode::CONFLICT, "assessment-error-status-conflict")
+    };
+    let page = OverviewPage {
+        ctx,
+        assessment: load(&pool, id).await?,
+        progress: db::progress(&pool, id).await?,
+        problem: Some(problem),
+    };
+    render_with_status(status, &page)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sections
+
+/// How the last save of a block went, shown next to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveState {
+    /// Nothing happened yet.
+    Idle,
+    Saved,
+    Invalid,
+    /// Someone else saved first; their values are in `conflict`.
+    Conflict,
+    ReadOnly,
+}
+
+/// One criterion as shown: the stored row, the input in the form, the errors and save state.
+pub struct CriterionView {
+    pub row: AnswerRow,
+    pub input: AnswerInput,
+    pub errors: FieldErrors,
+    pub state: SaveState,
+    /// What is stored now, when the save conflicted.
+    pub conflict: Option<AnswerRow>,
+}
+
+impl CriterionView {
+    fn stored(row: AnswerRow) -> Self {
+        Self {
+            input: row.answer().to_input(row.version),
+            row,
+            errors: FieldErrors::default(),
+            state: SaveState::Idle,
+            conflict: None,
+        }
+    }
+}
+
+/// One indicator as shown.
+pub struct IndicatorView {
+    pub row: IndicatorRow,
+    pub input: IndicatorInput,
+    pub errors: FieldErrors,
+    pub state: SaveState,
+    pub conflict: Option<IndicatorRow>,
+}
+
+impl IndicatorView {
+    fn stored(row: IndicatorRow) -> Self {
+        Self {
+            input: row.stored().to_input(row.version),
+            row,
+            errors: FieldErrors::default(),
+            state: SaveState::Idle,
+            conflict: None,
+        }
+    }
+}
+
+/// The section's fields as posted: `<code>.<field>` → value.
+struct Posted(Vec<(String, String)>);
+
+impl Posted {
+    fn field(&self, code: &str, field: &str) -> Option<String> {
+        let key = format!("{code}.{field}");
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())
+    }
+
+    /// Whether the form carried this criterion or indicator at all.
+    fn has(&self, code: &str) -> bool {
+        self.field(code, "version").is_some()
+    }
+
+    fn answer(&self, code: &str) -> AnswerInput {
+        let get = |field: &str| self.field(code, field).unwrap_or_default();
+        AnswerInput {
+            level: get("level"),
+            justification: get("justification"),
+            importance: get("importance"),
+            target: get("target"),
+            evidence: get("evidence"),
+            confidence: get("confidence"),
+            version: get("version"),
+        }
+    }
+
+    fn indicator(&self, code: &str) -> IndicatorInput {
+        let get = |field: &str| self.field(code, field).unwrap_or_default();
+        IndicatorInput {
+            value: get("value"),
+            year: get("year"),
+            source_note: get("source_note"),
+            version: get("version"),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "assessments/section.html")]
+struct SectionPage {
+    ctx: PageContext,
+    assessment: AssessmentRow,
+    dimension: framework::db::DimensionRow,
+    dimensions: Vec<framework::db::DimensionRow>,
+    levels: Vec<framework::db::LevelRow>,
+    criteria: Vec<CriterionView>,
+    indicators: Vec<IndicatorView>,
+    /// Set after a plain (no-JavaScript) save that stored everything.
+    saved: bool,
+}
+
+impl SectionPage {
+    /// Every error of the section, as (anchor, message key), for the summary.
+    fn error_summary(&self) -> Vec<(String, String)> {
+        let criteria = self.criteria.iter().flat_map(|c| {
+            c.errors
+                .all()
+                .iter()
+                .map(move |(field, key)| (format!("{}-{field}", c.row.code), key.clone()))
+        });
+        let indicators = self.indicators.iter().flat_map(|i| {
+            i.errors
+                .all()
+                .iter()
+                .map(move |(field, key)| (format!("{}-{field}", i.row.code), key.clone()))
+        });
+        criteria.chain(indicators).collect()
+    }
+
+    fn conflicts(&self) -> usize {
+        self.criteria.iter().filter(|c| c.conflict.is_some()).count()
+            + self.indicators.iter().filter(|i| i.conflict.is_some()).count()
+    }
+
+    fn neighbours(&self) -> (Option<&framework::db::DimensionRow>, Option<&framework::db::DimensionRow>) {
+        let at = self
+            .dimensions
+            .iter()
+            .position(|d| d.code == self.dimension.code)
+            .unwrap_or(0);
+        (
+            at.checked_sub(1).and_then(|i| self.dimensions.get(i)),
+            self.dimensions.get(at + 1),
+        )
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SavedParam {
+    enregistre: String,
+}
+
+/// The section page's data, with the criteria and indicators as stored.
+async fn section_page(
+    ctx: PageContext,
+    pool: &PgPool,
+    id: i64,
+    code: &str,
+) -> Result<SectionPage> {
+    let assessment = load(pool, id).await?;
+    let dimensions = framework::db::dimensions(pool, assessment.framework_version_id).await?;
+    let dimension = dimensions
+        .iter()
+        .find(|d| d.code == code)
+        .cloned()
+        .ok_or(Error::NotFound)?;
+    Ok(SectionPage {
+        levels: framework::db::levels(pool, assessment.framework_version_id).await?,
+        criteria: db::answers(pool, id, Some(code), None)
+            .await?
+            .into_iter()
+            .map(CriterionView::stored)
+            .collect(),
+        indicators: db::indicators(pool, id, Some(code), None)
+            .await?
+            .into_iter()
+            .map(IndicatorView::stored)
+            .collect(),
+        saved: false,
+        dimension,
+        dimensions,
+        assessment,
+        ctx,
+    })
+}
+
+async fn section(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    Path((id, code)): Path<(String, String)>,
+    Query(params): Query<SavedParam>,
+) -> Result<Response> {
+    let id = id.parse().map_err(|_| Error::NotFound)?;
+    let mut page = section_page(ctx, &pool, id, &code).await?;
+    page.saved = !params.enregistre.is_empty();
+    render(&page)
+}
+
+/// Validates and saves one criterion's input; the view tells what happened.
+async fn apply_answer(
+    pool: &PgPool,
+    user: &CurrentUser,
+    assessment_id: i64,
+    row: AnswerRow,
+    input: AnswerInput,
+) -> Result<CriterionView> {
+    let mut view = CriterionView {
+        row,
+        input,
+        errors: FieldErrors::default(),
+        state: SaveState::Idle,
+        conflict: None,
+    };
+    let answer = match answer::validate_answer(&view.input) {
+        Ok(answer) => answer,
+        Err(errors) => {
+            view.errors = errors;
+            view.state = SaveState::Invalid;
+            return Ok(view);
+        }
+    };
+    let version = view.input.version.trim().parse().unwrap_or(-1);
+    let mut conn = pool.acquire().await?;
+    match db::save_answer(&mut conn, &user.actor(), assessment_id, &view.row, version, &answer)
+        .await?
+    {
+        Saved::Stored(version) | Saved::Unchanged(version) => {
+            view.input.version = version.to_string();
+            view.state = SaveState::Saved;
+        }
+        Saved::Conflict => {
+            // Keep the input; show what is stored; the next save, based on the stored
+            // version, is a deliberate overwrite.
+            let current = reload_answer(pool, assessment_id, &view.row.code).await?;
+            view.input.version = current.version.to_string();
+            view.conflict = Some(current);
+            view.state = SaveState::Conflict;
+        }
+        Saved::ReadOnly => view.state = SaveState::ReadOnly,
+    }
+    Ok(view)
+}
+
+async fn reload_answer(pool: &PgPool, assessment_id: i64, code: &str) -> Result<AnswerRow> {
+    db::answers(pool, assessment_id, None, Some(code))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(Error::NotFound)
+}
+
+async fn apply_indicator(
+    pool: &PgPool,
+    user: &CurrentUser,
+    assessment_id: i64,
+    row: IndicatorRow,
+    input: IndicatorInput,
+) -> Result<IndicatorView> {
+    let mut view = IndicatorView {
+        row,
+        input,
+        errors: FieldErrors::default(),
+        state: SaveState::Idle,
+        conflict: None,
+    };
+    let bounds = Bounds {
+        min: view.row.min_value,
+        max: view.row.max_value,
+    };
+    let value = match answer::validate_indicator(&view.input, bounds, this_year()) {
+        Ok(value) => value,
+        Err(errors) => {
+            view.errors = errors;
+            view.state = SaveState::Invalid;
+            return Ok(view);
+        }
+    };
+    let version = view.input.version.trim().parse().unwrap_or(-1);
+    let mut conn = pool.acquire().await?;
+    match db::save_indicator(&mut conn, &user.actor(), assessment_id, &view.row, version, &value)
+        .await?
+    {
+        Saved::Stored(version) | Saved::Unchanged(version) => {
+            view.input.version = version.to_string();
+            view.state = SaveState::Saved;
+        }
+        Saved::Conflict => {
+            let current = db::indicators(pool, assessment_id, None, Some(&view.row.code))
+                .await?
+                .into_iter()
+                .next()
+                .ok_or(Error::NotFound)?;
+            view.input.version = current.version.to_string();
+            view.conflict = Some(current);
+            view.state = SaveState::Conflict;
+        }
+        Saved::ReadOnly => view.state = SaveState::ReadOnly,
+    }
+    Ok(view)
+}
+
+/// The status of a response that reports on several saves.
+fn status_of(states: impl Iterator<Item = SaveState>) -> StatusCode {
+    let states: Vec<SaveState> = states.collect();
+    if states.contains(&SaveState::Invalid) {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else if states.contains(&SaveState::Conflict) || states.contains(&SaveState::ReadOnly) {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    }
+}
+
+/// Saves a whole section (the form posted without JavaScript): each criterion and indicator
+/// whose input differs from what is stored is validated and saved on its own version.
+async fn save_section(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    Path((id, code)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
+    let posted = Posted(fields);
+    let mut page = section_page(ctx, &pool, id, &code).await?;
+    let mut criteria = Vec::new();
+    for view in std::mem::take(&mut page.criteria) {
+        let input = posted.answer(&view.row.code);
+        if !posted.has(&view.row.code) || input == view.input {
+            criteria.push(view);
+        } else {
+            criteria.push(apply_answer(&pool, &user, id, view.row, input).await?);
+        }
+    }
+    let mut indicators = Vec::new();
+    for view in std::mem::take(&mut page.indicators) {
+        let input = posted.indicator(&view.row.code);
+        if !posted.has(&view.row.code) || input == view.input {
+            indicators.push(view);
+        } else {
+            indicators.push(apply_indicator(&pool, &user, id, view.row, input).await?);
+        }
+    }
+    let status = status_of(
+        criteria
+            .iter()
+            .map(|c| c.state.clone())
+            .chain(indicators.iter().map(|i| i.state.clone())),
+    );
+    if status == StatusCode::OK {
+        return Ok(Redirect::to(&format!("/evaluations/{id}/{code}?enregistre=1")).into_response());
+    }
+    page.criteria = criteria;
+    page.indicators = indicators;
+    render_with_status(status, &page)
+}
+
+/// One criterion block (htmx: "take the stored value" after a conflict).
+#[derive(Template)]
+#[template(path = "assessments/criterion.html")]
+struct CriterionBlock {
+    ctx: PageContext,
+    assessment: AssessmentRow,
+    levels: Vec<framework::db::LevelRow>,
+    c: CriterionView,
+}
+
+/// The answer to an autosave: the new version, the save state and the field messages, swapped
+/// out of band so that nothing the consultant is typing gets replaced.
+#[derive(Template)]
+#[template(path = "assessments/saved.html")]
+struct SavedFragment {
+    ctx: PageContext,
+    code: String,
+    fields: &'static [&'static str],
+    version: String,
+    errors: FieldErrors,
+    state: SaveState,
+    /// The stored values, summarised, after a conflict.
+    conflict: Option<Vec<(String, String)>>,
+    conflict_by: Option<String>,
+    /// Where the stored block can be fetched ("take the stored value"), for criteria.
+    reload: Option<String>,
+}
+
+const ANSWER_FIELDS: &[&str] = &[
+    "level",
+    "justification",
+    "importance",
+    "target",
+    "evidence",
+    "confidence",
+];
+const INDICATOR_FIELDS: &[&str] = &["value", "year", "source_note"];
+
+async fn criterion_block(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Response> {
+    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
+    let assessment = load(&pool, id).await?;
+    let row = reload_answer(&pool, id, &code).await?;
+    render(&CriterionBlock {
+        levels: framework::db::levels(&pool, assessment.framework_version_id).await?,
+        c: CriterionView::stored(row),
+        assessment,
+        ctx,
+    })
+}
+
+/// Autosave of one criterion. Without htmx (a form posted to this URL), the section page.
+async fn save_criterion(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path((id, code)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
+    load(&pool, id).await?;
+    let row = reload_answer(&pool, id, &code).await?;
+    let posted = Posted(fields);
+    let view = apply_answer(&pool, &user, id, row, posted.answer(&code)).await?;
+    let status = status_of(std::iter::once(view.state.clone()));
+    if !is_htmx(&headers) && status == StatusCode::OK {
+        return Ok(Redirect::to(&format!("/evaluations/{id}")).into_response());
+    }
+    let conflict = view.conflict.as_ref().map(|stored| {
+        let answer = stored.answer();
+        summarize_answer(&ctx, &answer)
+    });
+    let fragment = SavedFragment {
+        conflict_by: view.conflict.as_ref().and_then(|c| c.updated_by.clone()),
+        reload: Some(format!("/evaluations/{id}/reponses/{code}")),
+        code,
+        fields: ANSWER_FIELDS,
+        version: view.input.version,
+        errors: view.errors,
+        state: view.state,
+        conflict,
+        ctx,
+    };
+    render_with_status(status, &fragment)
+}
+
+/// A stored answer as (label, value) lines, for the conflict notice.
+fn summarize_answer(ctx: &PageContext, answer: &answer::Answer) -> Vec<(String, String)> {
+    let level = match (answer.not_applicable, answer.level) {
+        (true, _) => ctx.t("answer-na"),
+        (false, Some(level)) => level.to_string(),
+        (false, None) => ctx.t("answer-none"),
+    };
+    let mut lines = vec![
+        (ctx.t("answer-level"), level),
+        (ctx.t("answer-importance"), answer.importance.to_string()),
+        (
+            ctx.t("answer-target"),
+            answer.target.map(|t| t.to_string()).unwrap_or_default(),
+        ),
+        (
+            ctx.t("answer-confidence"),
+            answer
+                .confidence
+                .as_deref()
+                .map(|c| ctx.label("confidence", c))
+                .unwrap_or_default(),
+        ),
+        (ctx.t("answer-evidence"), answer.evidence.clone()),
+    ];
+    if answer.not_applicable {
+        lines.push((ctx.t("answer-justification"), answer.justification.clone()));
+    }
+    lines
+}
+
+/// Autosave of one indicator value.
+async fn save_indicator(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path((id, code)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
+    load(&pool, id).await?;
+    let row = db::indicators(&pool, id, None, Some(&code))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(Error::NotFound)?;
+    let posted = Posted(fields);
+    let view = apply_indicator(&pool, &user, id, row, posted.indicator(&code)).await?;
+    let status = status_of(std::iter::once(view.state.clone()));
+    if !is_htmx(&headers) && status == StatusCode::OK {
+        return Ok(Redirect::to(&format!("/evaluations/{id}")).into_response());
+    }
+    let conflict = view.conflict.as_ref().map(|stored| {
+        vec![
+            (
+                ctx.t("indicator-value"),
+                stored.value.map(answer::format_number).unwrap_or_default(),
+            ),
+            (
+                ctx.t("indicator-year"),
+                stored.year.map(|y| y.to_string()).unwrap_or_default(),
+            ),
+            (ctx.t("indicator-source-note"), stored.source_note.clone()),
+        ]
+    });
+    let fragment = SavedFragment {
+        conflict_by: view.conflict.as_ref().and_then(|c| c.updated_by.clone()),
+        reload: None,
+        code,
+        fields: INDICATOR_FIELDS,
+        version: view.input.version,
+        errors: view.errors,
+        state: view.state,
+        conflict,
+        ctx,
+    };
+    render_with_status(status, &fragment)
+}
