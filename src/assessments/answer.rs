@@ -170,7 +170,11 @@ impl IndicatorValue {
 pub fn format_number(value: f64) -> String {
     let text = format!("{value:.6}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".to_owned() } else { text.to_owned() }
+    if text == "-0" {
+        "0".to_owned()
+    } else {
+        text.to_owned()
+    }
 }
 
 /// What an indicator accepts: its plausible range.
@@ -300,7 +304,11 @@ mod tests {
         let answer = validate_answer(&input("na", "Compétence de l'EPCI", "1", "3")).unwrap();
         assert!(answer.not_applicable && answer.level.is_none() && answer.target.is_none());
         assert!(answer.is_answered());
-        assert!(!validate_answer(&input("", "", "1", "")).unwrap().is_answered());
+        assert!(
+            !validate_answer(&input("", "", "1", ""))
+                .unwrap()
+                .is_answered()
+        );
     }
 
     #[test]

@@ -320,7 +320,10 @@ struct Posted(Vec<(String, String)>);
 impl Posted {
     fn field(&self, code: &str, field: &str) -> Option<String> {
         let key = format!("{code}.{field}");
-        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())
+        self.0
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
     }
 
     /// Whether the form carried this criterion or indicator at all.
@@ -385,11 +388,23 @@ impl SectionPage {
     }
 
     fn conflicts(&self) -> usize {
-        self.criteria.iter().filter(|c| c.conflict.is_some()).count()
-            + self.indicators.iter().filter(|i| i.conflict.is_some()).count()
+        self.criteria
+            .iter()
+            .filter(|c| c.conflict.is_some())
+            .count()
+            + self
+                .indicators
+                .iter()
+                .filter(|i| i.conflict.is_some())
+                .count()
     }
 
-    fn neighbours(&self) -> (Option<&framework::db::DimensionRow>, Option<&framework::db::DimensionRow>) {
+    fn neighbours(
+        &self,
+    ) -> (
+        Option<&framework::db::DimensionRow>,
+        Option<&framework::db::DimensionRow>,
+    ) {
         let at = self
             .dimensions
             .iter()
@@ -409,12 +424,7 @@ struct SavedParam {
 }
 
 /// The section page's data, with the criteria and indicators as stored.
-async fn section_page(
-    ctx: PageContext,
-    pool: &PgPool,
-    id: i64,
-    code: &str,
-) -> Result<SectionPage> {
+async fn section_page(ctx: PageContext, pool: &PgPool, id: i64, code: &str) -> Result<SectionPage> {
     let assessment = load(pool, id).await?;
     let dimensions = framework::db::dimensions(pool, assessment.framework_version_id).await?;
     let dimension = dimensions
@@ -479,8 +489,15 @@ async fn apply_answer(
     };
     let version = view.input.version.trim().parse().unwrap_or(-1);
     let mut conn = pool.acquire().await?;
-    match db::save_answer(&mut conn, &user.actor(), assessment_id, &view.row, version, &answer)
-        .await?
+    match db::save_answer(
+        &mut conn,
+        &user.actor(),
+        assessment_id,
+        &view.row,
+        version,
+        &answer,
+    )
+    .await?
     {
         Saved::Stored(version) | Saved::Unchanged(version) => {
             view.input.version = version.to_string();
@@ -535,8 +552,15 @@ async fn apply_indicator(
     };
     let version = view.input.version.trim().parse().unwrap_or(-1);
     let mut conn = pool.acquire().await?;
-    match db::save_indicator(&mut conn, &user.actor(), assessment_id, &view.row, version, &value)
-        .await?
+    match db::save_indicator(
+        &mut conn,
+        &user.actor(),
+        assessment_id,
+        &view.row,
+        version,
+        &value,
+    )
+    .await?
     {
         Saved::Stored(version) | Saved::Unchanged(version) => {
             view.input.version = version.to_string();

@@ -40,18 +40,56 @@ const EXPECTED: &[(&str, [u16; 5])] = &[
     ("POST /territoires/{id}", [303, 409, 409, 404, 404]),
     ("GET /territoires/{id}/modifier", [303, 200, 200, 404, 404]),
     ("GET /static/{*path}", [200, 200, 200, 200, 200]),
+    (
+        "GET /territoires/{id}/evaluations/nouvelle",
+        [303, 200, 200, 404, 404],
+    ),
+    (
+        "POST /territoires/{id}/evaluations",
+        [303, 422, 422, 404, 404],
+    ),
+    ("GET /evaluations/{id}", [303, 200, 200, 404, 404]),
+    ("POST /evaluations/{id}/statut", [303, 422, 422, 404, 404]),
+    (
+        "GET /evaluations/{id}/{dimension}",
+        [303, 200, 200, 404, 404],
+    ),
+    // An empty section form changes nothing: back to the section.
+    (
+        "POST /evaluations/{id}/{dimension}",
+        [303, 303, 303, 404, 404],
+    ),
+    (
+        "GET /evaluations/{id}/reponses/{criterion}",
+        [303, 200, 200, 404, 404],
+    ),
+    (
+        "POST /evaluations/{id}/reponses/{criterion}",
+        [303, 422, 422, 404, 404],
+    ),
+    // No version: a conflict, nothing stored.
+    (
+        "POST /evaluations/{id}/indicateurs/{indicator}",
+        [303, 409, 409, 404, 404],
+    ),
     // Last: it ends the session.
     ("POST /deconnexion", [303, 303, 303, 303, 303]),
 ];
 
-/// The concrete URLs of a route pattern: territory routes are tried on both territories
-/// (élus guessing the other's ids), account routes on the consultant's account.
-fn urls(pattern: &str, territories: [i64; 2], account: i64) -> Vec<String> {
+/// The concrete URLs of a route pattern: territory and assessment routes are tried on both
+/// territories (élus guessing the other's ids), account routes on the consultant's account.
+fn urls(pattern: &str, territories: [i64; 2], assessments: [i64; 2], account: i64) -> Vec<String> {
+    let fill = |id: &i64| {
+        pattern
+            .replace("{id}", &id.to_string())
+            .replace("{dimension}", "MOB")
+            .replace("{criterion}", "MOB-1")
+            .replace("{indicator}", "MOB-I1")
+    };
     if pattern.starts_with("/territoires/{id}") {
-        territories
-            .iter()
-            .map(|id| pattern.replace("{id}", &id.to_string()))
-            .collect()
+        territories.iter().map(fill).collect()
+    } else if pattern.starts_with("/evaluations/{id}") {
+        assessments.iter().map(fill).collect()
     } else {
         vec![
             pattern
@@ -67,6 +105,7 @@ async fn every_route_answers_each_role_as_the_roles_table_says() {
     let app = TestApp::spawn().await;
     let a = app.territory("69123").await;
     let b = app.territory("13055").await;
+    let assessments = [app.assessment(a).await, app.assessment(b).await];
     let browsers = [
         app.new_browser(),
         app.new_browser(),
@@ -111,7 +150,7 @@ async fn every_route_answers_each_role_as_the_roles_table_says() {
     for route in &declared {
         let (method, pattern) = route.split_once(' ').unwrap();
         let method: Method = method.parse().unwrap();
-        for url in urls(pattern, [a, b], account) {
+        for url in urls(pattern, [a, b], assessments, account) {
             for (who, browser) in browsers.iter().enumerate() {
                 let page = request(browser, &method, &url).await;
                 let want = expected[route.as_str()][who];

@@ -2,6 +2,7 @@
 
 mod access;
 mod accounts;
+mod assessments;
 mod foundation;
 mod framework;
 mod geography;

@@ -144,6 +144,29 @@ impl TestApp {
         email
     }
 
+    /// Starts an assessment of `territory` (as an admin in a browser of its own); returns its
+    /// id.
+    pub async fn assessment(&self, territory: i64) -> i64 {
+        let admin = self.new_browser();
+        admin.sign_in_as(Role::Admin, &[]).await;
+        let page = admin
+            .post_form(
+                &format!("/territoires/{territory}/evaluations"),
+                &[
+                    ("round_date", "2026-11-26"),
+                    ("label", "Diagnostic initial"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        page.header("location")
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
     /// Creates the territory profile of commune `code` (as an admin in a browser of its own);
     /// returns its id.
     pub async fn territory(&self, code: &str) -> i64 {

@@ -1,0 +1,732 @@
+//! Assessments: starting a round (importance raised by local challenges, prefill from the
+//! previous round), validation of every input, the N/A rule, status transitions and who may
+//! make them, and no lost edit: stale saves conflict, concurrent saves never overwrite silently.
+
+use reqwest::StatusCode;
+use territoires::accounts::Role;
+
+use crate::support::{Page, TestApp};
+
+/// A consultant's app with a profile of Lyon facing a lack of public transport, and a round.
+async fn setup() -> (TestApp, i64, i64) {
+    let app = TestApp::spawn_as(Role::Consultant).await;
+    let area = app.area_id("commune", "69123").await.to_string();
+    let created = app
+        .post_form(
+            "/territoires",
+            &[
+                ("mode", "official"),
+                ("geo_area_id", &area),
+                ("challenges", "deficit_transport_collectif"),
+            ],
+        )
+        .await;
+    let territory: i64 = created
+        .header("location")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let started = app
+        .post_form(
+            &format!("/territoires/{territory}/evaluations"),
+            &[
+                ("round_date", "2026-03-15"),
+                ("label", "Diagnostic initial"),
+            ],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let assessment = started
+        .header("location")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    (app, territory, assessment)
+}
+
+/// The stored (level, not_applicable, importance, version) of a criterion.
+async fn stored(app: &TestApp, assessment: i64, code: &str) -> (Option<i16>, bool, i16, i32) {
+    sqlx::query_as(
+        "select a.level, a.not_applicable, a.importance, a.version from criterion_answer a
+           join criterion c using (criterion_id) where a.assessment_id = $1 and c.code = $2",
+    )
+    .bind(assessment)
+    .bind(code)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+/// Posts one criterion's fields to its autosave URL, as htmx does.
+async fn autosave(app: &TestApp, assessment: i64, code: &str, fields: &[(&str, &str)]) -> Page {
+    let named: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| (format!("{code}.{k}"), (*v).to_owned()))
+        .collect();
+    let kind = if code.contains("-I") {
+        "indicateurs"
+    } else {
+        "reponses"
+    };
+    let response = app
+        .client
+        .post(app.url(&format!("/evaluations/{assessment}/{kind}/{code}")))
+        .header("HX-Request", "true")
+        .form(&named)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    Page {
+        status,
+        headers,
+        body: response.text().await.unwrap(),
+    }
+}
+
+/// The version the server sent back in an autosave answer.
+fn returned_version(page: &Page, code: &str) -> i32 {
+    let marker = format!(r#"id="{code}-version" value=""#);
+    page.body
+        .split(&marker)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no version in {}", page.body))
+}
+
+#[tokio::test]
+async fn a_round_has_every_criterion_with_importance_raised_by_local_challenges() {
+    let (app, territory, assessment) = setup().await;
+    let overview = app.get(&format!("/evaluations/{assessment}")).await;
+    assert_eq!(overview.status, StatusCode::OK);
+    assert!(overview.body.contains("Brouillon"));
+    assert!(
+        overview.body.contains("Critères traités : 0 / 56"),
+        "{}",
+        overview.body
+    );
+    assert!(
+        overview
+            .body
+            .contains(&format!(r#"href="/evaluations/{assessment}/MOB""#))
+    );
+    assert_eq!(stored(&app, assessment, "MOB-1").await.2, 3);
+    assert_eq!(stored(&app, assessment, "ECO-1").await.2, 1);
+    let locked: bool = sqlx::query_scalar(
+        "select locked_at is not null from framework_version v
+           join assessment a using (framework_version_id) where a.assessment_id = $1",
+    )
+    .bind(assessment)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(locked, "a used framework version can no longer change");
+    let profile = app.get(&format!("/territoires/{territory}")).await;
+    assert!(
+        profile
+            .body
+            .contains(&format!(r#"href="/evaluations/{assessment}""#))
+    );
+
+    let section = app.get(&format!("/evaluations/{assessment}/MOB")).await;
+    assert_eq!(section.status, StatusCode::OK);
+    assert!(section.body.contains("Déficit de transport collectif"));
+    assert!(
+        section
+            .body
+            .contains(r#"name="MOB-1.level" id="MOB-1-level-2" value="2""#)
+    );
+    assert!(section.body.contains(r#"name="MOB-I1.value""#));
+    assert!(section.body.contains("hx-post=\"/evaluations/"));
+    assert_eq!(
+        app.get(&format!("/evaluations/{assessment}/XYZ"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let bad_date = app
+        .post_form(
+            &format!("/territoires/{territory}/evaluations"),
+            &[("round_date", "31/02/2026"), ("label", "Point d'étape")],
+        )
+        .await;
+    assert_eq!(bad_date.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_date.body.contains("Saisissez une date valide"));
+    assert!(bad_date.body.contains("Point d&#39;étape"));
+}
+
+/// Form fields as (name, value).
+type Fields<'a> = &'a [(&'a str, &'a str)];
+
+#[tokio::test]
+async fn every_invalid_input_gets_a_french_message_at_its_field_and_stores_nothing() {
+    let (app, _, assessment) = setup().await;
+    let cases: &[(Fields, &str, &str)] = &[
+        (
+            &[("level", "5"), ("importance", "1")],
+            "level",
+            "Choisissez un niveau entre 0 et 4",
+        ),
+        (
+            &[("level", "deux"), ("importance", "1")],
+            "level",
+            "Choisissez un niveau entre 0 et 4",
+        ),
+        (
+            &[("level", "2"), ("importance", "4")],
+            "importance",
+            "L&#39;importance va de 1 à 3.",
+        ),
+        (
+            &[("level", "2"), ("importance", "1"), ("target", "7")],
+            "target",
+            "Le niveau cible va de 0 à 4.",
+        ),
+        (
+            &[("level", "3"), ("importance", "1"), ("target", "1")],
+            "target",
+            "ne peut pas être inférieur",
+        ),
+        (
+            &[("level", "na"), ("importance", "1")],
+            "justification",
+            "Justifiez pourquoi ce critère est sans objet.",
+        ),
+        (
+            &[
+                ("level", "1"),
+                ("importance", "1"),
+                ("confidence", "certain"),
+            ],
+            "confidence",
+            "Choisissez une fiabilité",
+        ),
+    ];
+    for (fields, field, message) in cases {
+        let mut fields = fields.to_vec();
+        fields.push(("version", "1"));
+        let page = autosave(&app, assessment, "MOB-2", &fields).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        let slot = format!(r#"id="MOB-2-{field}-error" hx-swap-oob="true">"#);
+        let at_field = page.body.split(&slot).nth(1).unwrap_or_default();
+        assert!(
+            at_field.starts_with(message) || at_field.split('<').next().unwrap().contains(message),
+            "{fields:?}: {}",
+            page.body
+        );
+        assert!(page.body.contains("Non enregistré"));
+    }
+    assert_eq!(stored(&app, assessment, "MOB-2").await, (None, false, 3, 1));
+
+    for (value, year, field, message) in [
+        ("250", "2023", "value", "Valeur hors de la plage plausible"),
+        ("beaucoup", "2023", "value", "Saisissez un nombre"),
+        ("1e9", "2023", "value", "Saisissez un nombre"),
+        ("42", "2031", "year", "Saisissez une année"),
+        ("42", "", "year", "Indiquez l&#39;année de la valeur."),
+    ] {
+        let page = autosave(
+            &app,
+            assessment,
+            "MOB-I1",
+            &[("value", value), ("year", year), ("version", "1")],
+        )
+        .await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{value} {year}"
+        );
+        assert!(
+            page.body.contains(&format!(
+                r#"id="MOB-I1-{field}-error" hx-swap-oob="true">{message}"#
+            )),
+            "{value} {year}: {}",
+            page.body
+        );
+    }
+    let values: i64 = sqlx::query_scalar(
+        "select count(*) from indicator_value where assessment_id = $1 and value is not null",
+    )
+    .bind(assessment)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(values, 0);
+
+    // Unknown criteria and indicators do not exist.
+    for path in ["reponses/MOB-99", "indicateurs/ZZZ-I1", "reponses/mob-1"] {
+        let page = app
+            .post_form(&format!("/evaluations/{assessment}/{path}"), &[])
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(
+        app.post_form("/evaluations/999999/reponses/MOB-1", &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_section_saved_without_javascript_keeps_bad_input_and_stores_the_rest() {
+    let (app, _, assessment) = setup().await;
+    let url = format!("/evaluations/{assessment}/MOB");
+    let section = app.get(&url).await;
+    assert!(
+        section
+            .body
+            .contains(r#"name="MOB-1.version" id="MOB-1-version" value="1""#)
+    );
+    let page = app
+        .post_form(
+            &url,
+            &[
+                ("MOB-1.version", "1"),
+                ("MOB-1.level", "2"),
+                ("MOB-1.importance", "3"),
+                ("MOB-1.evidence", "Schéma des mobilités adopté en 2024."),
+                ("MOB-1.confidence", "documente"),
+                ("MOB-2.version", "1"),
+                ("MOB-2.level", "na"),
+                ("MOB-2.importance", "3"),
+                ("MOB-I1.version", "1"),
+                ("MOB-I1.value", "250"),
+                ("MOB-I1.year", "2023"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body
+            .contains("Certaines réponses n&#39;ont pas été enregistrées")
+    );
+    assert!(page.body.contains(r##"href="#MOB-2-justification""##));
+    assert!(
+        page.body.contains(r#"value="250""#),
+        "the bad value is kept"
+    );
+    assert!(
+        page.body
+            .contains(r#"name="MOB-2.level" id="MOB-2-level-na" value="na" checked"#)
+    );
+    // The valid criterion was stored, with its new version in the form.
+    assert_eq!(
+        stored(&app, assessment, "MOB-1").await,
+        (Some(2), false, 3, 2)
+    );
+    assert!(
+        page.body
+            .contains(r#"name="MOB-1.version" id="MOB-1-version" value="2""#)
+    );
+
+    let fixed = app
+        .post_form(
+            &url,
+            &[
+                ("MOB-1.version", "2"),
+                ("MOB-1.level", "2"),
+                ("MOB-1.importance", "3"),
+                ("MOB-1.evidence", "Schéma des mobilités adopté en 2024."),
+                ("MOB-1.confidence", "documente"),
+                ("MOB-2.version", "1"),
+                ("MOB-2.level", "na"),
+                ("MOB-2.importance", "3"),
+                (
+                    "MOB-2.justification",
+                    "La compétence mobilité relève de la métropole.",
+                ),
+                ("MOB-I1.version", "1"),
+                ("MOB-I1.value", "62,5"),
+                ("MOB-I1.year", "2023"),
+                ("MOB-I1.source_note", "Insee RP 2021"),
+            ],
+        )
+        .await;
+    assert_eq!(fixed.status, StatusCode::SEE_OTHER, "{}", fixed.body);
+    assert_eq!(fixed.header("location"), format!("{url}?enregistre=1"));
+    assert_eq!(
+        stored(&app, assessment, "MOB-1").await.3,
+        2,
+        "unchanged: not saved again"
+    );
+    assert_eq!(stored(&app, assessment, "MOB-2").await, (None, true, 3, 2));
+    let (value, year): (Option<f64>, Option<i16>) = sqlx::query_as(
+        "select v.value, v.year from indicator_value v join indicator i using (indicator_id)
+          where v.assessment_id = $1 and i.code = 'MOB-I1'",
+    )
+    .bind(assessment)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((value, year), (Some(62.5), Some(2023)));
+    let after = app.get(&format!("{url}?enregistre=1")).await;
+    assert!(after.body.contains("Section enregistrée."));
+    assert!(after.body.contains(r#"value="62.5""#));
+    let overview = app.get(&format!("/evaluations/{assessment}")).await;
+    assert!(
+        overview.body.contains("Critères traités : 2 / 56"),
+        "{}",
+        overview.body
+    );
+}
+
+#[tokio::test]
+async fn not_applicable_needs_a_justification_and_clears_the_level() {
+    let (app, _, assessment) = setup().await;
+    let saved = autosave(
+        &app,
+        assessment,
+        "MOB-3",
+        &[
+            ("level", "na"),
+            (
+                "justification",
+                "Pas d'autorité organisatrice à cette échelle.",
+            ),
+            ("importance", "2"),
+            ("target", "3"),
+            ("version", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert!(saved.body.contains("Enregistré"));
+    assert_eq!(stored(&app, assessment, "MOB-3").await, (None, true, 2, 2));
+    // The database refuses an unjustified N/A even if the application let one through.
+    let refused = sqlx::query(
+        "update criterion_answer set justification = '' where assessment_id = $1 and not_applicable",
+    )
+    .bind(assessment)
+    .execute(&app.pool)
+    .await;
+    assert!(refused.is_err());
+}
+
+#[tokio::test]
+async fn a_new_round_can_start_from_the_previous_one() {
+    let (app, territory, first) = setup().await;
+    autosave(
+        &app,
+        first,
+        "ECO-1",
+        &[
+            ("level", "3"),
+            ("importance", "2"),
+            ("evidence", "Pôle d'innovation actif."),
+            ("confidence", "verifie"),
+            ("version", "1"),
+        ],
+    )
+    .await;
+    autosave(
+        &app,
+        first,
+        "MOB-I1",
+        &[("value", "48"), ("year", "2022"), ("version", "1")],
+    )
+    .await;
+
+    let form = app
+        .get(&format!("/territoires/{territory}/evaluations/nouvelle"))
+        .await;
+    assert!(form.body.contains(r#"name="prefill" value="on" checked"#));
+    let second = app
+        .post_form(
+            &format!("/territoires/{territory}/evaluations"),
+            &[("round_date", "2027-03-15"), ("prefill", "on")],
+        )
+        .await;
+    let second: i64 = second
+        .header("location")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (level, evidence, confidence, importance): (Option<i16>, String, Option<String>, i16) =
+        sqlx::query_as(
+            "select a.level, a.evidence, a.confidence, a.importance from criterion_answer a
+               join criterion c using (criterion_id)
+              where a.assessment_id = $1 and c.code = 'ECO-1'",
+        )
+        .bind(second)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(level, Some(3));
+    assert_eq!(evidence, "Pôle d'innovation actif.");
+    assert_eq!(confidence.as_deref(), Some("verifie"));
+    assert_eq!(importance, 2);
+    assert_eq!(
+        stored(&app, second, "MOB-1").await.2,
+        3,
+        "challenges still raise importance"
+    );
+    let value: Option<f64> = sqlx::query_scalar(
+        "select v.value from indicator_value v join indicator i using (indicator_id)
+          where v.assessment_id = $1 and i.code = 'MOB-I1'",
+    )
+    .bind(second)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(value, Some(48.0));
+
+    let fresh = app
+        .post_form(
+            &format!("/territoires/{territory}/evaluations"),
+            &[("round_date", "2027-04-01")],
+        )
+        .await;
+    let fresh: i64 = fresh
+        .header("location")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        stored(&app, fresh, "ECO-1").await.0,
+        None,
+        "no prefill unless asked"
+    );
+}
+
+#[tokio::test]
+async fn status_moves_between_draft_and_review_and_published_rounds_are_read_only() {
+    let (app, _, assessment) = setup().await;
+    let url = format!("/evaluations/{assessment}/statut");
+    let published = app
+        .post_form(&url, &[("status", "published"), ("version", "1")])
+        .await;
+    assert_eq!(published.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        published
+            .body
+            .contains("Ce changement de statut n&#39;est pas possible")
+    );
+
+    let review = app
+        .post_form(&url, &[("status", "review"), ("version", "1")])
+        .await;
+    assert_eq!(review.status, StatusCode::SEE_OTHER);
+    let overview = app.get(&format!("/evaluations/{assessment}")).await;
+    assert!(overview.body.contains("En relecture"));
+    assert!(overview.body.contains("Repasser en brouillon"));
+    let stale = app
+        .post_form(&url, &[("status", "draft"), ("version", "1")])
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    let (actor, before, after): (String, serde_json::Value, serde_json::Value) = sqlx::query_as(
+        "select actor_label, before, after from audit_event
+          where action = 'assessment.status' and object_id = $1",
+    )
+    .bind(assessment)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(actor.starts_with("consultant"));
+    assert_eq!(
+        (before["status"].as_str(), after["status"].as_str()),
+        (Some("draft"), Some("review"))
+    );
+
+    // Élus may not change it, nor see it.
+    let elu = app.new_browser();
+    let territory: i64 =
+        sqlx::query_scalar("select territory_id from assessment where assessment_id = $1")
+            .bind(assessment)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    elu.sign_in_as(Role::Elu, &[territory]).await;
+    assert_eq!(
+        elu.post_form(&url, &[("status", "draft"), ("version", "2")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let back = app
+        .post_form(&url, &[("status", "draft"), ("version", "2")])
+        .await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER);
+
+    // Published (by the report, later): nothing changes any more.
+    sqlx::query("update assessment set status = 'published' where assessment_id = $1")
+        .bind(assessment)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let save = autosave(
+        &app,
+        assessment,
+        "MOB-1",
+        &[("level", "4"), ("importance", "1"), ("version", "1")],
+    )
+    .await;
+    assert_eq!(save.status, StatusCode::CONFLICT);
+    assert!(save.body.contains("ne peut plus être modifiée"));
+    assert_eq!(stored(&app, assessment, "MOB-1").await.0, None);
+    let section = app.get(&format!("/evaluations/{assessment}/MOB")).await;
+    assert!(section.body.contains(r#"id="crit-MOB-1" disabled"#));
+    assert!(!section.body.contains("Enregistrer la section"));
+    assert_eq!(
+        app.post_form(&url, &[("status", "draft"), ("version", "4")])
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
+
+#[tokio::test]
+async fn a_stale_save_shows_both_values_and_overwrites_only_when_asked() {
+    let (app, _, assessment) = setup().await;
+    let other = app.new_browser();
+    other.sign_in_as(Role::Consultant, &[]).await;
+    // Both loaded the section at version 1.
+    let first = autosave(
+        &app,
+        assessment,
+        "GOV-1",
+        &[
+            ("level", "2"),
+            ("importance", "1"),
+            ("evidence", "Stratégie votée."),
+            ("version", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(returned_version(&first, "GOV-1"), 2);
+    let second = autosave(
+        &other,
+        assessment,
+        "GOV-1",
+        &[("level", "3"), ("importance", "1"), ("version", "1")],
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    assert!(
+        second
+            .body
+            .contains("Modifié entre-temps par quelqu&#39;un d&#39;autre")
+    );
+    assert!(
+        second.body.contains("Stratégie votée."),
+        "the stored value is shown"
+    );
+    assert!(second.body.contains("Garder ma saisie"));
+    assert!(second.body.contains("Reprendre la valeur enregistrée"));
+    assert_eq!(
+        stored(&app, assessment, "GOV-1").await.0,
+        Some(2),
+        "nothing overwritten"
+    );
+
+    // Keeping one's input is a save based on the version now stored.
+    let version = returned_version(&second, "GOV-1");
+    assert_eq!(version, 2);
+    let kept = autosave(
+        &other,
+        assessment,
+        "GOV-1",
+        &[
+            ("level", "3"),
+            ("importance", "1"),
+            ("version", &version.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(kept.status, StatusCode::OK);
+    assert_eq!(stored(&app, assessment, "GOV-1").await.0, Some(3));
+    // Taking the stored value fetches the block as stored.
+    let block = app
+        .get(&format!("/evaluations/{assessment}/reponses/GOV-1"))
+        .await;
+    assert!(
+        block
+            .body
+            .contains(r#"id="GOV-1-level-3" value="3" checked"#)
+    );
+    assert!(block.body.contains(r#"id="GOV-1-version" value="3""#));
+}
+
+#[tokio::test]
+async fn concurrent_saves_are_each_stored_or_reported_as_a_conflict() {
+    let (app, _, assessment) = setup().await;
+    let app = std::sync::Arc::new(app);
+    let mut tasks = Vec::new();
+    for writer in 0..8 {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut outcomes = Vec::new();
+            for round in 0..5 {
+                let version = stored(&app, assessment, "ENV-1").await.3;
+                // Every save carries a distinct text, so none is "unchanged".
+                let evidence = format!("rédacteur {writer}, essai {round}");
+                let page = autosave(
+                    &app,
+                    assessment,
+                    "ENV-1",
+                    &[
+                        ("level", "1"),
+                        ("importance", "1"),
+                        ("evidence", &evidence),
+                        ("version", &version.to_string()),
+                    ],
+                )
+                .await;
+                outcomes.push((page.status, evidence, returned_version(&page, "ENV-1")));
+            }
+            outcomes
+        }));
+    }
+    let mut accepted = Vec::new();
+    for task in tasks {
+        for (status, evidence, version) in task.await.unwrap() {
+            match status {
+                StatusCode::OK => accepted.push((version, evidence)),
+                StatusCode::CONFLICT => {}
+                other => panic!("unexpected {other}"),
+            }
+        }
+    }
+    assert!(!accepted.is_empty());
+    // Each accepted save produced its own version: none was overwritten unseen.
+    let mut versions: Vec<i32> = accepted.iter().map(|(v, _)| *v).collect();
+    versions.sort_unstable();
+    versions.dedup();
+    assert_eq!(
+        versions.len(),
+        accepted.len(),
+        "two saves claimed one version"
+    );
+    let (version, evidence): (i32, String) = sqlx::query_as(
+        "select a.version, a.evidence from criterion_answer a join criterion c using (criterion_id)
+          where a.assessment_id = $1 and c.code = 'ENV-1'",
+    )
+    .bind(assessment)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(version as usize, 1 + accepted.len());
+    let last = accepted.iter().max_by_key(|(v, _)| *v).unwrap();
+    assert_eq!((version, evidence), last.clone());
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_event where action = 'answer.update' and object_id = $1",
+    )
+    .bind(assessment)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited as usize, accepted.len());
+}
