@@ -15,6 +15,7 @@ pub mod geo;
 pub mod health;
 pub mod home;
 pub mod i18n;
+pub mod scoring;
 pub mod territories;
 pub mod web;
 

@@ -1,0 +1,586 @@
+//! Scoring of an assessment (domain model §6), pure: no HTTP, no database. From the framework
+//! (criteria with weights, indicators with bands, recommendation templates, dependencies, tags)
+//! and the answers, it computes the maturity of each axis and dimension (weighted mean of the
+//! applicable levels, N/A out of the denominator, completeness), indicator scores (z-score
+//! against a reference group of at least five values, else the framework's bands), strengths,
+//! weaknesses, priorities `(target − level) × importance × feasibility`, and the recommendations
+//! ordered by priority and dependencies, grouped by horizon into an action plan.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+/// Highest level of the scale.
+pub const TOP: f64 = 4.0;
+/// A section is incomplete when more than this share of its criteria is N/A or unanswered.
+pub const INCOMPLETE_SHARE: f64 = 1.0 / 3.0;
+/// Fewest reference values for a z-score; below, the framework's bands score the value.
+pub const MIN_REFERENCE: usize = 5;
+/// An axis's indicator performance is flagged below this share of available indicators.
+pub const MIN_INDICATOR_SHARE: f64 = 0.5;
+/// Strength: a level at least this; weakness: at most [`WEAK_LEVEL`].
+pub const STRONG_LEVEL: i16 = 3;
+pub const WEAK_LEVEL: i16 = 1;
+/// Indicator strength/weakness thresholds on the 0–4 score (z = ±0.5).
+pub const STRONG_SCORE: f64 = 2.5;
+pub const WEAK_SCORE: f64 = 1.5;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Thematic,
+    Transversal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    HigherBetter,
+    LowerBetter,
+}
+
+/// What scoring needs from the framework version.
+#[derive(Clone, Debug, Default)]
+pub struct Framework {
+    pub dimensions: Vec<Dimension>,
+    pub criteria: Vec<Criterion>,
+    pub indicators: Vec<Indicator>,
+    pub templates: Vec<Template>,
+    pub dependencies: Vec<Dependency>,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Dimension {
+    pub code: String,
+    pub kind: Kind,
+}
+
+#[derive(Clone, Debug)]
+pub struct Criterion {
+    pub code: String,
+    pub dimension: String,
+    pub weight: f64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Indicator {
+    pub code: String,
+    pub dimension: String,
+    pub direction: Direction,
+    /// Four ascending thresholds (the framework's fallback bands).
+    pub bands: [f64; 4],
+}
+
+#[derive(Clone, Debug)]
+pub struct Template {
+    pub criterion: String,
+    pub from_level: i16,
+    pub horizon: String,
+    pub cost: String,
+}
+
+/// `criterion` may reach `level` only once `requires` has reached `requires_level`.
+#[derive(Clone, Debug)]
+pub struct Dependency {
+    pub criterion: String,
+    pub level: i16,
+    pub requires: String,
+    pub requires_level: i16,
+}
+
+#[derive(Clone, Debug)]
+pub struct Tag {
+    pub code: String,
+    /// "challenge" or "asset".
+    pub family: String,
+    pub criteria: Vec<String>,
+}
+
+/// One criterion's answer.
+#[derive(Clone, Debug, Default)]
+pub struct Answer {
+    pub criterion: String,
+    pub level: Option<i16>,
+    pub not_applicable: bool,
+    pub importance: i16,
+    pub target: Option<i16>,
+}
+
+/// The assessment's inputs: answers, indicator values, the territory's tags, and the reference
+/// values of each indicator (from comparable published assessments).
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    pub answers: Vec<Answer>,
+    pub values: BTreeMap<String, f64>,
+    pub challenges: Vec<String>,
+    pub assets: Vec<String>,
+    pub reference: BTreeMap<String, Vec<f64>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DimensionScore {
+    pub code: String,
+    pub kind: Kind,
+    /// Weighted mean of the applicable levels, 0–4; None when no level is given.
+    pub maturity: Option<f64>,
+    pub criteria: usize,
+    pub answered: usize,
+    pub not_applicable: usize,
+    /// More than a third of the criteria are N/A or unanswered.
+    pub incomplete: bool,
+    /// Mean of the indicator scores, 0–4.
+    pub performance: Option<f64>,
+    pub indicators: usize,
+    pub indicators_scored: usize,
+}
+
+impl DimensionScore {
+    pub fn percent(&self) -> Option<f64> {
+        self.maturity.map(|m| m / TOP * 100.0)
+    }
+
+    /// Answered share of the applicable criteria, 0–1.
+    pub fn completeness(&self) -> f64 {
+        let applicable = self.criteria - self.not_applicable;
+        if applicable == 0 {
+            1.0
+        } else {
+            self.answered as f64 / applicable as f64
+        }
+    }
+
+    pub fn performance_flagged(&self) -> bool {
+        self.indicators > 0
+            && (self.indicators_scored as f64) < MIN_INDICATOR_SHARE * self.indicators as f64
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// z-score against the reference group.
+    Reference,
+    /// The framework's threshold bands.
+    Bands,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorScore {
+    pub code: String,
+    pub value: f64,
+    /// 0–4.
+    pub score: f64,
+    pub method: Method,
+    /// The z-score (after the sign flip) when scored against the reference group.
+    pub z: Option<f64>,
+    pub reference_size: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Priority {
+    pub criterion: String,
+    pub level: i16,
+    pub target: i16,
+    pub importance: i16,
+    pub feasibility: f64,
+    pub score: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub criterion: String,
+    pub from_level: i16,
+    pub horizon: String,
+    pub cost: String,
+    /// The priority score of the criterion (0 for a prerequisite that is not a priority).
+    pub priority: f64,
+    /// Prerequisite (criterion, level) this recommendation was brought forward for.
+    pub prerequisite_for: Option<(String, i16)>,
+    pub challenges: Vec<String>,
+    pub assets: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scores {
+    pub dimensions: Vec<DimensionScore>,
+    /// Mean maturity of the thematic axes, and of the transversal dimensions, kept apart.
+    pub thematic: Option<f64>,
+    pub transversal: Option<f64>,
+    pub indicators: Vec<IndicatorScore>,
+    /// Criteria codes, best first / weakest first.
+    pub strong_criteria: Vec<String>,
+    pub weak_criteria: Vec<String>,
+    pub strong_indicators: Vec<String>,
+    pub weak_indicators: Vec<String>,
+    pub feasibility: f64,
+    pub priorities: Vec<Priority>,
+    pub recommendations: Vec<Recommendation>,
+}
+
+impl Scores {
+    pub fn dimension(&self, code: &str) -> Option<&DimensionScore> {
+        self.dimensions.iter().find(|d| d.code == code)
+    }
+}
+
+/// The target used when none is set: the next level, capped at 4.
+pub fn default_target(level: i16) -> i16 {
+    (level + 1).min(TOP as i16)
+}
+
+/// Scores an indicator value: z-score against `reference` when it holds at least
+/// [`MIN_REFERENCE`] values with some spread, else the bands.
+pub fn score_indicator(indicator: &Indicator, value: f64, reference: &[f64]) -> IndicatorScore {
+    let n = reference.len();
+    if n >= MIN_REFERENCE {
+        let mean = reference.iter().sum::<f64>() / n as f64;
+        let variance = reference.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        let sd = variance.sqrt();
+        if sd > f64::EPSILON {
+            let mut z = (value - mean) / sd;
+            if indicator.direction == Direction::LowerBetter {
+                z = -z;
+            }
+            let z = z.clamp(-2.0, 2.0);
+            return IndicatorScore {
+                code: indicator.code.clone(),
+                value,
+                score: z + 2.0,
+                method: Method::Reference,
+                z: Some(z),
+                reference_size: n,
+            };
+        }
+    }
+    let reached = indicator.bands.iter().filter(|b| **b <= value).count() as f64;
+    let score = match indicator.direction {
+        Direction::HigherBetter => reached,
+        Direction::LowerBetter => TOP - reached,
+    };
+    IndicatorScore {
+        code: indicator.code.clone(),
+        value,
+        score,
+        method: Method::Bands,
+        z: None,
+        reference_size: n,
+    }
+}
+
+/// Feasibility from the capacity dimensions (RCO roles & skills, MEF funding): weak capacity
+/// (mean below 1.5) halves priorities, strong capacity (2.5 and over) raises them by half.
+pub fn feasibility(rco: Option<f64>, mef: Option<f64>) -> f64 {
+    let known: Vec<f64> = [rco, mef].into_iter().flatten().collect();
+    if known.is_empty() {
+        return 1.0;
+    }
+    let capacity = known.iter().sum::<f64>() / known.len() as f64;
+    if capacity < 1.5 {
+        0.5
+    } else if capacity < 2.5 {
+        1.0
+    } else {
+        1.5
+    }
+}
+
+fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / n as f64)
+}
+
+/// Scores an assessment.
+pub fn score(framework: &Framework, inputs: &Inputs) -> Scores {
+    let answer_of = |code: &str| inputs.answers.iter().find(|a| a.criterion == code);
+    let weight_of = |code: &str| {
+        framework
+            .criteria
+            .iter()
+            .find(|c| c.code == code)
+            .map_or(1.0, |c| c.weight)
+    };
+
+    let indicators: Vec<IndicatorScore> = framework
+        .indicators
+        .iter()
+        .filter_map(|i| {
+            let value = *inputs.values.get(&i.code)?;
+            let reference = inputs.reference.get(&i.code).map_or(&[][..], |r| &r[..]);
+            Some(score_indicator(i, value, reference))
+        })
+        .collect();
+
+    let dimensions: Vec<DimensionScore> = framework
+        .dimensions
+        .iter()
+        .map(|d| {
+            let criteria: Vec<&Criterion> = framework
+                .criteria
+                .iter()
+                .filter(|c| c.dimension == d.code)
+                .collect();
+            let answers: Vec<Option<&Answer>> =
+                criteria.iter().map(|c| answer_of(&c.code)).collect();
+            let not_applicable = answers
+                .iter()
+                .flatten()
+                .filter(|a| a.not_applicable)
+                .count();
+            let levels: Vec<(f64, f64)> = answers
+                .iter()
+                .flatten()
+                .filter(|a| !a.not_applicable)
+                .filter_map(|a| Some((a.level? as f64, weight_of(&a.criterion))))
+                .collect();
+            let total_weight: f64 = levels.iter().map(|(_, w)| w).sum();
+            let maturity = (total_weight > 0.0)
+                .then(|| levels.iter().map(|(l, w)| l * w).sum::<f64>() / total_weight);
+            let empty = criteria.len() - not_applicable - levels.len();
+            let dimension_indicators: Vec<&Indicator> = framework
+                .indicators
+                .iter()
+                .filter(|i| i.dimension == d.code)
+                .collect();
+            let scored: Vec<f64> = indicators
+                .iter()
+                .filter(|s| dimension_indicators.iter().any(|i| i.code == s.code))
+                .map(|s| s.score)
+                .collect();
+            DimensionScore {
+                code: d.code.clone(),
+                kind: d.kind,
+                maturity,
+                criteria: criteria.len(),
+                answered: levels.len(),
+                not_applicable,
+                incomplete: (not_applicable + empty) as f64
+                    > INCOMPLETE_SHARE * criteria.len() as f64,
+                performance: mean(scored.iter().copied()),
+                indicators: dimension_indicators.len(),
+                indicators_scored: scored.len(),
+            }
+        })
+        .collect();
+
+    let overall = |kind: Kind| {
+        mean(
+            dimensions
+                .iter()
+                .filter(|d| d.kind == kind)
+                .filter_map(|d| d.maturity),
+        )
+    };
+    let maturity_of = |code: &str| {
+        dimensions
+            .iter()
+            .find(|d| d.code == code)
+            .and_then(|d| d.maturity)
+    };
+    let feasibility = feasibility(maturity_of("RCO"), maturity_of("MEF"));
+
+    // Strengths and weaknesses, in framework order then sorted.
+    let applicable: Vec<&Answer> = framework
+        .criteria
+        .iter()
+        .filter_map(|c| answer_of(&c.code))
+        .filter(|a| !a.not_applicable && a.level.is_some())
+        .collect();
+    let mut strong: Vec<&&Answer> = applicable
+        .iter()
+        .filter(|a| a.level.unwrap_or_default() >= STRONG_LEVEL)
+        .collect();
+    strong.sort_by_key(|a| (std::cmp::Reverse(a.level), std::cmp::Reverse(a.importance)));
+    let mut weak: Vec<&&Answer> = applicable
+        .iter()
+        .filter(|a| a.level.unwrap_or_default() <= WEAK_LEVEL)
+        .collect();
+    weak.sort_by_key(|a| (std::cmp::Reverse(a.importance), a.level));
+
+    let mut strong_indicators: Vec<&IndicatorScore> = indicators
+        .iter()
+        .filter(|s| s.score >= STRONG_SCORE)
+        .collect();
+    strong_indicators.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut weak_indicators: Vec<&IndicatorScore> = indicators
+        .iter()
+        .filter(|s| s.score <= WEAK_SCORE)
+        .collect();
+    weak_indicators.sort_by(|a, b| a.score.total_cmp(&b.score));
+
+    // Priorities.
+    let importance_of = |a: &Answer| {
+        let raised = framework.tags.iter().any(|t| {
+            t.family == "challenge"
+                && inputs.challenges.contains(&t.code)
+                && t.criteria.contains(&a.criterion)
+        });
+        if raised {
+            a.importance.max(3)
+        } else {
+            a.importance
+        }
+    };
+    let mut priorities: Vec<Priority> = applicable
+        .iter()
+        .filter_map(|a| {
+            let level = a.level?;
+            let target = a.target.unwrap_or_else(|| default_target(level)).max(level);
+            let importance = importance_of(a);
+            let score = f64::from(target - level) * f64::from(importance) * feasibility;
+            (score > 0.0).then(|| Priority {
+                criterion: a.criterion.clone(),
+                level,
+                target,
+                importance,
+                feasibility,
+                score,
+            })
+        })
+        .collect();
+    // Highest priority first; ties: larger gap, then framework order (stable).
+    priorities.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then((b.target - b.level).cmp(&(a.target - a.level)))
+    });
+
+    let recommendations = recommend(framework, inputs, &priorities);
+
+    Scores {
+        thematic: overall(Kind::Thematic),
+        transversal: overall(Kind::Transversal),
+        strong_criteria: strong.iter().map(|a| a.criterion.clone()).collect(),
+        weak_criteria: weak.iter().map(|a| a.criterion.clone()).collect(),
+        strong_indicators: strong_indicators.iter().map(|s| s.code.clone()).collect(),
+        weak_indicators: weak_indicators.iter().map(|s| s.code.clone()).collect(),
+        dimensions,
+        indicators,
+        feasibility,
+        priorities,
+        recommendations,
+    }
+}
+
+/// The recommendation templates for every step of every priority, highest priority first, each
+/// preceded by the steps its dependencies require.
+fn recommend(
+    framework: &Framework,
+    inputs: &Inputs,
+    priorities: &[Priority],
+) -> Vec<Recommendation> {
+    let mut planner = Planner {
+        framework,
+        inputs,
+        placed: HashSet::new(),
+        plan: Vec::new(),
+    };
+    for p in priorities {
+        for step in p.level..p.target {
+            planner.place(&p.criterion, step, p.score, None);
+        }
+    }
+    planner.plan
+}
+
+/// Builds the ordered list of recommendations.
+struct Planner<'a> {
+    framework: &'a Framework,
+    inputs: &'a Inputs,
+    placed: HashSet<(String, i16)>,
+    plan: Vec<Recommendation>,
+}
+
+impl Planner<'_> {
+    fn level_of(&self, criterion: &str) -> i16 {
+        self.inputs
+            .answers
+            .iter()
+            .find(|a| a.criterion == criterion)
+            .and_then(|a| a.level)
+            .unwrap_or(0)
+    }
+
+    /// The territory's tags of `family` that concern `criterion`.
+    fn tags(&self, family: &str, criterion: &str) -> Vec<String> {
+        let chosen = if family == "challenge" {
+            &self.inputs.challenges
+        } else {
+            &self.inputs.assets
+        };
+        self.framework
+            .tags
+            .iter()
+            .filter(|t| {
+                t.family == family
+                    && chosen.contains(&t.code)
+                    && t.criteria.iter().any(|c| c == criterion)
+            })
+            .map(|t| t.code.clone())
+            .collect()
+    }
+
+    /// Adds the step of `criterion` from `from_level`, after the steps its dependencies need.
+    fn place(
+        &mut self,
+        criterion: &str,
+        from_level: i16,
+        priority: f64,
+        prerequisite_for: Option<(String, i16)>,
+    ) {
+        if !self.placed.insert((criterion.to_owned(), from_level)) {
+            return;
+        }
+        let to_level = from_level + 1;
+        let framework = self.framework;
+        for dependency in framework
+            .dependencies
+            .iter()
+            .filter(|d| d.criterion == criterion && d.level == to_level)
+        {
+            for step in self.level_of(&dependency.requires)..dependency.requires_level {
+                let reason = Some((criterion.to_owned(), to_level));
+                self.place(&dependency.requires, step, 0.0, reason);
+            }
+        }
+        if let Some(template) = framework
+            .templates
+            .iter()
+            .find(|t| t.criterion == criterion && t.from_level == from_level)
+        {
+            self.plan.push(Recommendation {
+                criterion: criterion.to_owned(),
+                from_level,
+                horizon: template.horizon.clone(),
+                cost: template.cost.clone(),
+                priority,
+                prerequisite_for,
+                challenges: self.tags("challenge", criterion),
+                assets: self.tags("asset", criterion),
+            });
+        }
+    }
+}
+
+/// The recommendations grouped by horizon (court, moyen, long), keeping their order.
+pub fn action_plan(
+    recommendations: &[Recommendation],
+) -> Vec<(&'static str, Vec<&Recommendation>)> {
+    ["court", "moyen", "long"]
+        .into_iter()
+        .map(|h| {
+            (
+                h,
+                recommendations.iter().filter(|r| r.horizon == h).collect(),
+            )
+        })
+        .collect()
+}
+
+/// The level band (0–4) a maturity falls in: the nearest level.
+pub fn band(maturity: f64) -> i16 {
+    maturity.round().clamp(0.0, TOP) as i16
+}
+
+#[cfg(test)]
+mod tests;
