@@ -84,6 +84,8 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Create a complete demo assessment of a real territory and publish its report.
+    Demo,
     /// The official geography.
     Geo {
         #[command(subcommand)]

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod assessments;
 pub mod config;
 pub mod database;
+pub mod demo;
 pub mod error;
 pub mod fingerprint;
 pub mod framework;
@@ -15,6 +16,7 @@ pub mod geo;
 pub mod health;
 pub mod home;
 pub mod i18n;
+pub mod reports;
 pub mod scoring;
 pub mod territories;
 pub mod web;
@@ -71,6 +73,7 @@ pub fn routes() -> Routes {
         .merge(geo::routes())
         .merge(territories::routes())
         .merge(assessments::routes())
+        .merge(reports::routes())
         .get("/static/{*path}", Access::Anyone, web::assets::serve)
 }
 

@@ -65,6 +65,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 Ok(())
             }
+            Command::Demo => {
+                let demo = territoires::demo::run(&db.pool).await?;
+                println!(
+                    "rapport de démonstration publié : http://{}/rapports/{} (évaluation {}, territoire {})",
+                    config.addr, demo.report_id, demo.assessment_id, demo.territory_id
+                );
+                match demo.one_time_password {
+                    Some(once) => println!(
+                        "compte : {} — mot de passe à usage unique : {once}",
+                        territoires::demo::DEMO_EMAIL
+                    ),
+                    None => println!(
+                        "compte : {} (déjà créé lors d'une démonstration précédente)",
+                        territoires::demo::DEMO_EMAIL
+                    ),
+                }
+                Ok(())
+            }
             Command::Geo {
                 command: GeoCommand::Import { dir },
             } => {

@@ -20,10 +20,10 @@ use time::{Date, OffsetDateTime};
 use crate::accounts::session::CurrentUser;
 use crate::error::{Error, Result};
 use crate::framework::{self, FRAMEWORK_CODE};
-use crate::territories;
 use crate::web::access::{Access, Routes};
 use crate::web::form::{FieldErrors, bounded};
 use crate::web::{Id, PageContext, is_htmx, render, render_with_status};
+use crate::{reports, territories};
 use answer::{AnswerInput, Bounds, IndicatorInput};
 use db::{AnswerRow, AssessmentRow, IndicatorRow, Saved};
 
@@ -168,6 +168,8 @@ struct OverviewPage {
     ctx: PageContext,
     assessment: AssessmentRow,
     progress: Vec<db::DimensionProgress>,
+    /// The published report, once there is one.
+    report: Option<i64>,
     /// An i18n key: why the last status change was refused.
     problem: Option<&'static str>,
 }
@@ -196,14 +198,32 @@ async fn load(pool: &PgPool, id: i64) -> Result<AssessmentRow> {
     db::find(pool, id).await?.ok_or(Error::NotFound)
 }
 
-async fn overview(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Result<Response> {
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct OverviewParams {
+    /// Set when a publication was refused: "refusee" or "conflit".
+    publication: String,
+}
+
+async fn overview(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    Id(id): Id,
+    Query(params): Query<OverviewParams>,
+) -> Result<Response> {
     let assessment = load(&pool, id).await?;
     let progress = db::progress(&pool, id).await?;
+    let problem = match params.publication.as_str() {
+        "refusee" => Some("assessment-publish-refused"),
+        "conflit" => Some("assessment-publish-conflict"),
+        _ => None,
+    };
     render(&OverviewPage {
+        report: reports::db::of_assessment(&pool, id).await?,
         ctx,
         assessment,
         progress,
-        problem: None,
+        problem,
     })
 }
 
@@ -248,6 +268,7 @@ async fn change_status(
         (StatusCode::CONFLICT, "assessment-error-status-conflict")
     };
     let page = OverviewPage {
+        report: reports::db::of_assessment(&pool, id).await?,
         ctx,
         assessment: load(&pool, id).await?,
         progress: db::progress(&pool, id).await?,

@@ -577,9 +577,9 @@ pub fn action_plan(
         .collect()
 }
 
-/// The level band (0–4) a maturity falls in: the nearest level.
+/// The level (0–4) a maturity has reached: levels are cumulative, so 2.8 has reached 2, not 3.
 pub fn band(maturity: f64) -> i16 {
-    maturity.round().clamp(0.0, TOP) as i16
+    (maturity + 1e-9).floor().clamp(0.0, TOP) as i16
 }
 
 #[cfg(test)]

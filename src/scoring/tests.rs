@@ -264,8 +264,10 @@ fn strong_capacity_raises_feasibility() {
     assert!(close(feasibility(Some(2.0), None), 1.0));
     assert!(close(feasibility(Some(0.0), Some(1.0)), 0.5));
     assert_eq!(band(2.49), 2);
-    assert_eq!(band(2.5), 3);
-    assert_eq!(band(3.9), 4);
+    assert_eq!(band(2.99), 2);
+    assert_eq!(band(3.0), 3);
+    assert_eq!(band(4.0), 4);
+    assert_eq!(band(0.2), 0);
 }
 
 /// A small deterministic generator (xorshift64*).

@@ -77,6 +77,15 @@ impl PageContext {
         format!("{sign}{grouped}")
     }
 
+    /// A decimal number with `digits` decimals: a comma in French ("2,5"), a point in English.
+    pub fn decimal(&self, value: f64, digits: usize) -> String {
+        let text = format!("{value:.digits$}");
+        match self.i18n.lang {
+            Lang::Fr => text.replace('.', ","),
+            Lang::En => text,
+        }
+    }
+
     /// The `lang` attribute of the page.
     pub fn lang(&self) -> &'static str {
         self.i18n.lang.code()

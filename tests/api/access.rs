@@ -67,6 +67,10 @@ const EXPECTED: &[(&str, [u16; 5])] = &[
         "POST /evaluations/{id}/reponses/{criterion}",
         [303, 422, 422, 404, 404],
     ),
+    ("POST /evaluations/{id}/publier", [303, 303, 303, 404, 404]),
+    ("GET /evaluations/{id}/apercu", [303, 200, 200, 404, 404]),
+    // Élus read their own territory's report only (columns swap for territory B's report).
+    ("GET /rapports/{id}", [303, 200, 200, 200, 404]),
     // No version: a conflict, nothing stored.
     (
         "POST /evaluations/{id}/indicateurs/{indicator}",
@@ -76,9 +80,20 @@ const EXPECTED: &[(&str, [u16; 5])] = &[
     ("POST /deconnexion", [303, 303, 303, 303, 303]),
 ];
 
+/// The ids the matrix substitutes into route patterns (territories A and B, then their
+/// draft assessments, their published reports, and the consultant's account).
+struct Ids {
+    territories: [i64; 2],
+    assessments: [i64; 2],
+    reports: [i64; 2],
+    account: i64,
+}
+
 /// The concrete URLs of a route pattern: territory and assessment routes are tried on both
 /// territories (élus guessing the other's ids), account routes on the consultant's account.
-fn urls(pattern: &str, territories: [i64; 2], assessments: [i64; 2], account: i64) -> Vec<String> {
+fn urls(pattern: &str, ids: &Ids) -> Vec<String> {
+    let (territories, assessments, reports, account) =
+        (ids.territories, ids.assessments, ids.reports, ids.account);
     let fill = |id: &i64| {
         pattern
             .replace("{id}", &id.to_string())
@@ -88,6 +103,8 @@ fn urls(pattern: &str, territories: [i64; 2], assessments: [i64; 2], account: i6
     };
     if pattern.starts_with("/territoires/{id}") {
         territories.iter().map(fill).collect()
+    } else if pattern.starts_with("/rapports/{id}") {
+        reports.iter().map(fill).collect()
     } else if pattern.starts_with("/evaluations/{id}") {
         assessments.iter().map(fill).collect()
     } else {
@@ -106,6 +123,10 @@ async fn every_route_answers_each_role_as_the_roles_table_says() {
     let a = app.territory("69123").await;
     let b = app.territory("13055").await;
     let assessments = [app.assessment(a).await, app.assessment(b).await];
+    let reports = [
+        app.publish(app.assessment(a).await).await,
+        app.publish(app.assessment(b).await).await,
+    ];
     let browsers = [
         app.new_browser(),
         app.new_browser(),
@@ -150,10 +171,20 @@ async fn every_route_answers_each_role_as_the_roles_table_says() {
     for route in &declared {
         let (method, pattern) = route.split_once(' ').unwrap();
         let method: Method = method.parse().unwrap();
-        for url in urls(pattern, [a, b], assessments, account) {
+        let ids = Ids {
+            territories: [a, b],
+            assessments,
+            reports,
+            account,
+        };
+        for (n, url) in urls(pattern, &ids).into_iter().enumerate() {
+            let mut row = expected[route.as_str()];
+            if pattern.starts_with("/rapports/") && n == 1 {
+                row.swap(3, 4);
+            }
             for (who, browser) in browsers.iter().enumerate() {
                 let page = request(browser, &method, &url).await;
-                let want = expected[route.as_str()][who];
+                let want = row[who];
                 if page.status.as_u16() != want {
                     failures.push(format!(
                         "{method} {url} as {}: {} instead of {want}",

@@ -6,6 +6,7 @@ mod assessments;
 mod foundation;
 mod framework;
 mod geography;
+mod reports;
 mod sessions;
 mod support;
 mod territories;

@@ -167,6 +167,29 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Sends `assessment` (in draft at version 1) to review and publishes it (as an admin in a
+    /// browser of its own); returns the report's id.
+    pub async fn publish(&self, assessment: i64) -> i64 {
+        let admin = self.new_browser();
+        admin.sign_in_as(Role::Admin, &[]).await;
+        let review = admin
+            .post_form(
+                &format!("/evaluations/{assessment}/statut"),
+                &[("status", "review"), ("version", "1")],
+            )
+            .await;
+        assert_eq!(review.status, StatusCode::SEE_OTHER, "{}", review.body);
+        let published = admin
+            .post_form(
+                &format!("/evaluations/{assessment}/publier"),
+                &[("version", "2")],
+            )
+            .await;
+        let location = published.header("location");
+        assert!(location.starts_with("/rapports/"), "{location}");
+        location.rsplit('/').next().unwrap().parse().unwrap()
+    }
+
     /// Creates the territory profile of commune `code` (as an admin in a browser of its own);
     /// returns its id.
     pub async fn territory(&self, code: &str) -> i64 {

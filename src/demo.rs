@@ -1,0 +1,243 @@
+//! `territoires demo`: a complete, realistic diagnostic of a real territory (Valence, Drôme),
+//! entered through the same code paths as the consultant's forms (validation, versioned saves,
+//! audit log), sent to review and published, so that a first run shows a full report. Also
+//! creates a demo consultant account with a one-time password.
+
+use anyhow::Context;
+use time::OffsetDateTime;
+
+use crate::accounts::db::{Actor, NewAccount, insert_user};
+use crate::accounts::{Role, password};
+use crate::assessments::{self, answer};
+use crate::framework::{self, FRAMEWORK_CODE};
+use crate::territories::{self, form::Contact, form::Profile};
+use crate::{geo, reports};
+
+/// INSEE code of the demo commune.
+const COMMUNE: &str = "26362";
+/// The demo account.
+pub const DEMO_EMAIL: &str = "demo@territoires.invalid";
+
+/// Typical levels of a medium-sized town starting its smart-territory approach, per axis or
+/// dimension; criteria vary around them.
+const PROFILE: &[(&str, i16)] = &[
+    ("ECO", 2),
+    ("MOB", 2),
+    ("ENV", 2),
+    ("PEO", 2),
+    ("LIV", 3),
+    ("GOV", 2),
+    ("GPA", 2),
+    ("TRA", 1),
+    ("RCO", 1),
+    ("ACC", 1),
+    ("MEF", 1),
+    ("DNI", 2),
+];
+
+/// What the demo created.
+pub struct Demo {
+    pub territory_id: i64,
+    pub assessment_id: i64,
+    pub report_id: i64,
+    /// The demo account's one-time password, when the account was created now.
+    pub one_time_password: Option<String>,
+}
+
+pub async fn run(pool: &sqlx::PgPool) -> anyhow::Result<Demo> {
+    let actor = Actor::command_line();
+    let area = geo::db::communes_by_code(pool, &[COMMUNE.to_owned()])
+        .await?
+        .into_iter()
+        .next()
+        .context("the official geography has no Valence (26362)")?;
+    let territory_id = match territories::db::find_by_area(pool, area.geo_area_id).await? {
+        Some((id, _)) => id,
+        None => {
+            let profile = Profile {
+                kind: "commune".to_owned(),
+                geo_area_id: Some(area.geo_area_id),
+                name: area.name.clone(),
+                member_ids: Vec::new(),
+                context_notes: "Ville-centre de Valence Romans Agglo, préfecture de la Drôme. \
+                    Démarche « territoire intelligent » lancée après le mandat 2020, portée par la \
+                    direction générale ; données dispersées entre la ville et l'agglomération."
+                    .to_owned(),
+                challenges: [
+                    "deficit_transport_collectif",
+                    "fracture_numerique",
+                    "transition_energetique",
+                ]
+                .map(str::to_owned)
+                .to_vec(),
+                assets: [
+                    "universite",
+                    "pole_gare",
+                    "tiers_lieux",
+                    "intercommunalite_integree",
+                ]
+                .map(str::to_owned)
+                .to_vec(),
+                contact: Contact {
+                    name: "Direction générale des services".to_owned(),
+                    role: "DGS".to_owned(),
+                    email: String::new(),
+                    phone: String::new(),
+                },
+            };
+            let mut conn = pool.acquire().await?;
+            territories::db::insert(&mut conn, &actor, &profile).await?
+        }
+    };
+
+    let version = framework::db::current_version(pool, FRAMEWORK_CODE)
+        .await?
+        .context("no framework version is loaded")?;
+    let previous = assessments::db::list_for_territory(pool, territory_id)
+        .await?
+        .into_iter()
+        .next()
+        .map(|a| a.assessment_id);
+    let round = assessments::db::NewRound {
+        territory_id,
+        framework_version_id: version.framework_version_id,
+        label: "Diagnostic de démonstration",
+        round_date: OffsetDateTime::now_utc().date(),
+        previous,
+    };
+    let mut conn = pool.acquire().await?;
+    let assessment_id = assessments::db::create(&mut conn, &actor, &round).await?;
+
+    for (n, row) in assessments::db::answers(pool, assessment_id, None, None)
+        .await?
+        .into_iter()
+        .enumerate()
+    {
+        let dimension = row.code.split('-').next().unwrap_or_default();
+        let base = PROFILE
+            .iter()
+            .find(|(d, _)| *d == dimension)
+            .map_or(2, |(_, l)| *l);
+        let level = (base + [0, 1, -1, 0, 1][n % 5]).clamp(0, 4);
+        // The mobility authority is the agglomeration: one criterion does not apply here.
+        let input = if row.code == "MOB-4" {
+            answer::AnswerInput {
+                level: "na".to_owned(),
+                justification: "Compétence exercée par Valence Romans Agglo (autorité \
+                    organisatrice de la mobilité) ; évaluée dans le diagnostic de l'agglomération."
+                    .to_owned(),
+                importance: row.importance.to_string(),
+                ..answer::AnswerInput::default()
+            }
+        } else {
+            answer::AnswerInput {
+                level: level.to_string(),
+                importance: row.importance.max(1 + (n % 3) as i16).to_string(),
+                evidence: format!(
+                    "Entretiens de diagnostic et documents transmis : {}",
+                    row.levels_fr
+                        .get(level as usize)
+                        .cloned()
+                        .unwrap_or_default()
+                ),
+                confidence: answer::CONFIDENCES[n % 3].to_owned(),
+                ..answer::AnswerInput::default()
+            }
+        };
+        let valid = answer::validate_answer(&input)
+            .map_err(|e| anyhow::anyhow!("demo answer {} invalid: {:?}", row.code, e.all()))?;
+        assessments::db::save_answer(&mut conn, &actor, assessment_id, &row, row.version, &valid)
+            .await?;
+    }
+    let this_year = OffsetDateTime::now_utc().year() as i16;
+    let bands = indicator_bands(pool, version.framework_version_id).await?;
+    for (n, row) in assessments::db::indicators(pool, assessment_id, None, None)
+        .await?
+        .into_iter()
+        .enumerate()
+    {
+        // Two indicators without a recent figure, as often in practice.
+        if n % 11 == 10 {
+            continue;
+        }
+        let Some(band) = bands
+            .iter()
+            .find(|(code, _)| *code == row.code)
+            .map(|(_, b)| b)
+        else {
+            continue;
+        };
+        let value = band[1] + (band[2] - band[1]) * [0.2, 0.5, 0.9][n % 3];
+        let input = answer::IndicatorInput {
+            value: answer::format_number((value * 10.0).round() / 10.0),
+            year: (this_year - 2 - (n % 2) as i16).to_string(),
+            source_note: row.source_fr.clone(),
+            version: row.version.to_string(),
+        };
+        let bounds = answer::Bounds {
+            min: row.min_value,
+            max: row.max_value,
+        };
+        let valid = answer::validate_indicator(&input, bounds, this_year)
+            .map_err(|e| anyhow::anyhow!("demo value {} invalid: {:?}", row.code, e.all()))?;
+        assessments::db::save_indicator(
+            &mut conn,
+            &actor,
+            assessment_id,
+            &row,
+            row.version,
+            &valid,
+        )
+        .await?;
+    }
+    anyhow::ensure!(
+        assessments::db::set_status(&mut conn, &actor, assessment_id, 1, "draft", "review").await?,
+        "the demo assessment could not be sent to review"
+    );
+    let assessment = assessments::db::find(pool, assessment_id)
+        .await?
+        .context("the demo assessment disappeared")?;
+    let report_id = reports::publish_assessment(pool, &actor, &assessment, assessment.version)
+        .await?
+        .context("the demo report could not be published")?;
+
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from app_user where lower(email) = $1)")
+            .bind(DEMO_EMAIL)
+            .fetch_one(pool)
+            .await?;
+    let one_time_password = if exists {
+        None
+    } else {
+        let once = password::one_time();
+        let hash = password::hash(once.clone()).await?;
+        let account = NewAccount {
+            email: DEMO_EMAIL,
+            display_name: "Consultant démo",
+            role: Role::Consultant,
+            password_hash: &hash,
+            must_change_password: true,
+            territories: &[],
+        };
+        insert_user(&mut conn, &actor, &account).await?;
+        Some(once)
+    };
+    Ok(Demo {
+        territory_id,
+        assessment_id,
+        report_id,
+        one_time_password,
+    })
+}
+
+async fn indicator_bands(
+    pool: &sqlx::PgPool,
+    version: i64,
+) -> anyhow::Result<Vec<(String, Vec<f64>)>> {
+    Ok(
+        sqlx::query_as("select code, bands from indicator where framework_version_id = $1")
+            .bind(version)
+            .fetch_all(pool)
+            .await?,
+    )
+}

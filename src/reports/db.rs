@@ -1,0 +1,494 @@
+//! Report queries: reading what a report is built from (framework, answers, values, territory,
+//! the reference group of comparable published assessments, the previous published round),
+//! publishing (snapshot, rendered bodies and the assessment's status in one transaction), and
+//! reading published reports within the reader's scope.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use time::OffsetDateTime;
+
+use super::model::{
+    CriterionPart, IndicatorPart, LevelPart, ReportData, Sources, TerritoryPart, Text,
+};
+use crate::accounts::Role;
+use crate::accounts::db::{Actor, audit};
+use crate::accounts::session::CurrentUser;
+use crate::assessments::db::AssessmentRow;
+use crate::error::Result;
+use crate::scoring::{self, Direction, Kind};
+use crate::{assessments, framework, geo, territories};
+
+/// Population bands of the reference group (upper bounds, exclusive).
+const POPULATION_BANDS: &str = "array[2000, 10000, 50000, 200000]";
+
+#[derive(sqlx::FromRow)]
+struct IndicatorDefinition {
+    code: String,
+    dimension_code: String,
+    direction: String,
+    bands: Vec<f64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TemplateRow {
+    criterion_code: String,
+    from_level: i16,
+    horizon: String,
+    cost: String,
+    text_fr: String,
+    text_en: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct DependencyRow {
+    criterion_code: String,
+    level: i16,
+    requires_code: String,
+    requires_level: i16,
+}
+
+/// Everything a report of `assessment` is built from.
+pub async fn load(
+    pool: &PgPool,
+    assessment: &AssessmentRow,
+) -> Result<(scoring::Framework, scoring::Inputs, Sources)> {
+    let version = assessment.framework_version_id;
+    let dimensions = framework::db::dimensions(pool, version).await?;
+    let criteria = framework::db::criteria(pool, version, None).await?;
+    let levels = framework::db::levels(pool, version).await?;
+    let tags = framework::db::tags(pool, version).await?;
+    let indicators: Vec<IndicatorDefinition> = sqlx::query_as(
+        "select i.code, d.code as dimension_code, i.direction, i.bands
+           from indicator i join dimension d using (dimension_id)
+          where i.framework_version_id = $1 order by i.position",
+    )
+    .bind(version)
+    .fetch_all(pool)
+    .await?;
+    let templates: Vec<TemplateRow> = sqlx::query_as(
+        "select c.code as criterion_code, r.from_level, r.horizon, r.cost, r.text_fr, r.text_en
+           from recommendation_template r join criterion c using (criterion_id)
+          where c.framework_version_id = $1 order by c.position, r.from_level",
+    )
+    .bind(version)
+    .fetch_all(pool)
+    .await?;
+    let dependencies: Vec<DependencyRow> = sqlx::query_as(
+        "select c.code as criterion_code, d.level, r.code as requires_code, d.requires_level
+           from criterion_dependency d join criterion c using (criterion_id)
+           join criterion r on r.criterion_id = d.requires_criterion_id
+          where c.framework_version_id = $1",
+    )
+    .bind(version)
+    .fetch_all(pool)
+    .await?;
+    let answers = assessments::db::answers(pool, assessment.assessment_id, None, None).await?;
+    let values = assessments::db::indicators(pool, assessment.assessment_id, None, None).await?;
+    let territory = territories::db::find(pool, assessment.territory_id)
+        .await?
+        .ok_or(crate::error::Error::NotFound)?;
+    let area = match territory.geo_area_id {
+        Some(id) => geo::db::find(pool, id).await?,
+        None => None,
+    };
+    let challenges = territories::db::tags(pool, territory.territory_id, "challenge").await?;
+    let assets = territories::db::tags(pool, territory.territory_id, "asset").await?;
+    let population = area.as_ref().and_then(|a| a.population).map(i64::from);
+
+    let scoring_framework = scoring::Framework {
+        dimensions: dimensions
+            .iter()
+            .map(|d| scoring::Dimension {
+                code: d.code.clone(),
+                kind: if d.kind == "thematic" {
+                    Kind::Thematic
+                } else {
+                    Kind::Transversal
+                },
+            })
+            .collect(),
+        criteria: criteria
+            .iter()
+            .map(|c| scoring::Criterion {
+                code: c.code.clone(),
+                dimension: c.dimension_code.clone(),
+                weight: c.weight,
+            })
+            .collect(),
+        indicators: indicators
+            .iter()
+            .map(|i| scoring::Indicator {
+                code: i.code.clone(),
+                dimension: i.dimension_code.clone(),
+                direction: if i.direction == "lower_better" {
+                    Direction::LowerBetter
+                } else {
+                    Direction::HigherBetter
+                },
+                bands: [0, 1, 2, 3].map(|k| i.bands.get(k).copied().unwrap_or(f64::MAX)),
+            })
+            .collect(),
+        templates: templates
+            .iter()
+            .map(|t| scoring::Template {
+                criterion: t.criterion_code.clone(),
+                from_level: t.from_level,
+                horizon: t.horizon.clone(),
+                cost: t.cost.clone(),
+            })
+            .collect(),
+        dependencies: dependencies
+            .iter()
+            .map(|d| scoring::Dependency {
+                criterion: d.criterion_code.clone(),
+                level: d.level,
+                requires: d.requires_code.clone(),
+                requires_level: d.requires_level,
+            })
+            .collect(),
+        tags: tags
+            .iter()
+            .map(|t| scoring::Tag {
+                code: t.code.clone(),
+                family: t.family.clone(),
+                criteria: t.criteria.clone(),
+            })
+            .collect(),
+    };
+    let inputs = scoring::Inputs {
+        answers: answers
+            .iter()
+            .map(|a| scoring::Answer {
+                criterion: a.code.clone(),
+                level: a.level,
+                not_applicable: a.not_applicable,
+                importance: a.importance,
+                target: a.target,
+            })
+            .collect(),
+        values: values
+            .iter()
+            .filter_map(|v| Some((v.code.clone(), v.value?)))
+            .collect(),
+        challenges: challenges.clone(),
+        assets: assets.clone(),
+        reference: reference_values(pool, &territory, population).await?,
+    };
+    let tag_text = |family: &str, codes: &[String]| -> Vec<Text> {
+        tags.iter()
+            .filter(|t| t.family == family && codes.contains(&t.code))
+            .map(|t| Text::new(&t.name_fr, &t.name_en))
+            .collect()
+    };
+    let place = area
+        .as_ref()
+        .map(|a| {
+            [a.departement_name.clone(), a.region_name.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    let sources = Sources {
+        territory: TerritoryPart {
+            name: territory.name.clone(),
+            kind: territory.kind.clone(),
+            code: area.as_ref().map(|a| a.code.clone()),
+            population,
+            place,
+            challenges: tag_text("challenge", &challenges),
+            assets: tag_text("asset", &assets),
+        },
+        round_label: assessment.label.clone(),
+        round_date: assessment.round_date.to_string(),
+        framework: Text::new(&assessment.framework_name_fr, &assessment.framework_name_en),
+        framework_code: framework::FRAMEWORK_CODE.to_owned(),
+        framework_version: sqlx::query_scalar(
+            "select version from framework_version where framework_version_id = $1",
+        )
+        .bind(version)
+        .fetch_one(pool)
+        .await?,
+        levels: levels
+            .iter()
+            .map(|l| LevelPart {
+                level: l.level,
+                label: Text::new(&l.label_fr, &l.label_en),
+                generic: Text::new(&l.generic_fr, &l.generic_en),
+            })
+            .collect(),
+        dimensions: dimensions
+            .iter()
+            .map(|d| {
+                let giffinger = match (&d.giffinger_fr, &d.giffinger_en) {
+                    (Some(fr), Some(en)) => Some(Text::new(fr, en)),
+                    _ => None,
+                };
+                (d.code.clone(), Text::new(&d.name_fr, &d.name_en), giffinger)
+            })
+            .collect(),
+        criteria: answers
+            .iter()
+            .map(|a| {
+                let dimension = criteria
+                    .iter()
+                    .find(|c| c.code == a.code)
+                    .map(|c| c.dimension_code.clone())
+                    .unwrap_or_default();
+                let descriptors = a
+                    .levels_fr
+                    .iter()
+                    .zip(&a.levels_en)
+                    .map(|(fr, en)| Text::new(fr, en))
+                    .collect();
+                (
+                    a.code.clone(),
+                    dimension,
+                    Text::new(&a.name_fr, &a.name_en),
+                    descriptors,
+                    CriterionPart {
+                        code: a.code.clone(),
+                        name: Text::new(&a.name_fr, &a.name_en),
+                        level: a.level,
+                        not_applicable: a.not_applicable,
+                        justification: a.justification.clone(),
+                        importance: a.importance,
+                        target: a.target,
+                        evidence: a.evidence.clone(),
+                        confidence: a.confidence.clone(),
+                        descriptor: None,
+                    },
+                )
+            })
+            .collect(),
+        indicators: values
+            .iter()
+            .map(|v| {
+                let dimension = indicators
+                    .iter()
+                    .find(|i| i.code == v.code)
+                    .map(|i| i.dimension_code.clone())
+                    .unwrap_or_default();
+                (
+                    dimension,
+                    IndicatorPart {
+                        code: v.code.clone(),
+                        name: Text::new(&v.name_fr, &v.name_en),
+                        unit: v.unit.clone(),
+                        source: Text::new(&v.source_fr, &v.source_en),
+                        value: v.value,
+                        year: v.year,
+                        source_note: v.source_note.clone(),
+                        score: None,
+                    },
+                )
+            })
+            .collect(),
+        templates: templates
+            .iter()
+            .map(|t| {
+                (
+                    t.criterion_code.clone(),
+                    t.from_level,
+                    Text::new(&t.text_fr, &t.text_en),
+                )
+            })
+            .collect(),
+        tag_names: tags
+            .iter()
+            .map(|t| (t.code.clone(), Text::new(&t.name_fr, &t.name_en)))
+            .collect(),
+        previous: previous_report(pool, assessment).await?,
+    };
+    Ok((scoring_framework, inputs, sources))
+}
+
+/// Indicator values of the latest published round of every other territory of the same kind
+/// and population band (the reference group of the z-scores).
+async fn reference_values(
+    pool: &PgPool,
+    territory: &territories::db::TerritoryRow,
+    population: Option<i64>,
+) -> Result<BTreeMap<String, Vec<f64>>> {
+    let rows: Vec<(String, f64)> = sqlx::query_as(&format!(
+        "select code, value from (
+            select distinct on (t.territory_id, i.code) i.code, v.value
+              from indicator_value v
+              join indicator i using (indicator_id)
+              join assessment a using (assessment_id)
+              join territory t on t.territory_id = a.territory_id
+              left join geo_area g on g.geo_area_id = t.geo_area_id
+             where a.status = 'published' and v.value is not null
+               and t.territory_id <> $1 and t.kind = $2
+               and width_bucket(g.population, {POPULATION_BANDS})
+                   is not distinct from width_bucket($3::int, {POPULATION_BANDS})
+             order by t.territory_id, i.code, a.round_date desc, a.assessment_id desc) latest"
+    ))
+    .bind(territory.territory_id)
+    .bind(&territory.kind)
+    .bind(population.map(|p| p as i32))
+    .fetch_all(pool)
+    .await?;
+    let mut reference: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for (code, value) in rows {
+        reference.entry(code).or_default().push(value);
+    }
+    Ok(reference)
+}
+
+/// The snapshot of the territory's latest report published before this round.
+async fn previous_report(pool: &PgPool, assessment: &AssessmentRow) -> Result<Option<ReportData>> {
+    let snapshot: Option<serde_json::Value> = sqlx::query_scalar(
+        "select r.snapshot from report r join assessment a using (assessment_id)
+          where r.territory_id = $1 and r.assessment_id <> $2
+            and (a.round_date, a.assessment_id) < ($3, $2)
+          order by a.round_date desc, a.assessment_id desc limit 1",
+    )
+    .bind(assessment.territory_id)
+    .bind(assessment.assessment_id)
+    .bind(assessment.round_date)
+    .fetch_optional(pool)
+    .await?;
+    Ok(snapshot.and_then(|s| serde_json::from_value(s).ok()))
+}
+
+/// A report ready to store.
+pub struct Publication<'a> {
+    pub assessment: &'a AssessmentRow,
+    pub data: &'a ReportData,
+    pub body_fr: &'a str,
+    pub body_en: &'a str,
+    pub fingerprint: &'a str,
+}
+
+/// Publishes: stores the report and moves the assessment from review to published, if it is
+/// still at the version the consultant saw; `None` when it changed meanwhile.
+pub async fn publish(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    version: i32,
+    publication: &Publication<'_>,
+) -> Result<Option<i64>> {
+    let assessment = publication.assessment;
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    let moved = sqlx::query(
+        "update assessment set status = 'published', version = version + 1
+          where assessment_id = $1 and version = $2 and status = 'review'",
+    )
+    .bind(assessment.assessment_id)
+    .bind(version)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !moved {
+        return Ok(None);
+    }
+    let id: i64 = sqlx::query_scalar(
+        "insert into report (assessment_id, territory_id, territory_name, published_by, snapshot,
+                             body_fr, body_en, fingerprint)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning report_id",
+    )
+    .bind(assessment.assessment_id)
+    .bind(assessment.territory_id)
+    .bind(&publication.data.territory.name)
+    .bind(actor.user_id)
+    .bind(serde_json::to_value(publication.data).map_err(anyhow::Error::from)?)
+    .bind(publication.body_fr)
+    .bind(publication.body_en)
+    .bind(publication.fingerprint)
+    .fetch_one(&mut *tx)
+    .await?;
+    audit(
+        &mut *tx,
+        actor,
+        "report.publish",
+        ("assessment", Some(assessment.assessment_id)),
+        Some(json!({ "status": "review" })),
+        Some(json!({ "status": "published", "report_id": id })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReportRow {
+    pub report_id: i64,
+    pub assessment_id: i64,
+    pub territory_id: i64,
+    pub territory_name: String,
+    pub round_date: time::Date,
+    pub published_at: OffsetDateTime,
+    pub body_fr: String,
+    pub body_en: String,
+    pub fingerprint: String,
+}
+
+/// A published report, if `user` may read it (élus: their territories only).
+pub async fn find_readable(
+    pool: &PgPool,
+    user: &CurrentUser,
+    report_id: i64,
+) -> Result<Option<ReportRow>> {
+    Ok(sqlx::query_as(
+        "select r.report_id, r.assessment_id, r.territory_id, r.territory_name,
+                a.round_date, r.published_at, r.body_fr, r.body_en, r.fingerprint
+           from report r join assessment a on a.assessment_id = r.assessment_id
+          where r.report_id = $1
+            and ($2 or exists (select 1 from user_territory ut
+                                where ut.user_id = $3 and ut.territory_id = r.territory_id))",
+    )
+    .bind(report_id)
+    .bind(user.role != Role::Elu)
+    .bind(user.user_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The published reports `user` may read, newest first (without their bodies).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReportListRow {
+    pub report_id: i64,
+    pub territory_id: i64,
+    pub territory_name: String,
+    pub round_date: time::Date,
+    pub round_label: String,
+    pub published_at: OffsetDateTime,
+}
+
+pub async fn list_readable(
+    pool: &PgPool,
+    user: &CurrentUser,
+    territory: Option<i64>,
+    limit: i64,
+) -> Result<Vec<ReportListRow>> {
+    Ok(sqlx::query_as(
+        "select r.report_id, r.territory_id, r.territory_name, a.round_date,
+                a.label as round_label, r.published_at
+           from report r join assessment a on a.assessment_id = r.assessment_id
+          where ($1 or exists (select 1 from user_territory ut
+                                where ut.user_id = $2 and ut.territory_id = r.territory_id))
+            and ($3::bigint is null or r.territory_id = $3)
+          order by r.published_at desc limit $4",
+    )
+    .bind(user.role != Role::Elu)
+    .bind(user.user_id)
+    .bind(territory)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The report of an assessment, if published.
+pub async fn of_assessment(pool: &PgPool, assessment_id: i64) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("select report_id from report where assessment_id = $1")
+            .bind(assessment_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}

@@ -1,0 +1,318 @@
+//! Diagnostic reports. Publishing an assessment (from review) scores it, builds the report's
+//! content, renders its body once in French and in English, and stores all of it as an
+//! immutable snapshot; `/rapports/{id}` then serves the stored body (élus: only their
+//! territories'), revalidated with an ETag. Consultants preview an unpublished assessment as a
+//! draft report built on the fly.
+
+pub mod charts;
+pub mod db;
+pub mod model;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use serde::Deserialize;
+use sqlx::PgPool;
+
+use crate::accounts::session::CurrentUser;
+use crate::assessments::db::AssessmentRow;
+use crate::error::{Error, Result};
+use crate::i18n::{I18n, Lang};
+use crate::scoring::{self, Kind};
+use crate::web::access::{Access, Routes};
+use crate::web::{Id, PageContext, render};
+use model::{DimensionPart, ReportData, Text};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/evaluations/{id}/publier", Access::Staff, publish)
+        .get("/evaluations/{id}/apercu", Access::Staff, preview)
+        .get("/rapports/{id}", Access::SignedIn, show)
+}
+
+/// The report's body (everything inside the page layout), in one language.
+#[derive(Template)]
+#[template(path = "reports/body.html")]
+pub struct ReportBody<'a> {
+    pub ctx: PageContext,
+    pub data: &'a ReportData,
+    pub draft: bool,
+}
+
+impl ReportBody<'_> {
+    fn text<'t>(&self, text: &'t Text) -> &'t str {
+        self.ctx.pick(&text.fr, &text.en)
+    }
+
+    /// A number with `digits` decimals, in the page's language.
+    fn number(&self, value: &f64, digits: usize) -> String {
+        self.ctx.decimal(*value, digits)
+    }
+
+    /// Maturity as "2,3 / 4", or a dash.
+    fn maturity(&self, value: &Option<f64>) -> String {
+        match value {
+            Some(v) => format!("{} / 4", self.ctx.decimal(*v, 1)),
+            None => "–".to_owned(),
+        }
+    }
+
+    fn level_label(&self, level: &i16) -> String {
+        self.data
+            .levels
+            .iter()
+            .find(|l| l.level == *level)
+            .map(|l| format!("{} {}", l.level, self.text(&l.label)))
+            .unwrap_or_else(|| level.to_string())
+    }
+
+    /// The two headline figures: (title key, maturity, level band).
+    fn overall(&self) -> Vec<(&'static str, Option<f64>, Option<&model::LevelPart>)> {
+        [
+            ("report-overall-axes", self.data.thematic),
+            ("report-overall-dimensions", self.data.transversal),
+        ]
+        .into_iter()
+        .map(|(key, value)| (key, value, self.data.band_of(value)))
+        .collect()
+    }
+
+    /// The two radar charts: (SVG, caption key, the axes or dimensions charted).
+    fn radars(&self) -> Vec<(String, &'static str, Vec<&DimensionPart>)> {
+        vec![
+            (
+                self.radar(Kind::Thematic, "radar-axes"),
+                "report-radar-axes",
+                self.data.of_kind(Kind::Thematic),
+            ),
+            (
+                self.radar(Kind::Transversal, "radar-dimensions"),
+                "report-radar-dimensions",
+                self.data.of_kind(Kind::Transversal),
+            ),
+        ]
+    }
+
+    /// The target shown for a criterion: set, or the default (level + 1).
+    fn target_of(&self, c: &model::CriterionPart) -> String {
+        match (c.target, c.level) {
+            (Some(t), _) => t.to_string(),
+            (None, Some(l)) if !c.not_applicable => scoring::default_target(l).to_string(),
+            _ => String::new(),
+        }
+    }
+
+    fn method_label(&self, s: &scoring::IndicatorScore) -> String {
+        let method = match s.method {
+            scoring::Method::Reference => "reference",
+            scoring::Method::Bands => "bands",
+        };
+        self.ctx.label("method", method)
+    }
+
+    /// "1 Émergent → 2 Structuré" for a recommendation's step.
+    fn step(&self, r: &model::RecommendationPart) -> String {
+        format!(
+            "{} → {}",
+            self.level_label(&r.from_level),
+            self.level_label(&(r.from_level + 1))
+        )
+    }
+
+    fn radar(&self, kind: Kind, id: &str) -> String {
+        let spokes: Vec<(String, Option<f64>)> = self
+            .data
+            .of_kind(kind)
+            .iter()
+            .map(|d| (d.code.clone(), d.score.maturity))
+            .collect();
+        let title = match kind {
+            Kind::Thematic => self.ctx.t("report-radar-axes"),
+            Kind::Transversal => self.ctx.t("report-radar-dimensions"),
+        };
+        charts::radar(id, &title, &spokes)
+    }
+
+    fn matrix(&self) -> String {
+        let points: Vec<(String, i16, i16)> = self
+            .data
+            .priorities
+            .iter()
+            .map(|p| (p.code.clone(), p.level, p.importance))
+            .collect();
+        charts::matrix(
+            "matrice",
+            &self.ctx.t("report-matrix-title"),
+            (
+                &self.ctx.t("report-matrix-x"),
+                &self.ctx.t("report-matrix-y"),
+            ),
+            &points,
+        )
+    }
+
+    fn top_priorities(&self) -> &[model::PriorityPart] {
+        let n = self.data.priorities.len().min(model::FIRST_PAGE_PRIORITIES);
+        &self.data.priorities[..n]
+    }
+
+    /// "+0,4", "−0,2" or "=".
+    fn delta(&self, then: &Option<f64>, now: &Option<f64>) -> String {
+        match (then, now) {
+            (Some(a), Some(b)) if (b - a).abs() < 0.05 => "=".to_owned(),
+            (Some(a), Some(b)) if b > a => format!("+{}", self.ctx.decimal(b - a, 1)),
+            (Some(a), Some(b)) => format!("−{}", self.ctx.decimal(a - b, 1)),
+            _ => "–".to_owned(),
+        }
+    }
+}
+
+/// Renders the report body in `lang`.
+pub fn render_body(data: &ReportData, lang: Lang, draft: bool) -> Result<String> {
+    let ctx = PageContext {
+        i18n: I18n::new(lang),
+        path: String::new(),
+        user: None,
+    };
+    Ok(ReportBody { ctx, data, draft }.render()?)
+}
+
+/// Builds the report content of an assessment as it stands.
+async fn build(pool: &PgPool, assessment: &AssessmentRow) -> Result<ReportData> {
+    let (framework, inputs, sources) = db::load(pool, assessment).await?;
+    let scores = scoring::score(&framework, &inputs);
+    Ok(model::build(sources, &scores))
+}
+
+/// The page around a report body.
+#[derive(Template)]
+#[template(path = "reports/page.html")]
+struct ReportPage {
+    ctx: PageContext,
+    title: String,
+    body: String,
+    /// Where "back" goes: the assessment (preview) or the territory's reports.
+    back: Option<(String, String)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct PublishForm {
+    version: String,
+}
+
+/// Publishes an assessment that is in review at `version`: scores it, renders the report in
+/// both languages and stores the snapshot. `Ok(None)` when it is not in review at that version.
+pub async fn publish_assessment(
+    pool: &PgPool,
+    actor: &crate::accounts::db::Actor,
+    assessment: &AssessmentRow,
+    version: i32,
+) -> Result<Option<i64>> {
+    if assessment.status != "review" {
+        return Ok(None);
+    }
+    let data = build(pool, assessment).await?;
+    let body_fr = render_body(&data, Lang::Fr, false)?;
+    let body_en = render_body(&data, Lang::En, false)?;
+    let fingerprint = format!(
+        "{:016x}",
+        crate::fingerprint::fnv1a(format!("{body_fr}\u{0}{body_en}").as_bytes())
+    );
+    let publication = db::Publication {
+        assessment,
+        data: &data,
+        body_fr: &body_fr,
+        body_en: &body_en,
+        fingerprint: &fingerprint,
+    };
+    let mut conn = pool.acquire().await?;
+    db::publish(&mut conn, actor, version, &publication).await
+}
+
+async fn publish(
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    Id(id): Id,
+    Form(form): Form<PublishForm>,
+) -> Result<Response> {
+    let assessment = crate::assessments::db::find(&pool, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if assessment.status != "review" {
+        return Ok(Redirect::to(&format!("/evaluations/{id}?publication=refusee")).into_response());
+    }
+    let version = form.version.trim().parse().unwrap_or(0);
+    match publish_assessment(&pool, &user.actor(), &assessment, version).await? {
+        Some(report) => Ok(Redirect::to(&format!("/rapports/{report}")).into_response()),
+        None => Ok(Redirect::to(&format!("/evaluations/{id}?publication=conflit")).into_response()),
+    }
+}
+
+async fn preview(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Result<Response> {
+    let assessment = crate::assessments::db::find(&pool, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let data = build(&pool, &assessment).await?;
+    let body = render_body(&data, ctx.i18n.lang, true)?;
+    render(&ReportPage {
+        title: format!("{} · {}", ctx.t("report-draft"), assessment.territory_name),
+        back: Some((
+            format!("/evaluations/{id}"),
+            ctx.t("assessment-back-overview"),
+        )),
+        body,
+        ctx,
+    })
+}
+
+async fn show(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Id(id): Id,
+) -> Result<Response> {
+    let report = db::find_readable(&pool, &user, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    // The body never changes; the page around it depends on the reader and the language.
+    let etag = format!(
+        "\"{}-{}-{}-{}\"",
+        report.fingerprint,
+        ctx.lang(),
+        user.user_id,
+        crate::web::assets::asset_url("app.css")
+            .rsplit('=')
+            .next()
+            .unwrap_or_default()
+    );
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+    {
+        return Ok(StatusCode::NOT_MODIFIED.into_response());
+    }
+    let body = match ctx.i18n.lang {
+        Lang::Fr => report.body_fr,
+        Lang::En => report.body_en,
+    };
+    let page = ReportPage {
+        title: format!("{} · {}", ctx.t("report-title"), report.territory_name),
+        back: None,
+        body,
+        ctx,
+    };
+    let mut response = Html(page.render()?).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    Ok(response)
+}

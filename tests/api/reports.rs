@@ -1,0 +1,312 @@
+//! Reports: publishing freezes a snapshot that re-renders byte for byte whatever changes later;
+//! élus read their territories' reports only; drafts are previewed as such; partial data is
+//! said, not hidden; `territoires demo` publishes a complete report.
+
+use reqwest::StatusCode;
+use territoires::accounts::Role;
+
+use crate::support::TestApp;
+
+/// Answers every criterion of `dimension` at `level` through the section form.
+async fn answer_section(app: &TestApp, assessment: i64, dimension: &str, level: &str) {
+    let codes: Vec<String> = sqlx::query_scalar(
+        "select c.code from criterion c join dimension d using (dimension_id)
+           join assessment a on a.framework_version_id = c.framework_version_id
+          where a.assessment_id = $1 and d.code = $2 order by c.position",
+    )
+    .bind(assessment)
+    .bind(dimension)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut fields = Vec::new();
+    for code in &codes {
+        fields.push((format!("{code}.version"), "1".to_owned()));
+        fields.push((format!("{code}.level"), level.to_owned()));
+        fields.push((format!("{code}.importance"), "2".to_owned()));
+        fields.push((format!("{code}.evidence"), format!("Constat {code}")));
+    }
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let page = app
+        .post_form(&format!("/evaluations/{assessment}/{dimension}"), &fields)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_published_report_shows_the_synthesis_to_the_elus_of_its_territory_only() {
+    let app = TestApp::spawn_as(Role::Consultant).await;
+    let lyon = app.territory("69123").await;
+    let marseille = app.territory("13055").await;
+    let assessment = app.assessment(lyon).await;
+    answer_section(&app, assessment, "ECO", "3").await;
+    answer_section(&app, assessment, "MOB", "1").await;
+    answer_section(&app, assessment, "RCO", "2").await;
+
+    let preview = app.get(&format!("/evaluations/{assessment}/apercu")).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(preview.body.contains("Aperçu provisoire"));
+
+    // Publishing needs the review status.
+    let early = app
+        .post_form(
+            &format!("/evaluations/{assessment}/publier"),
+            &[("version", "1")],
+        )
+        .await;
+    assert_eq!(
+        early.header("location"),
+        format!("/evaluations/{assessment}?publication=refusee")
+    );
+    let report = app.publish(assessment).await;
+
+    let page = app.get(&format!("/rapports/{report}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(!body.contains("Aperçu provisoire"));
+    for expected in [
+        "Synthèse",
+        "Maturité des six axes",
+        "Maturité de l&#39;organisation",
+        r#"<svg class="chart radar" id="radar-axes""#,
+        r#"<svg class="chart radar" id="radar-dimensions""#,
+        "Points forts",
+        "Points faibles",
+        "Les cinq priorités",
+        "Matrice des priorités",
+        "Plan d&#39;actions par horizon",
+        "Annexe méthodologique",
+        "Constat ECO-1",
+    ] {
+        assert!(body.contains(expected), "missing {expected}");
+    }
+    // ECO at 3, MOB at 1: (3 × n + 1 × m) / (n + m) over the two answered axes… ECO alone is 3,0.
+    assert!(
+        body.contains("ECO Économie intelligente</th><td class=\"num\">3,0 / 4"),
+        "{body}"
+    );
+    assert!(body.contains("MOB Mobilité intelligente</th><td class=\"num\">1,0 / 4"));
+    // Every chart has its table equivalent.
+    assert_eq!(body.matches("<figure>").count(), 3);
+    assert_eq!(body.matches("<figcaption>").count(), 3);
+
+    let english = app.get(&format!("/rapports/{report}?lang=en")).await;
+    assert!(english.body.contains("Maturity of the six axes"));
+
+    // Élus: their territory's report, not another's.
+    let elu = app.new_browser();
+    elu.sign_in_as(Role::Elu, &[lyon]).await;
+    assert_eq!(
+        elu.get(&format!("/rapports/{report}")).await.status,
+        StatusCode::OK
+    );
+    let home = elu.get("/").await;
+    assert!(home.body.contains(&format!(r#"href="/rapports/{report}""#)));
+    let other = elu.new_browser();
+    other.sign_in_as(Role::Elu, &[marseille]).await;
+    let refused = other.get(&format!("/rapports/{report}")).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert!(!other.get("/").await.body.contains("/rapports/"));
+    assert_eq!(
+        elu.get(&format!("/evaluations/{assessment}/apercu"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Revalidation: the same page, in the same language, answers 304.
+    let page = app.get(&format!("/rapports/{report}?lang=fr")).await;
+    let etag = page.header("etag").to_owned();
+    assert!(!etag.is_empty());
+    let again = app
+        .get_with(&format!("/rapports/{report}"), &[("If-None-Match", &etag)])
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
+async fn a_published_report_never_changes_whatever_changes_afterwards() {
+    let app = TestApp::spawn_as(Role::Consultant).await;
+    let lyon = app.territory("69123").await;
+    let assessment = app.assessment(lyon).await;
+    answer_section(&app, assessment, "GOV", "2").await;
+    let report = app.publish(assessment).await;
+    let before = app.get(&format!("/rapports/{report}")).await.body;
+    let before_en = app.get(&format!("/rapports/{report}?lang=en")).await.body;
+    app.get(&format!("/rapports/{report}?lang=fr")).await;
+
+    // The assessment, the framework and the territory all change.
+    for sql in [
+        "update criterion_answer set level = 4, evidence = 'réécrit' where assessment_id = $1",
+        "update criterion set name_fr = 'Critère renommé', name_en = 'Renamed'
+          where framework_version_id = (select framework_version_id from assessment where assessment_id = $1)",
+        "update level_descriptor set text_fr = 'Descripteur réécrit'",
+        "update maturity_level set label_fr = 'Niveau renommé'",
+        "update territory set name = 'Lyon renommée'
+          where territory_id = (select territory_id from assessment where assessment_id = $1)",
+    ] {
+        let query = sqlx::query(sql);
+        let query = if sql.contains("$1") { query.bind(assessment) } else { query };
+        query.execute(&app.pool).await.unwrap();
+    }
+    let after = app.get(&format!("/rapports/{report}")).await.body;
+    assert!(before == after, "the report changed after publication");
+    let after_en = app.get(&format!("/rapports/{report}?lang=en")).await.body;
+    assert!(
+        before_en == after_en,
+        "the English report changed after publication"
+    );
+    // Even the database refuses to touch it.
+    let tampered = sqlx::query("update report set body_fr = 'x' where report_id = $1")
+        .bind(report)
+        .execute(&app.pool)
+        .await;
+    assert!(tampered.is_err());
+    // The assessment is read-only now.
+    let save = app
+        .post_form(
+            &format!("/evaluations/{assessment}/reponses/GOV-1"),
+            &[
+                ("GOV-1.level", "1"),
+                ("GOV-1.importance", "1"),
+                ("GOV-1.version", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(save.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn a_report_with_na_and_missing_indicators_says_what_is_missing() {
+    let app = TestApp::spawn_as(Role::Consultant).await;
+    let lyon = app.territory("69123").await;
+    let assessment = app.assessment(lyon).await;
+    // One axis entirely not applicable, one answered, the rest empty; no indicator.
+    let codes: Vec<String> = sqlx::query_scalar(
+        "select c.code from criterion c join dimension d using (dimension_id) where d.code = 'MOB'
+            and c.framework_version_id = (select framework_version_id from assessment where assessment_id = $1)",
+    )
+    .bind(assessment)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut fields = Vec::new();
+    for code in &codes {
+        fields.push((format!("{code}.version"), "1".to_owned()));
+        fields.push((format!("{code}.level"), "na".to_owned()));
+        fields.push((format!("{code}.importance"), "1".to_owned()));
+        fields.push((
+            format!("{code}.justification"),
+            "Compétence de la métropole".to_owned(),
+        ));
+    }
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = app
+        .post_form(&format!("/evaluations/{assessment}/MOB"), &fields)
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    answer_section(&app, assessment, "ENV", "2").await;
+    let report = app.publish(assessment).await;
+    let page = app.get(&format!("/rapports/{report}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains("Ce rapport repose sur des données partielles"));
+    assert!(body.contains("Critères non renseignés : ECO-1"));
+    assert!(body.contains("Critères sans objet : MOB-1"));
+    assert!(body.contains("Indicateurs sans valeur : ECO-I1"));
+    assert!(body.contains("Axes incomplets : ECO, MOB"), "{body}");
+    assert!(
+        body.contains("MOB Mobilité intelligente</th><td class=\"num\">–</td>"),
+        "an all-N/A axis has no maturity"
+    );
+    assert!(body.contains("pas de valeur"));
+}
+
+#[tokio::test]
+async fn a_second_round_shows_the_evolution_since_the_first() {
+    let app = TestApp::spawn_as(Role::Consultant).await;
+    let lyon = app.territory("69123").await;
+    let first = app.assessment(lyon).await;
+    answer_section(&app, first, "ECO", "1").await;
+    app.publish(first).await;
+    let second = app
+        .post_form(
+            &format!("/territoires/{lyon}/evaluations"),
+            &[("round_date", "2027-11-26"), ("prefill", "on")],
+        )
+        .await;
+    let second: i64 = second
+        .header("location")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let codes: Vec<String> = sqlx::query_scalar(
+        "select c.code from criterion c join dimension d using (dimension_id) where d.code = 'ECO'
+            and c.framework_version_id = (select framework_version_id from assessment where assessment_id = $1)",
+    )
+    .bind(second)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut fields = Vec::new();
+    for code in &codes {
+        fields.push((format!("{code}.version"), "1".to_owned()));
+        fields.push((format!("{code}.level"), "3".to_owned()));
+        fields.push((format!("{code}.importance"), "2".to_owned()));
+        fields.push((format!("{code}.evidence"), format!("Constat {code}")));
+    }
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    app.post_form(&format!("/evaluations/{second}/ECO"), &fields)
+        .await;
+    let report = app.publish(second).await;
+    let body = app.get(&format!("/rapports/{report}")).await.body;
+    assert!(
+        body.contains("Évolution depuis la campagne du 2026-11-26"),
+        "{body}"
+    );
+    assert!(body.contains(
+        "<td class=\"num\">1,0 / 4</td><td class=\"num\">3,0 / 4</td><td class=\"num\">+2,0</td>"
+    ));
+}
+
+#[tokio::test]
+async fn the_demo_publishes_a_complete_report_of_a_real_territory() {
+    let app = TestApp::spawn_as(Role::Consultant).await;
+    let demo = territoires::demo::run(&app.pool).await.unwrap();
+    assert!(demo.one_time_password.is_some());
+    let (unanswered, na): (i64, i64) = sqlx::query_as(
+        "select count(*) filter (where level is null and not not_applicable),
+                count(*) filter (where not_applicable)
+           from criterion_answer where assessment_id = $1",
+    )
+    .bind(demo.assessment_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((unanswered, na), (0, 1));
+    let page = app.get(&format!("/rapports/{}", demo.report_id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<h1>Valence</h1>"));
+    assert!(page.body.contains("Répond à l&#39;enjeu"));
+    assert!(page.body.contains("S&#39;appuie sur l&#39;atout"));
+    // A second run adds a round prefilled from the first and keeps the account.
+    let again = territoires::demo::run(&app.pool).await.unwrap();
+    assert_eq!(again.territory_id, demo.territory_id);
+    assert!(again.one_time_password.is_none());
+    let body = app
+        .get(&format!("/rapports/{}", again.report_id))
+        .await
+        .body;
+    assert!(body.contains("Évolution depuis la campagne du"));
+}
