@@ -684,6 +684,10 @@ struct SavedFragment {
     conflict_by: Option<String>,
     /// Where the stored block can be fetched ("take the stored value"), for criteria.
     reload: Option<String>,
+    /// After a conflict: the stored version, which only "keep my input" sends. The form keeps
+    /// the version it was based on, so later automatic saves keep reporting the conflict
+    /// until the consultant chooses.
+    keep_version: Option<String>,
 }
 
 const ANSWER_FIELDS: &[&str] = &[
@@ -725,6 +729,7 @@ async fn save_criterion(
     load(&pool, id).await?;
     let row = reload_answer(&pool, id, &code).await?;
     let posted = Posted(fields);
+    let based_on = posted.field(&code, "version").unwrap_or_default();
     let view = apply_answer(&pool, &user, id, row, posted.answer(&code)).await?;
     let status = status_of(std::iter::once(view.state.clone()));
     if !is_htmx(&headers) && status == StatusCode::OK {
@@ -739,7 +744,12 @@ async fn save_criterion(
         reload: Some(format!("/evaluations/{id}/reponses/{code}")),
         code,
         fields: ANSWER_FIELDS,
-        version: view.input.version,
+        keep_version: view.conflict.as_ref().map(|_| view.input.version.clone()),
+        version: if view.conflict.is_some() {
+            based_on
+        } else {
+            view.input.version
+        },
         errors: view.errors,
         state: view.state,
         conflict,
@@ -795,6 +805,7 @@ async fn save_indicator(
         .next()
         .ok_or(Error::NotFound)?;
     let posted = Posted(fields);
+    let based_on = posted.field(&code, "version").unwrap_or_default();
     let view = apply_indicator(&pool, &user, id, row, posted.indicator(&code)).await?;
     let status = status_of(std::iter::once(view.state.clone()));
     if !is_htmx(&headers) && status == StatusCode::OK {
@@ -818,7 +829,12 @@ async fn save_indicator(
         reload: None,
         code,
         fields: INDICATOR_FIELDS,
-        version: view.input.version,
+        keep_version: view.conflict.as_ref().map(|_| view.input.version.clone()),
+        version: if view.conflict.is_some() {
+            based_on
+        } else {
+            view.input.version
+        },
         errors: view.errors,
         state: view.state,
         conflict,

@@ -632,9 +632,20 @@ async fn a_stale_save_shows_both_values_and_overwrites_only_when_asked() {
         "nothing overwritten"
     );
 
-    // Keeping one's input is a save based on the version now stored.
-    let version = returned_version(&second, "GOV-1");
-    assert_eq!(version, 2);
+    // The form stays on the version it was based on, so a later automatic save conflicts
+    // again instead of overwriting; only "keep my input" carries the stored version.
+    assert_eq!(returned_version(&second, "GOV-1"), 1);
+    assert!(second.body.contains(r#"hx-vals='{"GOV-1.version": "2"}'"#), "{}", second.body);
+    let again = autosave(
+        &other,
+        assessment,
+        "GOV-1",
+        &[("level", "4"), ("importance", "1"), ("version", "1")],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(stored(&app, assessment, "GOV-1").await.0, Some(2));
+    let version = 2;
     let kept = autosave(
         &other,
         assessment,
