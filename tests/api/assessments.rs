@@ -143,7 +143,7 @@ async fn a_round_has_every_criterion_with_importance_raised_by_local_challenges(
             .contains(r#"name="MOB-1.level" id="MOB-1-level-2" value="2""#)
     );
     assert!(section.body.contains(r#"name="MOB-I1.value""#));
-    assert!(section.body.contains("hx-post=\"/evaluations/"));
+    assert!(section.body.contains("data-hx-post=\"/evaluations/"));
     assert_eq!(
         app.get(&format!("/evaluations/{assessment}/XYZ"))
             .await
@@ -214,7 +214,7 @@ async fn every_invalid_input_gets_a_french_message_at_its_field_and_stores_nothi
         fields.push(("version", "1"));
         let page = autosave(&app, assessment, "MOB-2", &fields).await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
-        let slot = format!(r#"id="MOB-2-{field}-error" hx-swap-oob="true">"#);
+        let slot = format!(r#"id="MOB-2-{field}-error" data-hx-swap-oob="true">"#);
         let at_field = page.body.split(&slot).nth(1).unwrap_or_default();
         assert!(
             at_field.starts_with(message) || at_field.split('<').next().unwrap().contains(message),
@@ -246,7 +246,7 @@ async fn every_invalid_input_gets_a_french_message_at_its_field_and_stores_nothi
         );
         assert!(
             page.body.contains(&format!(
-                r#"id="MOB-I1-{field}-error" hx-swap-oob="true">{message}"#
+                r#"id="MOB-I1-{field}-error" data-hx-swap-oob="true">{message}"#
             )),
             "{value} {year}: {}",
             page.body
@@ -635,7 +635,7 @@ async fn a_stale_save_shows_both_values_and_overwrites_only_when_asked() {
     // The form stays on the version it was based on, so a later automatic save conflicts
     // again instead of overwriting; only "keep my input" carries the stored version.
     assert_eq!(returned_version(&second, "GOV-1"), 1);
-    assert!(second.body.contains(r#"hx-vals='{"GOV-1.version": "2"}'"#), "{}", second.body);
+    assert!(second.body.contains(r#"data-hx-vals='{"GOV-1.version": "2"}'"#), "{}", second.body);
     let again = autosave(
         &other,
         assessment,

@@ -1,0 +1,323 @@
+// What users do, in a real browser: a consultant's journey from sign-in to a published report,
+// with the keyboard; an élu reading their report (and printing it); two consultants editing
+// the same answer; the saving path without JavaScript; axe-core on every page type; and the
+// Nu HTML checker on every page dumped along the way.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import path from 'node:path';
+
+import { USERS, accessibilityViolations, capture, launchBrowser, out, signedIn, startApp, validateHtml } from './harness.mjs';
+
+let app;
+let browser;
+/** The consultant's published report and its assessment (journey 1), for the élu's journey. */
+const state = {};
+
+before(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+/** Waits until every autosave has been answered. */
+async function settled(page) {
+  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => document.querySelectorAll('.htmx-request').length === 0);
+}
+
+/**
+ * Answers criterion `code` with the keyboard only, starting with the focus on its first level
+ * card: arrows choose the level (or N/A), Tab moves on; returns the keys pressed.
+ */
+async function answerWithKeyboard(page, code, { level, evidence, justification }) {
+  let keys = 0;
+  const press = async (key) => {
+    await page.keyboard.press(key);
+    keys += 1;
+  };
+  if (level === 'na') {
+    for (let i = 0; i < 5; i += 1) await press('ArrowRight');
+  } else if (level === 0) {
+    await press('Space');
+  } else {
+    for (let i = 0; i < level; i += 1) await press('ArrowRight');
+  }
+  await press('Tab');
+  if (level === 'na') {
+    assert.equal(await page.evaluate(() => document.activeElement.id), `${code}-justification`);
+    await page.keyboard.type(justification);
+    keys += 1;
+    await press('Tab');
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.id), `${code}-importance`);
+  await press('Tab'); // target: the default (level + 1)
+  await press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), `${code}-confidence`);
+  await press('ArrowDown'); // déclaratif
+  await press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), `${code}-evidence`);
+  await page.keyboard.type(evidence);
+  keys += 1;
+  await press('Tab');
+  return keys;
+}
+
+/** Fills an indicator with the keyboard, the focus on its value; returns the keys pressed. */
+async function indicatorWithKeyboard(page, value, year, source) {
+  await page.keyboard.type(value);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(year);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(source);
+  await page.keyboard.press('Tab');
+  return 6;
+}
+
+const SECTIONS = {
+  MOB: [
+    { code: 'MOB-1', level: 2, evidence: 'Réseau urbain cadencé, desserte périurbaine faible.' },
+    { code: 'MOB-2', level: 1, evidence: 'Deux stations vélo, pas de plan vélo.' },
+    { code: 'MOB-3', level: 'na', justification: 'Compétence du Grand Annecy.', evidence: 'Voir le diagnostic de l\u2019agglomération.' },
+    { code: 'MOB-4', level: 0, evidence: 'Aucune donnée ouverte de stationnement.' },
+    { code: 'MOB-5', level: 3, evidence: 'Plan de mobilité employeur adopté et suivi.' },
+  ],
+  GOV: [
+    { code: 'GOV-1', level: 2, evidence: 'Feuille de route numérique votée en 2025.' },
+    { code: 'GOV-2', level: 2, evidence: 'Démarches en ligne principales disponibles.' },
+    { code: 'GOV-3', level: 1, evidence: 'Quelques jeux de données sur data.gouv.fr.' },
+    { code: 'GOV-4', level: 2, evidence: 'Budget participatif annuel.' },
+    { code: 'GOV-5', level: 1, evidence: 'Pas de charte éthique des données.' },
+  ],
+};
+
+test('journey 1: a consultant goes from sign-in to a published report, answering with the keyboard', async () => {
+  const { context, page } = await signedIn(browser, app.url, USERS.consultant);
+  await capture(page, 'home-consultant');
+
+  await page.goto('/territoires/nouveau');
+  await page.fill('#q', 'annecy');
+  const choice = page.locator('#geo-results label', { hasText: 'Annecy' }).first();
+  await choice.waitFor();
+  await capture(page, 'territory-new');
+  await choice.click();
+  await Promise.all([page.waitForURL(/\/territoires\/\d+$/), page.getByRole('button', { name: 'Créer le profil' }).click()]);
+  await capture(page, 'territory-profile');
+
+  await page.getByRole('link', { name: 'Nouvelle évaluation' }).click();
+  await Promise.all([page.waitForURL(/\/evaluations\/\d+$/), page.getByRole('button', { name: /Commencer/ }).click()]);
+  const overview = page.url();
+  state.assessment = overview;
+
+  let keys = 0;
+  for (const [section, criteria] of Object.entries(SECTIONS)) {
+    await page.goto(`${overview}/${section}`);
+    await page.focus(`#${criteria[0].code}-level-0`);
+    for (const criterion of criteria) keys += await answerWithKeyboard(page, criterion.code, criterion);
+    if (section === 'MOB') {
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'MOB-I1-value');
+      keys += await indicatorWithKeyboard(page, '41,5', '2023', 'Insee, RP 2021');
+    }
+    await settled(page);
+    for (const { code } of criteria) {
+      assert.match(await page.textContent(`#${code}-state`), /Enregistré/, `${code} shows its autosave`);
+    }
+    if (section === 'MOB') {
+      assert.match(await page.textContent('#MOB-I1-state'), /Enregistré/);
+      await capture(page, 'assessment-section');
+    }
+    // Everything is still there after a reload.
+    await page.reload();
+    for (const { code, level, evidence, justification } of criteria) {
+      const radio = level === 'na' ? `#${code}-level-na` : `#${code}-level-${level}`;
+      assert.ok(await page.isChecked(radio), `${code} level kept`);
+      assert.equal(await page.inputValue(`#${code}-evidence`), evidence);
+      assert.equal(await page.inputValue(`#${code}-confidence`), 'declaratif');
+      if (justification) assert.equal(await page.inputValue(`#${code}-justification`), justification);
+    }
+    if (section === 'MOB') {
+      assert.equal(await page.inputValue('#MOB-I1-value'), '41.5');
+      assert.equal(await page.inputValue('#MOB-I1-year'), '2023');
+    }
+  }
+  state.keys = keys;
+  console.log(`keyboard: ${keys} key presses and text entries for 10 criteria and 1 indicator`);
+
+  await page.goto(overview);
+  await capture(page, 'assessment-overview');
+  await page.getByRole('button', { name: 'Soumettre pour relecture' }).click();
+  await page.getByText('En relecture').first().waitFor();
+  await Promise.all([page.waitForURL(/\/rapports\/\d+$/), page.getByRole('button', { name: 'Publier le rapport' }).click()]);
+  state.report = page.url();
+  assert.match(await page.textContent('h1'), /Annecy/);
+  assert.ok(await page.isVisible('#radar-axes'));
+  await context.close();
+});
+
+test('journey 2: an élu reads their territory\u2019s report, prints it, and cannot open another', async () => {
+  const { context, page } = await signedIn(browser, app.url, USERS.elu);
+  await capture(page, 'home-elu');
+  assert.match(await page.textContent('main'), /Valence/);
+  assert.doesNotMatch(await page.textContent('main'), /Annecy/);
+  assert.equal(await page.locator('nav a[href="/territoires"]').count(), 0, 'no consultant navigation');
+
+  await page.getByRole('link', { name: /Valence/ }).first().click();
+  await page.waitForURL(/\/rapports\/\d+$/);
+  assert.ok(await page.isVisible('#synthese'));
+  assert.ok(await page.isVisible('#radar-axes'));
+  assert.ok(await page.isVisible('#radar-dimensions'));
+  assert.match(await page.textContent('#synthese ~ .overall, .overall'), /\d,\d \/ 4/);
+  await capture(page, 'report');
+
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.isVisible('.site-header'), false, 'no navigation in print');
+  assert.ok(await page.isVisible('#radar-axes'));
+  await page.screenshot({ path: path.join(out, 'screenshots', 'report-print.png'), fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+
+  // Another territory's report (the consultant's, journey 1): the 404 page.
+  const response = await page.goto(state.report ?? '/rapports/999999');
+  assert.equal(response.status(), 404);
+  assert.match(await page.textContent('h1'), /Page introuvable/);
+  await capture(page, 'not-found');
+  await context.close();
+});
+
+test('journey 3: two consultants edit one answer; the second sees the conflict and nothing is lost', async () => {
+  const first = await signedIn(browser, app.url, USERS.consultant);
+  const second = await signedIn(browser, app.url, USERS.other);
+  // A new round of Annecy (the first one is published).
+  await first.page.goto(state.assessment);
+  const profile = await first.page.getAttribute('nav.breadcrumb a[href^="/territoires/"]:not([href="/territoires"])', 'href');
+  await first.page.goto(`${profile}/evaluations/nouvelle`);
+  await Promise.all([first.page.waitForURL(/\/evaluations\/\d+$/), first.page.getByRole('button', { name: /Commencer/ }).click()]);
+  const env = `${first.page.url()}/ENV`;
+  await first.page.goto(env);
+  await second.page.goto(env);
+
+  await first.page.focus('#ENV-1-level-0');
+  await first.page.keyboard.press('ArrowRight'); // 1
+  await first.page.keyboard.press('ArrowRight'); // 2
+  await settled(first.page);
+  assert.match(await first.page.textContent('#ENV-1-state'), /Enregistré/);
+
+  // The second page still holds version 1.
+  await second.page.focus('#ENV-1-level-0');
+  for (let i = 0; i < 3; i += 1) await second.page.keyboard.press('ArrowRight'); // 3
+  await settled(second.page);
+  const conflict = await second.page.textContent('#ENV-1-state');
+  assert.match(conflict, /Modifié entre-temps/);
+  assert.match(conflict, /Niveau de maturité\s*2/, 'the stored value is shown');
+  await second.page.screenshot({ path: path.join(out, 'screenshots', 'conflict.png'), fullPage: false });
+
+  await second.page.getByRole('button', { name: 'Garder ma saisie' }).click();
+  await settled(second.page);
+  assert.match(await second.page.textContent('#ENV-1-state'), /Enregistré/);
+  await first.page.reload();
+  assert.ok(await first.page.isChecked('#ENV-1-level-3'), 'the kept input is stored');
+
+  // Taking the stored value instead puts it back in the form.
+  await first.page.focus('#ENV-2-level-0');
+  await first.page.keyboard.press('Space'); // 0
+  await settled(first.page);
+  await second.page.focus('#ENV-2-level-0');
+  await second.page.keyboard.press('ArrowRight'); // 1 on a stale version
+  await settled(second.page);
+  await second.page.getByRole('button', { name: 'Reprendre la valeur enregistrée' }).click();
+  await settled(second.page);
+  assert.ok(await second.page.isChecked('#ENV-2-level-0'));
+  await first.context.close();
+  await second.context.close();
+});
+
+test('journey 4: without JavaScript the section saves as a form, errors keep the input', async () => {
+  const { context, page } = await signedIn(browser, app.url, USERS.consultant, { javaScriptEnabled: false });
+  await page.goto('/');
+  const round = await page.locator('a[href^="/evaluations/"]').first().getAttribute('href');
+  await page.goto(`${round}/GOV`);
+  await page.focus('#GOV-1-level-0');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.fill('#GOV-1-evidence', 'Feuille de route votée.');
+  await page.check('#GOV-2-level-na');
+  await page.fill('#GOV-2-evidence', 'Texte conservé');
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Enregistrer la section' }).click()]);
+  assert.match(await page.textContent('#erreurs'), /Justifiez pourquoi ce critère est sans objet/);
+  assert.equal(await page.inputValue('#GOV-2-evidence'), 'Texte conservé');
+  assert.ok(await page.isChecked('#GOV-1-level-2'), 'the valid answer is kept on the page');
+  await capture(page, 'assessment-section-errors');
+  await page.fill('#GOV-2-justification', 'Compétence de l\u2019agglomération.');
+  await Promise.all([page.waitForURL(/enregistre=1/), page.getByRole('button', { name: 'Enregistrer la section' }).click()]);
+  assert.match(await page.textContent('main'), /Section enregistrée/);
+  assert.ok(await page.isChecked('#GOV-2-level-na'));
+  assert.equal(await page.inputValue('#GOV-1-evidence'), 'Feuille de route votée.');
+  await context.close();
+});
+
+test('every page type has no WCAG 2.1 A/AA violation (axe-core)', async () => {
+  const anonymous = await browser.newContext({ baseURL: app.url, bypassCSP: true });
+  const page = await anonymous.newPage();
+  const pages = [];
+  await page.goto('/connexion');
+  await capture(page, 'sign-in');
+  pages.push(['sign-in', page]);
+  const failures = [];
+  const check = async (name, p) => {
+    const violations = await accessibilityViolations(p);
+    if (violations.length) failures.push(`${name}:\n  ${violations.join('\n  ')}`);
+  };
+  await check('sign-in', page);
+
+  const consultant = await signedIn(browser, app.url, USERS.consultant);
+  const assessment = state.assessment;
+  for (const [name, url] of [
+    ['home-consultant', '/'],
+    ['territories', '/territoires'],
+    ['territory-new', '/territoires/nouveau?q=annecy'],
+    ['framework', '/referentiel'],
+    ['framework-dimension', '/referentiel/MOB'],
+    ['assessment-overview', assessment],
+    ['assessment-section', `${assessment}/MOB`],
+    ['report', state.report],
+    ['not-found', '/nulle-part'],
+    ['password', '/compte/mot-de-passe'],
+  ]) {
+    await consultant.page.goto(url);
+    if (name === 'territories') {
+      const profile = await consultant.page.locator('table a').first().getAttribute('href');
+      await consultant.page.goto(profile);
+      await capture(consultant.page, 'territory-profile');
+      await check('territory-profile', consultant.page);
+      await consultant.page.goto(url);
+    }
+    await capture(consultant.page, name);
+    await check(name, consultant.page);
+  }
+  const admin = await signedIn(browser, app.url, USERS.admin);
+  for (const [name, url] of [
+    ['admin-users', '/admin/utilisateurs'],
+    ['admin-user-new', '/admin/utilisateurs/nouveau'],
+    ['admin-journal', '/admin/journal'],
+  ]) {
+    await admin.page.goto(url);
+    await capture(admin.page, name);
+    await check(name, admin.page);
+  }
+  const elu = await signedIn(browser, app.url, USERS.elu);
+  await check('home-elu', elu.page);
+  await anonymous.close();
+  await consultant.context.close();
+  await admin.context.close();
+  await elu.context.close();
+  assert.deepEqual(failures, [], failures.join('\n'));
+});
+
+test('every dumped page is valid HTML (Nu HTML checker)', () => {
+  const errors = validateHtml();
+  assert.deepEqual(errors, [], errors.join('\n'));
+});
