@@ -25,3 +25,12 @@ end;
 $$;
 create trigger report_immutable before update on report
     for each row execute function report_is_immutable();
+
+-- Report bodies are read whole at every view: stored out of line but uncompressed, so that
+-- reading one costs no decompression.
+alter table report alter column body_fr set storage external;
+alter table report alter column body_en set storage external;
+
+-- The dashboard: latest reports, and the assessments still in progress.
+create index report_published_idx on report (published_at desc);
+create index assessment_open_idx on assessment (updated_at desc) where status <> 'published';

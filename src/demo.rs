@@ -108,88 +108,7 @@ pub async fn run(pool: &sqlx::PgPool) -> anyhow::Result<Demo> {
     let mut conn = pool.acquire().await?;
     let assessment_id = assessments::db::create(&mut conn, &actor, &round).await?;
 
-    for (n, row) in assessments::db::answers(pool, assessment_id, None, None)
-        .await?
-        .into_iter()
-        .enumerate()
-    {
-        let dimension = row.code.split('-').next().unwrap_or_default();
-        let base = PROFILE
-            .iter()
-            .find(|(d, _)| *d == dimension)
-            .map_or(2, |(_, l)| *l);
-        let level = (base + [0, 1, -1, 0, 1][n % 5]).clamp(0, 4);
-        // The mobility authority is the agglomeration: one criterion does not apply here.
-        let input = if row.code == "MOB-4" {
-            answer::AnswerInput {
-                level: "na".to_owned(),
-                justification: "Compétence exercée par Valence Romans Agglo (autorité \
-                    organisatrice de la mobilité) ; évaluée dans le diagnostic de l'agglomération."
-                    .to_owned(),
-                importance: row.importance.to_string(),
-                ..answer::AnswerInput::default()
-            }
-        } else {
-            answer::AnswerInput {
-                level: level.to_string(),
-                importance: row.importance.max(1 + (n % 3) as i16).to_string(),
-                evidence: format!(
-                    "Entretiens de diagnostic et documents transmis : {}",
-                    row.levels_fr
-                        .get(level as usize)
-                        .cloned()
-                        .unwrap_or_default()
-                ),
-                confidence: answer::CONFIDENCES[n % 3].to_owned(),
-                ..answer::AnswerInput::default()
-            }
-        };
-        let valid = answer::validate_answer(&input)
-            .map_err(|e| anyhow::anyhow!("demo answer {} invalid: {:?}", row.code, e.all()))?;
-        assessments::db::save_answer(&mut conn, &actor, assessment_id, &row, row.version, &valid)
-            .await?;
-    }
-    let this_year = OffsetDateTime::now_utc().year() as i16;
-    let bands = indicator_bands(pool, version.framework_version_id).await?;
-    for (n, row) in assessments::db::indicators(pool, assessment_id, None, None)
-        .await?
-        .into_iter()
-        .enumerate()
-    {
-        // Two indicators without a recent figure, as often in practice.
-        if n % 11 == 10 {
-            continue;
-        }
-        let Some(band) = bands
-            .iter()
-            .find(|(code, _)| *code == row.code)
-            .map(|(_, b)| b)
-        else {
-            continue;
-        };
-        let value = band[1] + (band[2] - band[1]) * [0.2, 0.5, 0.9][n % 3];
-        let input = answer::IndicatorInput {
-            value: answer::format_number((value * 10.0).round() / 10.0),
-            year: (this_year - 2 - (n % 2) as i16).to_string(),
-            source_note: row.source_fr.clone(),
-            version: row.version.to_string(),
-        };
-        let bounds = answer::Bounds {
-            min: row.min_value,
-            max: row.max_value,
-        };
-        let valid = answer::validate_indicator(&input, bounds, this_year)
-            .map_err(|e| anyhow::anyhow!("demo value {} invalid: {:?}", row.code, e.all()))?;
-        assessments::db::save_indicator(
-            &mut conn,
-            &actor,
-            assessment_id,
-            &row,
-            row.version,
-            &valid,
-        )
-        .await?;
-    }
+    fill_assessment(pool, &actor, assessment_id, 0).await?;
     anyhow::ensure!(
         assessments::db::set_status(&mut conn, &actor, assessment_id, 1, "draft", "review").await?,
         "the demo assessment could not be sent to review"
@@ -228,6 +147,106 @@ pub async fn run(pool: &sqlx::PgPool) -> anyhow::Result<Demo> {
         report_id,
         one_time_password,
     })
+}
+
+/// Answers every criterion and most indicators of a draft assessment the way a consultant
+/// would (a level per criterion around a typical profile, evidence, confidence, one N/A with
+/// its justification, indicator values with year and source), through the validation and the
+/// versioned saves of the forms. `variant` shifts the levels, so that rounds differ.
+pub async fn fill_assessment(
+    pool: &sqlx::PgPool,
+    actor: &Actor,
+    assessment_id: i64,
+    variant: usize,
+) -> anyhow::Result<()> {
+    let mut conn = pool.acquire().await?;
+    let version = assessments::db::find(pool, assessment_id)
+        .await?
+        .context("no such assessment")?
+        .framework_version_id;
+    for (n, row) in assessments::db::answers(pool, assessment_id, None, None)
+        .await?
+        .into_iter()
+        .enumerate()
+    {
+        let dimension = row.code.split('-').next().unwrap_or_default();
+        let base = PROFILE
+            .iter()
+            .find(|(d, _)| *d == dimension)
+            .map_or(2, |(_, l)| *l);
+        let level = (base + [0, 1, -1, 0, 1][(n + variant) % 5]).clamp(0, 4);
+        // The mobility authority is the agglomeration: one criterion does not apply here.
+        let input = if row.code == "MOB-4" {
+            answer::AnswerInput {
+                level: "na".to_owned(),
+                justification: "Compétence exercée par Valence Romans Agglo (autorité \
+                    organisatrice de la mobilité) ; évaluée dans le diagnostic de l'agglomération."
+                    .to_owned(),
+                importance: row.importance.to_string(),
+                ..answer::AnswerInput::default()
+            }
+        } else {
+            answer::AnswerInput {
+                level: level.to_string(),
+                importance: row.importance.max(1 + (n % 3) as i16).to_string(),
+                evidence: format!(
+                    "Entretiens de diagnostic et documents transmis : {}",
+                    row.levels_fr
+                        .get(level as usize)
+                        .cloned()
+                        .unwrap_or_default()
+                ),
+                confidence: answer::CONFIDENCES[n % 3].to_owned(),
+                ..answer::AnswerInput::default()
+            }
+        };
+        let valid = answer::validate_answer(&input)
+            .map_err(|e| anyhow::anyhow!("demo answer {} invalid: {:?}", row.code, e.all()))?;
+        assessments::db::save_answer(&mut conn, actor, assessment_id, &row, row.version, &valid)
+            .await?;
+    }
+    let this_year = OffsetDateTime::now_utc().year() as i16;
+    let bands = indicator_bands(pool, version).await?;
+    for (n, row) in assessments::db::indicators(pool, assessment_id, None, None)
+        .await?
+        .into_iter()
+        .enumerate()
+    {
+        // Two indicators without a recent figure, as often in practice.
+        if n % 11 == 10 {
+            continue;
+        }
+        let Some(band) = bands
+            .iter()
+            .find(|(code, _)| *code == row.code)
+            .map(|(_, b)| b)
+        else {
+            continue;
+        };
+        let value = band[1] + (band[2] - band[1]) * [0.2, 0.5, 0.9][(n + variant) % 3];
+        let input = answer::IndicatorInput {
+            value: answer::format_number((value * 10.0).round() / 10.0),
+            year: (this_year - 2 - (n % 2) as i16).to_string(),
+            source_note: row.source_fr.clone(),
+            version: row.version.to_string(),
+        };
+        let bounds = answer::Bounds {
+            min: row.min_value,
+            max: row.max_value,
+        };
+        let valid = answer::validate_indicator(&input, bounds, this_year)
+            .map_err(|e| anyhow::anyhow!("demo value {} invalid: {:?}", row.code, e.all()))?;
+        assessments::db::save_indicator(
+            &mut conn,
+            &actor,
+            assessment_id,
+            &row,
+            row.version,
+            &valid,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 async fn indicator_bands(

@@ -509,17 +509,21 @@ async fn apply_answer(
         }
     };
     let version = view.input.version.trim().parse().unwrap_or(-1);
-    let mut conn = pool.acquire().await?;
-    match db::save_answer(
-        &mut conn,
-        &user.actor(),
-        assessment_id,
-        &view.row,
-        version,
-        &answer,
-    )
-    .await?
-    {
+    // The connection goes back to the pool before the conflict path reads again: holding it
+    // there would let concurrent conflicts exhaust the pool.
+    let saved = {
+        let mut conn = pool.acquire().await?;
+        db::save_answer(
+            &mut conn,
+            &user.actor(),
+            assessment_id,
+            &view.row,
+            version,
+            &answer,
+        )
+        .await?
+    };
+    match saved {
         Saved::Stored(version) | Saved::Unchanged(version) => {
             view.input.version = version.to_string();
             view.state = SaveState::Saved;
@@ -572,17 +576,21 @@ async fn apply_indicator(
         }
     };
     let version = view.input.version.trim().parse().unwrap_or(-1);
-    let mut conn = pool.acquire().await?;
-    match db::save_indicator(
-        &mut conn,
-        &user.actor(),
-        assessment_id,
-        &view.row,
-        version,
-        &value,
-    )
-    .await?
-    {
+    // The connection goes back to the pool before the conflict path reads again: holding it
+    // there would let concurrent conflicts exhaust the pool.
+    let saved = {
+        let mut conn = pool.acquire().await?;
+        db::save_indicator(
+            &mut conn,
+            &user.actor(),
+            assessment_id,
+            &view.row,
+            version,
+            &value,
+        )
+        .await?
+    };
+    match saved {
         Saved::Stored(version) | Saved::Unchanged(version) => {
             view.input.version = version.to_string();
             view.state = SaveState::Saved;

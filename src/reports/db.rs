@@ -418,26 +418,24 @@ pub async fn publish(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ReportRow {
     pub report_id: i64,
-    pub assessment_id: i64,
-    pub territory_id: i64,
     pub territory_name: String,
-    pub round_date: time::Date,
-    pub published_at: OffsetDateTime,
-    pub body_fr: String,
-    pub body_en: String,
+    /// The body in the language asked for.
+    pub body: String,
     pub fingerprint: String,
 }
 
-/// A published report, if `user` may read it (élus: their territories only).
+/// A published report with its body in `lang`, if `user` may read it (élus: their
+/// territories only).
 pub async fn find_readable(
     pool: &PgPool,
     user: &CurrentUser,
     report_id: i64,
+    lang: crate::i18n::Lang,
 ) -> Result<Option<ReportRow>> {
     Ok(sqlx::query_as(
-        "select r.report_id, r.assessment_id, r.territory_id, r.territory_name,
-                a.round_date, r.published_at, r.body_fr, r.body_en, r.fingerprint
-           from report r join assessment a on a.assessment_id = r.assessment_id
+        "select r.report_id, r.territory_name, r.fingerprint,
+                case when $4 then r.body_en else r.body_fr end as body
+           from report r
           where r.report_id = $1
             and ($2 or exists (select 1 from user_territory ut
                                 where ut.user_id = $3 and ut.territory_id = r.territory_id))",
@@ -445,6 +443,7 @@ pub async fn find_readable(
     .bind(report_id)
     .bind(user.role != Role::Elu)
     .bind(user.user_id)
+    .bind(lang == crate::i18n::Lang::En)
     .fetch_optional(pool)
     .await?)
 }

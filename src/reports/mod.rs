@@ -275,7 +275,7 @@ async fn show(
     headers: HeaderMap,
     Id(id): Id,
 ) -> Result<Response> {
-    let report = db::find_readable(&pool, &user, id)
+    let report = db::find_readable(&pool, &user, id, ctx.i18n.lang)
         .await?
         .ok_or(Error::NotFound)?;
     // The body never changes; the page around it depends on the reader and the language.
@@ -295,14 +295,10 @@ async fn show(
     {
         return Ok(StatusCode::NOT_MODIFIED.into_response());
     }
-    let body = match ctx.i18n.lang {
-        Lang::Fr => report.body_fr,
-        Lang::En => report.body_en,
-    };
     let page = ReportPage {
         title: format!("{} · {}", ctx.t("report-title"), report.territory_name),
         back: None,
-        body,
+        body: report.body,
         ctx,
     };
     let mut response = Html(page.render()?).into_response();

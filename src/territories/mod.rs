@@ -297,8 +297,12 @@ async fn create(
                 duplicate = db::find_by_area(&pool, area).await?;
             }
             if duplicate.is_none() {
-                let mut conn = pool.acquire().await?;
-                match db::insert(&mut conn, &user.actor(), &profile).await {
+                // The connection goes back to the pool before any other query.
+                let inserted = {
+                    let mut conn = pool.acquire().await?;
+                    db::insert(&mut conn, &user.actor(), &profile).await
+                };
+                match inserted {
                     Ok(id) => {
                         return Ok(Redirect::to(&format!("/territoires/{id}")).into_response());
                     }
@@ -396,8 +400,11 @@ async fn update(
     let (status, errors, conflict) = match check(&pool, &form, &tags).await? {
         Ok(profile) => {
             let version = form.version.trim().parse().unwrap_or(0);
-            let mut conn = pool.acquire().await?;
-            if db::update(&mut conn, &user.actor(), id, version, &profile).await? {
+            let updated = {
+                let mut conn = pool.acquire().await?;
+                db::update(&mut conn, &user.actor(), id, version, &profile).await?
+            };
+            if updated {
                 return Ok(Redirect::to(&format!("/territoires/{id}")).into_response());
             }
             // Someone saved in between: keep the user's input, show what is stored now, and

@@ -635,7 +635,13 @@ async fn a_stale_save_shows_both_values_and_overwrites_only_when_asked() {
     // The form stays on the version it was based on, so a later automatic save conflicts
     // again instead of overwriting; only "keep my input" carries the stored version.
     assert_eq!(returned_version(&second, "GOV-1"), 1);
-    assert!(second.body.contains(r#"data-hx-vals='{"GOV-1.version": "2"}'"#), "{}", second.body);
+    assert!(
+        second
+            .body
+            .contains(r#"data-hx-vals='{"GOV-1.version": "2"}'"#),
+        "{}",
+        second.body
+    );
     let again = autosave(
         &other,
         assessment,
@@ -740,4 +746,44 @@ async fn concurrent_saves_are_each_stored_or_reported_as_a_conflict() {
     .await
     .unwrap();
     assert_eq!(audited as usize, accepted.len());
+}
+
+#[tokio::test]
+async fn many_simultaneous_conflicts_are_all_answered_as_conflicts() {
+    let (app, _, assessment) = setup().await;
+    autosave(
+        &app,
+        assessment,
+        "LIV-1",
+        &[("level", "1"), ("importance", "1"), ("version", "1")],
+    )
+    .await;
+    // More stale saves at once than the pool has connections: each must come back as a
+    // conflict (no request may wait for a second connection while holding one).
+    let app = std::sync::Arc::new(app);
+    let tasks: Vec<_> = (0..48)
+        .map(|n| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let level = (n % 5).to_string();
+                autosave(
+                    &app,
+                    assessment,
+                    "LIV-1",
+                    &[("level", &level), ("importance", "1"), ("version", "1")],
+                )
+                .await
+                .status
+            })
+        })
+        .collect();
+    for task in tasks {
+        let status = task.await.unwrap();
+        assert!(
+            status == StatusCode::CONFLICT || status == StatusCode::OK,
+            "{status}"
+        );
+    }
+    let (level, _, _, version) = stored(&app, assessment, "LIV-1").await;
+    assert_eq!((level, version), (Some(1), 2), "no stale save was stored");
 }

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Turns the outputs of bench/run (wrk runs, seeding times, start-up, peak RSS, query plans)
+into bench/RESULTS.md: one table with ratios to the fortunes ceiling measured in the same run."""
+
+import datetime
+import os
+import platform
+import re
+import subprocess
+import sys
+
+out = sys.argv[1]
+
+
+def read(name, default=""):
+    path = os.path.join(out, name)
+    return open(path).read().strip() if os.path.exists(path) else default
+
+
+def ms(text):
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(name):
+    text = read(f"wrk-{name}.txt")
+    if not text:
+        return None
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
+    p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, socket.groups())) if socket else 0)
+    total = int(re.search(r"(\d+) requests in", text).group(1))
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": errors, "total": total}
+
+
+SCENARIOS = [
+    ("fortunes", "ceiling: fortunes (sqlx + askama)", None),
+    ("static", "ceiling: static askama page", None),
+    ("signin", "sign-in page (no database)", None),
+    ("report", "published report page", 0.70),
+    ("dashboard", "consultant dashboard", 0.50),
+    ("list", "territory list, page 50", 0.50),
+    ("search", "`/geo/recherche`, varied queries", 0.50),
+    ("autosave", "autosave POST (distinct answers)", 0.25),
+]
+
+lines = []
+lines.append("# Benchmark results\n")
+lines.append(
+    f"Run of `bench/run` on {datetime.date.today().isoformat()}, {platform.machine()}, "
+    f"{os.cpu_count()} cores, {platform.platform()}. The app (release build) and its embedded "
+    "PostgreSQL are pinned to core 0 (`taskset -c 0`), wrk to core 1; loopback only; "
+    "each run is a warm-up then a bounded run (see `bench/run`). Ratios are to the fortunes "
+    "ceiling measured in the same run at the same number of connections; targets in brackets.\n"
+)
+lines.append(f"- Seeding: {read('seed-10.txt')}; then {read('seed-full.txt')}.")
+lines.append(f"- Start to first 200 on an existing cluster: **{read('startup.txt')} s**.")
+rss = read("peak-rss-kb.txt")
+if rss:
+    lines.append(f"- Peak RSS of the app over the whole run: **{int(rss) / 1024:.1f} MB**.")
+lines.append("")
+lines.append("| scenario | conn. | req/s | p50 ms | p99 ms | errors | req/s vs fortunes | p99 vs fortunes |")
+lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+for c in (16, 64):
+    ceiling = wrk(f"fortunes-c{c}")
+    for key, title, target in SCENARIOS:
+        r = wrk(f"{key}-c{c}")
+        if not r:
+            continue
+        ratio = f"{r['rps'] / ceiling['rps']:.2f}" if ceiling else "–"
+        if target:
+            ratio += f" (≥ {target:.2f})"
+        p99 = f"{r['p99'] / ceiling['p99']:.1f}×" if ceiling and key not in ("fortunes",) else "–"
+        if key not in ("fortunes", "static", "autosave") and c == 64:
+            p99 += " (≤ 3×)"
+        lines.append(
+            f"| {title} | {c} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['errors']} | {ratio} | {p99} |"
+        )
+one = wrk("search-c1")
+if one:
+    lines.append(f"\nSearch at 1 connection: **p50 {one['p50']:.2f} ms**, p99 {one['p99']:.2f} ms, {one['rps']:,.0f} req/s (target p50 < 5 ms).")
+
+lines.append("\n## Scale: 10 territories against the full volume (16 connections)\n")
+lines.append("| scenario | req/s (10) | req/s (full) | change | p50 (10) | p50 (full) |")
+lines.append("|---|---:|---:|---:|---:|---:|")
+for key in ("report", "dashboard", "search"):
+    small, full = wrk(f"small-{key}-c16"), wrk(f"{key}-c16")
+    if small and full:
+        change = (full["rps"] - small["rps"]) / small["rps"] * 100
+        lines.append(
+            f"| {key} | {small['rps']:,.0f} | {full['rps']:,.0f} | {change:+.0f} % | {small['p50']:.2f} | {full['p50']:.2f} |"
+        )
+
+lines.append("\n## Query plans of the hot queries (full volume)\n")
+lines.append(read("explain.md"))
+lines.append("\n## How to rerun\n")
+lines.append("```sh\nbench/run                # full run (2,000 published reports)\nREPORTS=200 bench/run    # quicker\n```")
+print("\n".join(lines))

@@ -1,0 +1,21 @@
+-- Geography search load: varied queries (names, prefixes, codes, postal codes, typos).
+local queries = {
+  "lyon", "marseille", "saint", "st etienne", "annecy", "69123", "13055", "2a004", "75056",
+  "bordeaux", "nant", "montpelier", "valence", "aix", "plou", "sainte marie", "chateau",
+  "33000", "grenoble", "strasbourg", "lille", "rennes", "toulouse", "nice", "dijon",
+  "clermont", "le mans", "brest", "limoges", "tours", "amiens", "perpignan", "metz",
+  "besancon", "orleans", "rouen", "mulhouse", "caen", "nancy", "argenteuil", "saint denis",
+  "villeneuve", "bourg", "montreuil", "roubaix", "avignon", "poitiers", "pau", "la rochelle",
+}
+local n = 0
+local cookie
+
+function init(args)
+  cookie = args[1]
+end
+
+function request()
+  n = n + 1
+  local q = string.gsub(queries[(n % #queries) + 1], " ", "+")
+  return wrk.format("GET", "/geo/recherche?q=" .. q, { ["Cookie"] = cookie })
+end
