@@ -238,7 +238,7 @@ pub async fn fill_assessment(
             .map_err(|e| anyhow::anyhow!("demo value {} invalid: {:?}", row.code, e.all()))?;
         assessments::db::save_indicator(
             &mut conn,
-            &actor,
+            actor,
             assessment_id,
             &row,
             row.version,
