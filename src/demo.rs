@@ -236,15 +236,8 @@ pub async fn fill_assessment(
         };
         let valid = answer::validate_indicator(&input, bounds, this_year)
             .map_err(|e| anyhow::anyhow!("demo value {} invalid: {:?}", row.code, e.all()))?;
-        assessments::db::save_indicator(
-            &mut conn,
-            actor,
-            assessment_id,
-            &row,
-            row.version,
-            &valid,
-        )
-        .await?;
+        assessments::db::save_indicator(&mut conn, actor, assessment_id, &row, row.version, &valid)
+            .await?;
     }
     Ok(())
 }

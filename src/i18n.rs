@@ -21,7 +21,9 @@ static FRENCH: LanguageIdentifier = langid!("fr");
 static ENGLISH: LanguageIdentifier = langid!("en");
 
 /// A language of the user interface and of the reports. French is the default.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]

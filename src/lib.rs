@@ -51,6 +51,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
+    /// Bodies of published (immutable) reports, per instance.
+    pub report_bodies: Arc<reports::BodyCache>,
 }
 
 impl AppState {
@@ -58,6 +60,7 @@ impl AppState {
         Self {
             pool,
             config: Arc::new(config),
+            report_bodies: Arc::default(),
         }
     }
 }

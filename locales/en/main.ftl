@@ -273,6 +273,7 @@ assessment-error-status-conflict = Someone else changed the status meanwhile; ch
 assessment-sections = Axes and dimensions
 assessment-section-saved = Section saved.
 assessment-error-summary = Some answers were not saved; correct the fields shown.
+assessment-error-unknown = These criteria or indicators do not exist in this section; their values were not saved:
 assessment-conflicts = Someone else changed some answers meanwhile: your input is kept below next to the stored value. Save again to keep yours.
 assessment-save-section = Save the section
 assessment-autosave-hint = Every change is saved automatically.

@@ -273,6 +273,7 @@ assessment-error-status-conflict = Le statut a été modifié entre-temps par qu
 assessment-sections = Axes et dimensions
 assessment-section-saved = Section enregistrée.
 assessment-error-summary = Certaines réponses n'ont pas été enregistrées ; corrigez les champs signalés.
+assessment-error-unknown = Ces critères ou indicateurs n'existent pas dans cette section ; leurs valeurs n'ont pas été enregistrées :
 assessment-conflicts = Certaines réponses ont été modifiées entre-temps par quelqu'un d'autre : votre saisie est conservée ci-dessous avec la valeur enregistrée. Enregistrez à nouveau pour garder la vôtre.
 assessment-save-section = Enregistrer la section
 assessment-autosave-hint = Chaque modification est enregistrée automatiquement.

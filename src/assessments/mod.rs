@@ -347,6 +347,13 @@ impl Posted {
             .map(|(_, v)| v.clone())
     }
 
+    /// The criterion and indicator codes the form carries fields for.
+    fn codes(&self) -> impl Iterator<Item = &str> {
+        self.0
+            .iter()
+            .filter_map(|(k, _)| k.split_once('.').map(|(code, _)| code))
+    }
+
     /// Whether the form carried this criterion or indicator at all.
     fn has(&self, code: &str) -> bool {
         self.field(code, "version").is_some()
@@ -388,6 +395,8 @@ struct SectionPage {
     indicators: Vec<IndicatorView>,
     /// Set after a plain (no-JavaScript) save that stored everything.
     saved: bool,
+    /// Codes posted that are not criteria or indicators of this section.
+    unknown: Vec<String>,
 }
 
 impl SectionPage {
@@ -466,6 +475,7 @@ async fn section_page(ctx: PageContext, pool: &PgPool, id: i64, code: &str) -> R
             .map(IndicatorView::stored)
             .collect(),
         saved: false,
+        unknown: Vec::new(),
         dimension,
         dimensions,
         assessment,
@@ -652,17 +662,32 @@ async fn save_section(
             indicators.push(apply_indicator(&pool, &user, id, view.row, input).await?);
         }
     }
-    let status = status_of(
+    // Fields of criteria or indicators this section does not have are never dropped silently.
+    let mut unknown: Vec<String> = posted
+        .codes()
+        .filter(|c| {
+            !criteria.iter().any(|v| &v.row.code == c)
+                && !indicators.iter().any(|v| &v.row.code == c)
+        })
+        .map(|c| c.chars().take(40).collect())
+        .collect();
+    unknown.sort();
+    unknown.dedup();
+    let mut status = status_of(
         criteria
             .iter()
             .map(|c| c.state.clone())
             .chain(indicators.iter().map(|i| i.state.clone())),
     );
+    if !unknown.is_empty() {
+        status = StatusCode::UNPROCESSABLE_ENTITY;
+    }
     if status == StatusCode::OK {
         return Ok(Redirect::to(&format!("/evaluations/{id}/{code}?enregistre=1")).into_response());
     }
     page.criteria = criteria;
     page.indicators = indicators;
+    page.unknown = unknown;
     render_with_status(status, &page)
 }
 

@@ -419,22 +419,18 @@ pub async fn publish(
 pub struct ReportRow {
     pub report_id: i64,
     pub territory_name: String,
-    /// The body in the language asked for.
-    pub body: String,
     pub fingerprint: String,
 }
 
-/// A published report with its body in `lang`, if `user` may read it (élus: their
-/// territories only).
+/// A published report (without its body), if `user` may read it (élus: their territories
+/// only).
 pub async fn find_readable(
     pool: &PgPool,
     user: &CurrentUser,
     report_id: i64,
-    lang: crate::i18n::Lang,
 ) -> Result<Option<ReportRow>> {
     Ok(sqlx::query_as(
-        "select r.report_id, r.territory_name, r.fingerprint,
-                case when $4 then r.body_en else r.body_fr end as body
+        "select r.report_id, r.territory_name, r.fingerprint
            from report r
           where r.report_id = $1
             and ($2 or exists (select 1 from user_territory ut
@@ -443,8 +439,18 @@ pub async fn find_readable(
     .bind(report_id)
     .bind(user.role != Role::Elu)
     .bind(user.user_id)
-    .bind(lang == crate::i18n::Lang::En)
     .fetch_optional(pool)
+    .await?)
+}
+
+/// The body of a report in `lang`.
+pub async fn body(pool: &PgPool, report_id: i64, lang: crate::i18n::Lang) -> Result<String> {
+    Ok(sqlx::query_scalar(
+        "select case when $2 then body_en else body_fr end from report where report_id = $1",
+    )
+    .bind(report_id)
+    .bind(lang == crate::i18n::Lang::En)
+    .fetch_one(pool)
     .await?)
 }
 

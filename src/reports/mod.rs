@@ -8,6 +8,9 @@ pub mod charts;
 pub mod db;
 pub mod model;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -24,6 +27,32 @@ use crate::scoring::{self, Kind};
 use crate::web::access::{Access, Routes};
 use crate::web::{Id, PageContext, render};
 use model::{DimensionPart, ReportData, Text};
+
+/// Published report bodies never change (the database refuses any update), so an instance may
+/// keep the most read ones in memory: nothing another instance does can make them stale. The
+/// reader's right to a report is still checked in the database at every request.
+#[derive(Default)]
+pub struct BodyCache {
+    bodies: Mutex<HashMap<(i64, Lang), Arc<str>>>,
+}
+
+/// Bodies kept per instance (about 110 KB each).
+const CACHED_BODIES: usize = 128;
+
+impl BodyCache {
+    fn get(&self, key: (i64, Lang)) -> Option<Arc<str>> {
+        self.bodies.lock().ok()?.get(&key).cloned()
+    }
+
+    fn put(&self, key: (i64, Lang), body: Arc<str>) {
+        if let Ok(mut bodies) = self.bodies.lock() {
+            if bodies.len() >= CACHED_BODIES {
+                bodies.clear();
+            }
+            bodies.insert(key, body);
+        }
+    }
+}
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -192,7 +221,7 @@ async fn build(pool: &PgPool, assessment: &AssessmentRow) -> Result<ReportData> 
 struct ReportPage {
     ctx: PageContext,
     title: String,
-    body: String,
+    body: Arc<str>,
     /// Where "back" goes: the assessment (preview) or the territory's reports.
     back: Option<(String, String)>,
 }
@@ -257,6 +286,7 @@ async fn preview(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Re
         .ok_or(Error::NotFound)?;
     let data = build(&pool, &assessment).await?;
     let body = render_body(&data, ctx.i18n.lang, true)?;
+    let body: Arc<str> = body.into();
     render(&ReportPage {
         title: format!("{} · {}", ctx.t("report-draft"), assessment.territory_name),
         back: Some((
@@ -271,11 +301,12 @@ async fn preview(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Re
 async fn show(
     ctx: PageContext,
     State(pool): State<PgPool>,
+    State(cache): State<Arc<BodyCache>>,
     user: CurrentUser,
     headers: HeaderMap,
     Id(id): Id,
 ) -> Result<Response> {
-    let report = db::find_readable(&pool, &user, id, ctx.i18n.lang)
+    let report = db::find_readable(&pool, &user, id)
         .await?
         .ok_or(Error::NotFound)?;
     // The body never changes; the page around it depends on the reader and the language.
@@ -295,10 +326,19 @@ async fn show(
     {
         return Ok(StatusCode::NOT_MODIFIED.into_response());
     }
+    let key = (id, ctx.i18n.lang);
+    let body = match cache.get(key) {
+        Some(body) => body,
+        None => {
+            let body: Arc<str> = db::body(&pool, id, ctx.i18n.lang).await?.into();
+            cache.put(key, body.clone());
+            body
+        }
+    };
     let page = ReportPage {
         title: format!("{} · {}", ctx.t("report-title"), report.territory_name),
         back: None,
-        body: report.body,
+        body,
         ctx,
     };
     let mut response = Html(page.render()?).into_response();

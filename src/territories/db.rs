@@ -251,11 +251,11 @@ impl Sort {
         }
     }
 
-    fn order_by(self) -> &'static str {
+    fn order_by(self) -> String {
         match self {
-            Sort::Name => "search_key(t.name), t.territory_id",
-            Sort::Population => "population desc nulls last, t.territory_id",
-            Sort::Recent => "t.updated_at desc, t.territory_id desc",
+            Sort::Name => "t.sort_name, t.territory_id".to_owned(),
+            Sort::Population => format!("{POPULATION} desc nulls last, t.territory_id"),
+            Sort::Recent => "t.updated_at desc, t.territory_id desc".to_owned(),
         }
     }
 }
@@ -273,30 +273,55 @@ pub struct ListRow {
     pub total: i64,
 }
 
+/// A profile's population: its official area's, or the sum of a grouping's communes.
+const POPULATION: &str =
+    "coalesce(g.population::bigint, (select sum(c.population) from territory_member m
+    join geo_area c using (geo_area_id) where m.territory_id = t.territory_id)::bigint)";
+
 /// One page of territories matching `filter`, with the total count in each row.
 pub async fn list(
     db: impl PgExecutor<'_>,
     filter: &ListFilter,
     page_size: i64,
 ) -> Result<Vec<ListRow>, sqlx::Error> {
+    // The page of ids is chosen first, on the territories alone when nothing asks for their
+    // official area (the name order then comes from an index); the details are joined for
+    // the rows of the page only.
+    let needs_area = filter.region.is_some()
+        || filter.departement.is_some()
+        || filter.text.is_some()
+        || filter.sort == Sort::Population;
+    let (area_join, area_filters) = if needs_area {
+        (
+            "left join geo_area g on g.geo_area_id = t.geo_area_id",
+            "and ($2::text is null or coalesce(g.region_code, case when g.kind = 'region' then g.code end) = $2)
+             and ($3::text is null or coalesce(g.departement_code, case when g.kind = 'departement' then g.code end) = $3)
+             and ($4::text is null or t.sort_name like '%' || search_key($4) || '%' or g.code = $4)",
+        )
+    } else {
+        (
+            "",
+            "and $2::text is null and $3::text is null and $4::text is null",
+        )
+    };
     let sql = format!(
-        "select t.territory_id, t.kind, t.name, g.code,
-                coalesce(g.population::bigint,
-                         (select sum(c.population) from territory_member m join geo_area c using (geo_area_id)
-                          where m.territory_id = t.territory_id)::bigint) as population,
-                d.name as departement_name, r.name as region_name, t.updated_at,
-                count(*) over () as total
-         from territory t
-         left join geo_area g on g.geo_area_id = t.geo_area_id
-         left join geo_area d on d.kind = 'departement' and d.code = coalesce(g.departement_code, case when g.kind = 'departement' then g.code end)
-         left join geo_area r on r.kind = 'region' and r.code = coalesce(g.region_code, case when g.kind = 'region' then g.code end)
-         where ($1::text is null or t.kind = $1)
-           and ($2::text is null or r.code = $2)
-           and ($3::text is null or d.code = $3)
-           and ($4::text is null or search_key(t.name) like '%' || search_key($4) || '%' or g.code = $4)
-         order by {}
-         limit $5 offset $6",
-        filter.sort.order_by()
+        "with page as (
+             select t.territory_id, count(*) over () as total
+               from territory t {area_join}
+              where ($1::text is null or t.kind = $1) {area_filters}
+              order by {order}
+              limit $5 offset $6
+         )
+         select t.territory_id, t.kind, t.name, g.code, {POPULATION} as population,
+                d.name as departement_name, r.name as region_name, t.updated_at, page.total
+           from page join territory t using (territory_id)
+           left join geo_area g on g.geo_area_id = t.geo_area_id
+           left join geo_area d on d.kind = 'departement'
+                and d.code = coalesce(g.departement_code, case when g.kind = 'departement' then g.code end)
+           left join geo_area r on r.kind = 'region'
+                and r.code = coalesce(g.region_code, case when g.kind = 'region' then g.code end)
+          order by {order}",
+        order = filter.sort.order_by()
     );
     sqlx::query_as(&sql)
         .bind(&filter.kind)

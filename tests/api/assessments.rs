@@ -787,3 +787,30 @@ async fn many_simultaneous_conflicts_are_all_answered_as_conflicts() {
     let (level, _, _, version) = stored(&app, assessment, "LIV-1").await;
     assert_eq!((level, version), (Some(1), 2), "no stale save was stored");
 }
+
+#[tokio::test]
+async fn values_for_unknown_criteria_or_indicators_are_reported_not_dropped() {
+    let (app, _, assessment) = setup().await;
+    let page = app
+        .post_form(
+            &format!("/evaluations/{assessment}/MOB"),
+            &[
+                ("MOB-1.version", "1"),
+                ("MOB-1.level", "2"),
+                ("MOB-1.importance", "3"),
+                ("XYZ-9.level", "2"),
+                ("ENV-1.level", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("n&#39;existent pas dans cette section"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("ENV-1, XYZ-9"));
+    // The known criterion was saved; nothing else changed.
+    assert_eq!(stored(&app, assessment, "MOB-1").await.0, Some(2));
+    assert_eq!(stored(&app, assessment, "ENV-1").await.0, None);
+}
