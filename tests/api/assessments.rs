@@ -21,13 +21,7 @@ async fn setup() -> (TestApp, i64, i64) {
             ],
         )
         .await;
-    let territory: i64 = created
-        .header("location")
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let territory: i64 = created.created_id();
     let started = app
         .post_form(
             &format!("/territoires/{territory}/evaluations"),
@@ -38,13 +32,7 @@ async fn setup() -> (TestApp, i64, i64) {
         )
         .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
-    let assessment = started
-        .header("location")
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let assessment = started.created_id();
     (app, territory, assessment)
 }
 
@@ -445,13 +433,7 @@ async fn a_new_round_can_start_from_the_previous_one() {
             &[("round_date", "2027-03-15"), ("prefill", "on")],
         )
         .await;
-    let second: i64 = second
-        .header("location")
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let second: i64 = second.created_id();
     let (level, evidence, confidence, importance): (Option<i16>, String, Option<String>, i16) =
         sqlx::query_as(
             "select a.level, a.evidence, a.confidence, a.importance from criterion_answer a
@@ -487,13 +469,7 @@ async fn a_new_round_can_start_from_the_previous_one() {
             &[("round_date", "2027-04-01")],
         )
         .await;
-    let fresh: i64 = fresh
-        .header("location")
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let fresh: i64 = fresh.created_id();
     assert_eq!(
         stored(&app, fresh, "ECO-1").await.0,
         None,

@@ -7,7 +7,8 @@ use territoires::accounts::Role;
 
 use crate::support::TestApp;
 
-/// Answers every criterion of `dimension` at `level` through the section form.
+/// Answers every criterion of `dimension` through the section form: at `level` ("0"–"4"),
+/// or "na" with a justification.
 async fn answer_section(app: &TestApp, assessment: i64, dimension: &str, level: &str) {
     let codes: Vec<String> = sqlx::query_scalar(
         "select c.code from criterion c join dimension d using (dimension_id)
@@ -24,7 +25,14 @@ async fn answer_section(app: &TestApp, assessment: i64, dimension: &str, level: 
         fields.push((format!("{code}.version"), "1".to_owned()));
         fields.push((format!("{code}.level"), level.to_owned()));
         fields.push((format!("{code}.importance"), "2".to_owned()));
-        fields.push((format!("{code}.evidence"), format!("Constat {code}")));
+        if level == "na" {
+            fields.push((
+                format!("{code}.justification"),
+                "Compétence de la métropole".to_owned(),
+            ));
+        } else {
+            fields.push((format!("{code}.evidence"), format!("Constat {code}")));
+        }
     }
     let fields: Vec<(&str, &str)> = fields
         .iter()
@@ -185,32 +193,7 @@ async fn a_report_with_na_and_missing_indicators_says_what_is_missing() {
     let lyon = app.territory("69123").await;
     let assessment = app.assessment(lyon).await;
     // One axis entirely not applicable, one answered, the rest empty; no indicator.
-    let codes: Vec<String> = sqlx::query_scalar(
-        "select c.code from criterion c join dimension d using (dimension_id) where d.code = 'MOB'
-            and c.framework_version_id = (select framework_version_id from assessment where assessment_id = $1)",
-    )
-    .bind(assessment)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap();
-    let mut fields = Vec::new();
-    for code in &codes {
-        fields.push((format!("{code}.version"), "1".to_owned()));
-        fields.push((format!("{code}.level"), "na".to_owned()));
-        fields.push((format!("{code}.importance"), "1".to_owned()));
-        fields.push((
-            format!("{code}.justification"),
-            "Compétence de la métropole".to_owned(),
-        ));
-    }
-    let fields: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let saved = app
-        .post_form(&format!("/evaluations/{assessment}/MOB"), &fields)
-        .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    answer_section(&app, assessment, "MOB", "na").await;
     answer_section(&app, assessment, "ENV", "2").await;
     let report = app.publish(assessment).await;
     let page = app.get(&format!("/rapports/{report}")).await;
@@ -241,34 +224,8 @@ async fn a_second_round_shows_the_evolution_since_the_first() {
             &[("round_date", "2027-11-26"), ("prefill", "on")],
         )
         .await;
-    let second: i64 = second
-        .header("location")
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let codes: Vec<String> = sqlx::query_scalar(
-        "select c.code from criterion c join dimension d using (dimension_id) where d.code = 'ECO'
-            and c.framework_version_id = (select framework_version_id from assessment where assessment_id = $1)",
-    )
-    .bind(second)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap();
-    let mut fields = Vec::new();
-    for code in &codes {
-        fields.push((format!("{code}.version"), "1".to_owned()));
-        fields.push((format!("{code}.level"), "3".to_owned()));
-        fields.push((format!("{code}.importance"), "2".to_owned()));
-        fields.push((format!("{code}.evidence"), format!("Constat {code}")));
-    }
-    let fields: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    app.post_form(&format!("/evaluations/{second}/ECO"), &fields)
-        .await;
+    let second: i64 = second.created_id();
+    answer_section(&app, second, "ECO", "3").await;
     let report = app.publish(second).await;
     let body = app.get(&format!("/rapports/{report}")).await.body;
     assert!(

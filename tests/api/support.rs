@@ -44,6 +44,16 @@ impl Page {
             .map(|v| v.split(';').next().unwrap_or_default().to_owned())
     }
 
+    /// The id at the end of the `Location` a creation redirected to (`/territoires/12` → 12).
+    pub fn created_id(&self) -> i64 {
+        let location = self.header("location");
+        location
+            .rsplit('/')
+            .next()
+            .and_then(|id| id.parse().ok())
+            .unwrap_or_else(|| panic!("no id in {location:?}: {}", self.body))
+    }
+
     pub fn header(&self, name: &str) -> &str {
         self.headers
             .get(name)
@@ -159,12 +169,7 @@ impl TestApp {
             )
             .await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-        page.header("location")
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap()
+        page.created_id()
     }
 
     /// Sends `assessment` (in draft at version 1) to review and publishes it (as an admin in a
@@ -185,9 +190,12 @@ impl TestApp {
                 &[("version", "2")],
             )
             .await;
-        let location = published.header("location");
-        assert!(location.starts_with("/rapports/"), "{location}");
-        location.rsplit('/').next().unwrap().parse().unwrap()
+        assert!(
+            published.header("location").starts_with("/rapports/"),
+            "{}",
+            published.body
+        );
+        published.created_id()
     }
 
     /// Creates the territory profile of commune `code` (as an admin in a browser of its own);
@@ -203,12 +211,7 @@ impl TestApp {
             )
             .await;
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-        page.header("location")
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap()
+        page.created_id()
     }
 
     /// The application on a fresh database with settings of the test's choosing.
