@@ -94,6 +94,11 @@ for key in ("report", "dashboard", "search"):
             f"| {key} | {small['rps']:,.0f} | {full['rps']:,.0f} | {change:+.0f} % | {small['p50']:.2f} | {full['p50']:.2f} |"
         )
 
+analysis = os.path.join(os.path.dirname(os.path.abspath(__file__)), "analysis.md")
+if os.path.exists(analysis):
+    lines.append("")
+    lines.append(open(analysis).read().strip())
+
 lines.append("\n## Query plans of the hot queries (full volume)\n")
 lines.append(read("explain.md"))
 lines.append("\n## How to rerun\n")
