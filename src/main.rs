@@ -99,7 +99,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 let listener = TcpListener::bind(config.addr).await?;
                 tracing::info!("listening on http://{}", listener.local_addr()?);
                 let state = AppState::new(db.pool.clone(), config.clone());
+                let purge = tokio::spawn(accounts::session::purge_periodically(db.pool.clone()));
                 serve(listener, app(state)).await?;
+                purge.abort();
                 Ok(())
             }
         }

@@ -174,6 +174,46 @@ pub async fn end_all(db: impl PgExecutor<'_>, user_id: i64) -> Result<(), sqlx::
     Ok(())
 }
 
+/// How long sign-in attempts are kept (the limits look back 15 minutes; the rest is history
+/// for investigating an attack).
+pub const ATTEMPTS_KEPT: Duration = Duration::days(30);
+/// How often a running instance purges ended sessions and old attempts.
+pub const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Deletes sessions that have ended (idle or absolute lifetime) and sign-in attempts older
+/// than [`ATTEMPTS_KEPT`]; returns how many rows went. Safe to run from every instance.
+pub async fn purge(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    let sessions = sqlx::query(
+        "delete from user_session
+          where expires_at < now() or last_seen_at < now() - make_interval(secs => $1)",
+    )
+    .bind(IDLE.whole_seconds() as f64)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    let attempts = sqlx::query(
+        "delete from sign_in_attempt where attempted_at < now() - make_interval(secs => $1)",
+    )
+    .bind(ATTEMPTS_KEPT.whole_seconds() as f64)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(sessions + attempts)
+}
+
+/// Purges every [`PURGE_EVERY`] for as long as the server runs.
+pub async fn purge_periodically(pool: PgPool) {
+    let mut ticks = tokio::time::interval(PURGE_EVERY);
+    loop {
+        ticks.tick().await;
+        match purge(&pool).await {
+            Ok(0) => {}
+            Ok(rows) => tracing::info!(rows, "purged ended sessions and old sign-in attempts"),
+            Err(error) => tracing::warn!("cannot purge sessions: {error}"),
+        }
+    }
+}
+
 /// The `Set-Cookie` value that holds `token`.
 pub fn cookie_with(token: &str, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };

@@ -694,3 +694,47 @@ async fn territory_changes_are_in_the_audit_log_with_before_and_after() {
         .await;
     assert!(filtered.body.contains("1 événement"), "{}", filtered.body);
 }
+
+#[tokio::test]
+async fn ended_sessions_and_old_attempts_are_purged_and_live_ones_kept() {
+    let app = TestApp::spawn().await;
+    let (email, password) = app.create_user(Role::Consultant, &[]).await;
+    let mut tokens = Vec::new();
+    for _ in 0..3 {
+        tokens.push(
+            app.new_browser()
+                .sign_in(&email, &password)
+                .await
+                .session_cookie()
+                .unwrap(),
+        );
+    }
+    age_session(&app, &tokens[0], "expires_at = now() - interval '1 minute'").await;
+    age_session(
+        &app,
+        &tokens[1],
+        "last_seen_at = now() - interval '3 hours'",
+    )
+    .await;
+    app.sign_in(&email, "mauvais-mot-de-passe").await;
+    sqlx::query(
+        "update sign_in_attempt set attempted_at = now() - interval '31 days' where not succeeded",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let purged = territoires::accounts::session::purge(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(purged, 3, "two ended sessions and one old attempt");
+    assert_eq!(sessions_of(&app, &email).await, 1);
+    assert_eq!(
+        app.get_with_session("/", &tokens[2]).await.status,
+        StatusCode::OK
+    );
+    let attempts: i64 = sqlx::query_scalar("select count(*) from sign_in_attempt")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 3, "the three recent successful sign-ins stay");
+}
