@@ -395,14 +395,88 @@ fn changed_fields(before: &Value, after: &Value) -> (Value, Value) {
     (Value::Object(old), Value::Object(new))
 }
 
-/// Locks the assessment row and tells whether it may change.
-async fn editable(tx: &mut PgConnection, assessment_id: i64) -> Result<bool, sqlx::Error> {
+/// The row a save is about.
+enum Row {
+    Answer(i64),
+    Indicator(i64),
+}
+
+/// A save under way: its transaction holds the assessment (shared) and the row (exclusive).
+struct Locked<'c> {
+    tx: sqlx::Transaction<'c, sqlx::Postgres>,
+    /// The row's version, equal to the one the input was based on.
+    version: i32,
+}
+
+/// Starts a save: the assessment must not be published, and the row must still be at
+/// `version`; otherwise the outcome to report, with nothing written.
+async fn lock_for_save(
+    conn: &mut PgConnection,
+    assessment_id: i64,
+    row: Row,
+    version: i32,
+) -> Result<Result<Locked<'_>, Saved>, sqlx::Error> {
+    let mut tx = sqlx::Connection::begin(conn).await?;
     let status: Option<String> =
         sqlx::query_scalar("select status from assessment where assessment_id = $1 for share")
             .bind(assessment_id)
             .fetch_optional(&mut *tx)
             .await?;
-    Ok(status.is_some_and(|s| s != "published"))
+    if status.is_none_or(|s| s == "published") {
+        return Ok(Err(Saved::ReadOnly));
+    }
+    let (sql, key) = match row {
+        Row::Answer(id) => (
+            "select version from criterion_answer
+              where assessment_id = $1 and criterion_id = $2 for update",
+            id,
+        ),
+        Row::Indicator(id) => (
+            "select version from indicator_value
+              where assessment_id = $1 and indicator_id = $2 for update",
+            id,
+        ),
+    };
+    let current: Option<i32> = sqlx::query_scalar(sql)
+        .bind(assessment_id)
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(match current.filter(|v| *v == version) {
+        Some(version) => Ok(Locked { tx, version }),
+        None => Err(Saved::Conflict),
+    })
+}
+
+/// What a save changed, for the audit log.
+struct Change<'a> {
+    action: &'static str,
+    /// "criterion" or "indicator", and its code.
+    field: &'static str,
+    code: &'a str,
+    before: &'a Value,
+    after: &'a Value,
+}
+
+/// Records the changed fields in the audit log and commits the save.
+async fn record_save(
+    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    actor: &Actor,
+    assessment_id: i64,
+    change: Change<'_>,
+) -> Result<(), sqlx::Error> {
+    let (old, mut new) = changed_fields(change.before, change.after);
+    new[change.field] = json!(change.code);
+    audit(
+        &mut *tx,
+        actor,
+        change.action,
+        ("assessment", Some(assessment_id)),
+        Some(old),
+        Some(new),
+    )
+    .await?;
+    tx.commit().await
 }
 
 /// Saves one answer if it is still at `version`.
@@ -414,25 +488,15 @@ pub async fn save_answer(
     version: i32,
     answer: &Answer,
 ) -> Result<Saved, sqlx::Error> {
-    let mut tx = sqlx::Connection::begin(conn).await?;
-    if !editable(&mut tx, assessment_id).await? {
-        return Ok(Saved::ReadOnly);
-    }
-    let current: Option<i32> = sqlx::query_scalar(
-        "select version from criterion_answer
-          where assessment_id = $1 and criterion_id = $2 for update",
-    )
-    .bind(assessment_id)
-    .bind(row.criterion_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(current) = current.filter(|v| *v == version) else {
-        return Ok(Saved::Conflict);
-    };
+    let mut locked =
+        match lock_for_save(conn, assessment_id, Row::Answer(row.criterion_id), version).await? {
+            Ok(locked) => locked,
+            Err(outcome) => return Ok(outcome),
+        };
     let before = serde_json::to_value(row.answer()).unwrap_or_default();
     let after = serde_json::to_value(answer).unwrap_or_default();
     if before == after {
-        return Ok(Saved::Unchanged(current));
+        return Ok(Saved::Unchanged(locked.version));
     }
     let new_version: i32 = sqlx::query_scalar(
         "update criterion_answer
@@ -452,20 +516,16 @@ pub async fn save_answer(
     .bind(&answer.evidence)
     .bind(&answer.confidence)
     .bind(actor.user_id)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *locked.tx)
     .await?;
-    let (old, mut new) = changed_fields(&before, &after);
-    new["criterion"] = json!(row.code);
-    audit(
-        &mut *tx,
-        actor,
-        "answer.update",
-        ("assessment", Some(assessment_id)),
-        Some(old),
-        Some(new),
-    )
-    .await?;
-    tx.commit().await?;
+    let change = Change {
+        action: "answer.update",
+        field: "criterion",
+        code: &row.code,
+        before: &before,
+        after: &after,
+    };
+    record_save(locked.tx, actor, assessment_id, change).await?;
     Ok(Saved::Stored(new_version))
 }
 
@@ -478,25 +538,21 @@ pub async fn save_indicator(
     version: i32,
     value: &IndicatorValue,
 ) -> Result<Saved, sqlx::Error> {
-    let mut tx = sqlx::Connection::begin(conn).await?;
-    if !editable(&mut tx, assessment_id).await? {
-        return Ok(Saved::ReadOnly);
-    }
-    let current: Option<i32> = sqlx::query_scalar(
-        "select version from indicator_value
-          where assessment_id = $1 and indicator_id = $2 for update",
+    let mut locked = match lock_for_save(
+        conn,
+        assessment_id,
+        Row::Indicator(row.indicator_id),
+        version,
     )
-    .bind(assessment_id)
-    .bind(row.indicator_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(current) = current.filter(|v| *v == version) else {
-        return Ok(Saved::Conflict);
+    .await?
+    {
+        Ok(locked) => locked,
+        Err(outcome) => return Ok(outcome),
     };
     let before = serde_json::to_value(row.stored()).unwrap_or_default();
     let after = serde_json::to_value(value).unwrap_or_default();
     if before == after {
-        return Ok(Saved::Unchanged(current));
+        return Ok(Saved::Unchanged(locked.version));
     }
     let new_version: i32 = sqlx::query_scalar(
         "update indicator_value
@@ -511,20 +567,16 @@ pub async fn save_indicator(
     .bind(value.year)
     .bind(&value.source_note)
     .bind(actor.user_id)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *locked.tx)
     .await?;
-    let (old, mut new) = changed_fields(&before, &after);
-    new["indicator"] = json!(row.code);
-    audit(
-        &mut *tx,
-        actor,
-        "indicator.update",
-        ("assessment", Some(assessment_id)),
-        Some(old),
-        Some(new),
-    )
-    .await?;
-    tx.commit().await?;
+    let change = Change {
+        action: "indicator.update",
+        field: "indicator",
+        code: &row.code,
+        before: &before,
+        after: &after,
+    };
+    record_save(locked.tx, actor, assessment_id, change).await?;
     Ok(Saved::Stored(new_version))
 }
 
