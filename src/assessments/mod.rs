@@ -292,46 +292,90 @@ pub enum SaveState {
     ReadOnly,
 }
 
-/// One criterion as shown: the stored row, the input in the form, the errors and save state.
-pub struct CriterionView {
-    pub row: AnswerRow,
-    pub input: AnswerInput,
+/// One criterion or indicator as shown: the stored row, the input in the form, the errors and
+/// the save state.
+struct BlockView<R, I> {
+    pub row: R,
+    pub input: I,
     pub errors: FieldErrors,
     pub state: SaveState,
     /// What is stored now, when the save conflicted.
-    pub conflict: Option<AnswerRow>,
+    pub conflict: Option<R>,
 }
 
-impl CriterionView {
-    fn stored(row: AnswerRow) -> Self {
+type CriterionView = BlockView<AnswerRow, AnswerInput>;
+type IndicatorView = BlockView<IndicatorRow, IndicatorInput>;
+
+/// An input that carries the version it was based on.
+trait Versioned {
+    fn version(&mut self) -> &mut String;
+}
+
+impl Versioned for AnswerInput {
+    fn version(&mut self) -> &mut String {
+        &mut self.version
+    }
+}
+
+impl Versioned for IndicatorInput {
+    fn version(&mut self) -> &mut String {
+        &mut self.version
+    }
+}
+
+impl<R, I: Versioned> BlockView<R, I> {
+    fn new(row: R, input: I) -> Self {
         Self {
-            input: row.answer().to_input(row.version),
             row,
+            input,
             errors: FieldErrors::default(),
             state: SaveState::Idle,
             conflict: None,
         }
     }
+
+    fn based_on(&mut self) -> i32 {
+        self.input.version().trim().parse().unwrap_or(-1)
+    }
+
+    fn rejected(mut self, errors: FieldErrors) -> Self {
+        self.errors = errors;
+        self.state = SaveState::Invalid;
+        self
+    }
+
+    /// Shows a save's outcome; `true` when it conflicted (the caller then reads what is stored
+    /// and calls [`BlockView::conflicted`]).
+    fn settle(&mut self, saved: Saved) -> bool {
+        match saved {
+            Saved::Stored(version) | Saved::Unchanged(version) => {
+                *self.input.version() = version.to_string();
+                self.state = SaveState::Saved;
+            }
+            Saved::ReadOnly => self.state = SaveState::ReadOnly,
+            Saved::Conflict => return true,
+        }
+        false
+    }
+
+    /// Keeps the input, shows what is stored, and bases the next (deliberate) save on the
+    /// stored version.
+    fn conflicted(&mut self, current: R, version: i32) {
+        *self.input.version() = version.to_string();
+        self.conflict = Some(current);
+        self.state = SaveState::Conflict;
+    }
 }
 
-/// One indicator as shown.
-pub struct IndicatorView {
-    pub row: IndicatorRow,
-    pub input: IndicatorInput,
-    pub errors: FieldErrors,
-    pub state: SaveState,
-    pub conflict: Option<IndicatorRow>,
+impl CriterionView {
+    fn stored(row: AnswerRow) -> Self {
+        Self::new(row.clone(), row.answer().to_input(row.version))
+    }
 }
 
 impl IndicatorView {
     fn stored(row: IndicatorRow) -> Self {
-        Self {
-            input: row.stored().to_input(row.version),
-            row,
-            errors: FieldErrors::default(),
-            state: SaveState::Idle,
-            conflict: None,
-        }
+        Self::new(row.clone(), row.stored().to_input(row.version))
     }
 }
 
@@ -503,29 +547,20 @@ async fn apply_answer(
     row: AnswerRow,
     input: AnswerInput,
 ) -> Result<CriterionView> {
-    let mut view = CriterionView {
-        row,
-        input,
-        errors: FieldErrors::default(),
-        state: SaveState::Idle,
-        conflict: None,
-    };
+    let mut view = CriterionView::new(row, input);
     let answer = match answer::validate_answer(&view.input) {
         Ok(answer) => answer,
-        Err(errors) => {
-            view.errors = errors;
-            view.state = SaveState::Invalid;
-            return Ok(view);
-        }
+        Err(errors) => return Ok(view.rejected(errors)),
     };
-    let version = view.input.version.trim().parse().unwrap_or(-1);
+    let version = view.based_on();
     // The connection goes back to the pool before the conflict path reads again: holding it
     // there would let concurrent conflicts exhaust the pool.
     let saved = {
         let mut conn = pool.acquire().await?;
+        let actor = user.actor();
         db::save_answer(
             &mut conn,
-            &user.actor(),
+            &actor,
             assessment_id,
             &view.row,
             version,
@@ -533,20 +568,10 @@ async fn apply_answer(
         )
         .await?
     };
-    match saved {
-        Saved::Stored(version) | Saved::Unchanged(version) => {
-            view.input.version = version.to_string();
-            view.state = SaveState::Saved;
-        }
-        Saved::Conflict => {
-            // Keep the input; show what is stored; the next save, based on the stored
-            // version, is a deliberate overwrite.
-            let current = reload_answer(pool, assessment_id, &view.row.code).await?;
-            view.input.version = current.version.to_string();
-            view.conflict = Some(current);
-            view.state = SaveState::Conflict;
-        }
-        Saved::ReadOnly => view.state = SaveState::ReadOnly,
+    if view.settle(saved) {
+        let current = reload_answer(pool, assessment_id, &view.row.code).await?;
+        let version = current.version;
+        view.conflicted(current, version);
     }
     Ok(view)
 }
@@ -559,6 +584,15 @@ async fn reload_answer(pool: &PgPool, assessment_id: i64, code: &str) -> Result<
         .ok_or(Error::NotFound)
 }
 
+async fn reload_indicator(pool: &PgPool, assessment_id: i64, code: &str) -> Result<IndicatorRow> {
+    db::indicators(pool, assessment_id, None, Some(code))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(Error::NotFound)
+}
+
+/// Validates and saves one indicator's input; the view tells what happened.
 async fn apply_indicator(
     pool: &PgPool,
     user: &CurrentUser,
@@ -566,56 +600,25 @@ async fn apply_indicator(
     row: IndicatorRow,
     input: IndicatorInput,
 ) -> Result<IndicatorView> {
-    let mut view = IndicatorView {
-        row,
-        input,
-        errors: FieldErrors::default(),
-        state: SaveState::Idle,
-        conflict: None,
-    };
+    let mut view = IndicatorView::new(row, input);
     let bounds = Bounds {
         min: view.row.min_value,
         max: view.row.max_value,
     };
     let value = match answer::validate_indicator(&view.input, bounds, this_year()) {
         Ok(value) => value,
-        Err(errors) => {
-            view.errors = errors;
-            view.state = SaveState::Invalid;
-            return Ok(view);
-        }
+        Err(errors) => return Ok(view.rejected(errors)),
     };
-    let version = view.input.version.trim().parse().unwrap_or(-1);
-    // The connection goes back to the pool before the conflict path reads again: holding it
-    // there would let concurrent conflicts exhaust the pool.
+    let version = view.based_on();
     let saved = {
         let mut conn = pool.acquire().await?;
-        db::save_indicator(
-            &mut conn,
-            &user.actor(),
-            assessment_id,
-            &view.row,
-            version,
-            &value,
-        )
-        .await?
+        let actor = user.actor();
+        db::save_indicator(&mut conn, &actor, assessment_id, &view.row, version, &value).await?
     };
-    match saved {
-        Saved::Stored(version) | Saved::Unchanged(version) => {
-            view.input.version = version.to_string();
-            view.state = SaveState::Saved;
-        }
-        Saved::Conflict => {
-            let current = db::indicators(pool, assessment_id, None, Some(&view.row.code))
-                .await?
-                .into_iter()
-                .next()
-                .ok_or(Error::NotFound)?;
-            view.input.version = current.version.to_string();
-            view.conflict = Some(current);
-            view.state = SaveState::Conflict;
-        }
-        Saved::ReadOnly => view.state = SaveState::ReadOnly,
+    if view.settle(saved) {
+        let current = reload_indicator(pool, assessment_id, &view.row.code).await?;
+        let version = current.version;
+        view.conflicted(current, version);
     }
     Ok(view)
 }
@@ -832,11 +835,7 @@ async fn save_indicator(
 ) -> Result<Response> {
     let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
     load(&pool, id).await?;
-    let row = db::indicators(&pool, id, None, Some(&code))
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(Error::NotFound)?;
+    let row = reload_indicator(&pool, id, &code).await?;
     let posted = Posted(fields);
     let based_on = posted.field(&code, "version").unwrap_or_default();
     let view = apply_indicator(&pool, &user, id, row, posted.indicator(&code)).await?;
