@@ -177,12 +177,6 @@ struct PasswordPage {
     done: bool,
 }
 
-impl PasswordPage {
-    fn error(&self, field: &str) -> Option<String> {
-        self.errors.get(field).map(|key| self.ctx.t(key))
-    }
-}
-
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct DoneParam {

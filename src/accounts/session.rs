@@ -234,16 +234,19 @@ pub fn cookie_cleared(secure: bool) -> HeaderValue {
 }
 
 /// Middleware: makes the signed-in user (if any) available to the request, and removes a
-/// cookie whose session has ended.
+/// cookie whose session has ended. Static files skip it.
 pub async fn authenticate(
     State(state): State<AppState>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let token = cookie(request.headers(), COOKIE)
-        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
-        .map(str::to_owned);
-    let had_cookie = cookie(request.headers(), COOKIE).is_some();
+    // Static files are the same for everyone: no session lookup for them.
+    if request.uri().path().starts_with("/static/") {
+        return next.run(request).await;
+    }
+    let sent = cookie(request.headers(), COOKIE).map(str::to_owned);
+    let had_cookie = sent.is_some();
+    let token = sent.filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
     let user = match &token {
         Some(token) => match find(&state.pool, token).await {
             Ok(user) => user,

@@ -184,10 +184,6 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn error(&self, field: &str) -> Option<String> {
-        self.errors.get(field).map(|key| self.ctx.t(key))
-    }
-
     fn action(&self) -> String {
         match &self.editing {
             Some(u) => format!("/admin/utilisateurs/{}", u.user_id),

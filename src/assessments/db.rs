@@ -213,20 +213,20 @@ pub async fn progress(
 ) -> Result<Vec<DimensionProgress>, sqlx::Error> {
     sqlx::query_as(
         "select d.code, d.kind, d.name_fr, d.name_en,
-                (select count(*) from criterion_answer a join criterion c using (criterion_id)
-                  where a.assessment_id = $1 and c.dimension_id = d.dimension_id) as criteria,
-                (select count(*) from criterion_answer a join criterion c using (criterion_id)
-                  where a.assessment_id = $1 and c.dimension_id = d.dimension_id
-                    and a.level is not null) as answered,
-                (select count(*) from criterion_answer a join criterion c using (criterion_id)
-                  where a.assessment_id = $1 and c.dimension_id = d.dimension_id
-                    and a.not_applicable) as not_applicable,
-                (select count(*) from indicator_value v join indicator i using (indicator_id)
-                  where v.assessment_id = $1 and i.dimension_id = d.dimension_id) as indicators,
-                (select count(*) from indicator_value v join indicator i using (indicator_id)
-                  where v.assessment_id = $1 and i.dimension_id = d.dimension_id
-                    and v.value is not null) as indicator_values
+                coalesce(a.criteria, 0) as criteria, coalesce(a.answered, 0) as answered,
+                coalesce(a.not_applicable, 0) as not_applicable,
+                coalesce(v.indicators, 0) as indicators,
+                coalesce(v.indicator_values, 0) as indicator_values
            from dimension d
+           left join (select c.dimension_id, count(*) as criteria,
+                             count(*) filter (where a.level is not null) as answered,
+                             count(*) filter (where a.not_applicable) as not_applicable
+                        from criterion_answer a join criterion c using (criterion_id)
+                       where a.assessment_id = $1 group by c.dimension_id) a using (dimension_id)
+           left join (select i.dimension_id, count(*) as indicators,
+                             count(*) filter (where v.value is not null) as indicator_values
+                        from indicator_value v join indicator i using (indicator_id)
+                       where v.assessment_id = $1 group by i.dimension_id) v using (dimension_id)
           where d.framework_version_id = (select framework_version_id from assessment
                                            where assessment_id = $1)
           order by d.position",

@@ -84,12 +84,6 @@ struct NewPage {
     errors: FieldErrors,
 }
 
-impl NewPage {
-    fn error(&self, field: &str) -> Option<String> {
-        self.errors.get(field).map(|key| self.ctx.t(key))
-    }
-}
-
 fn iso_date(text: &str) -> Option<Date> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(text.trim(), &format).ok()
@@ -752,7 +746,117 @@ async fn criterion_block(
     })
 }
 
-/// Autosave of one criterion. Without htmx (a form posted to this URL), the section page.
+/// A stored row as the conflict notice shows it.
+trait Stored {
+    /// Who saved it last.
+    fn updated_by(&self) -> Option<String>;
+    /// Its values as (label, value) lines.
+    fn summary(&self, ctx: &PageContext) -> Vec<(String, String)>;
+}
+
+impl Stored for AnswerRow {
+    fn updated_by(&self) -> Option<String> {
+        self.updated_by.clone()
+    }
+
+    fn summary(&self, ctx: &PageContext) -> Vec<(String, String)> {
+        let answer = self.answer();
+        let level = match (answer.not_applicable, answer.level) {
+            (true, _) => ctx.t("answer-na"),
+            (false, Some(level)) => level.to_string(),
+            (false, None) => ctx.t("answer-none"),
+        };
+        let mut lines = vec![
+            (ctx.t("answer-level"), level),
+            (ctx.t("answer-importance"), answer.importance.to_string()),
+            (
+                ctx.t("answer-target"),
+                answer.target.map(|t| t.to_string()).unwrap_or_default(),
+            ),
+            (
+                ctx.t("answer-confidence"),
+                answer
+                    .confidence
+                    .as_deref()
+                    .map(|c| ctx.label("confidence", c))
+                    .unwrap_or_default(),
+            ),
+            (ctx.t("answer-evidence"), answer.evidence.clone()),
+        ];
+        if answer.not_applicable {
+            lines.push((ctx.t("answer-justification"), answer.justification.clone()));
+        }
+        lines
+    }
+}
+
+impl Stored for IndicatorRow {
+    fn updated_by(&self) -> Option<String> {
+        self.updated_by.clone()
+    }
+
+    fn summary(&self, ctx: &PageContext) -> Vec<(String, String)> {
+        vec![
+            (
+                ctx.t("indicator-value"),
+                self.value.map(answer::format_number).unwrap_or_default(),
+            ),
+            (
+                ctx.t("indicator-year"),
+                self.year.map(|y| y.to_string()).unwrap_or_default(),
+            ),
+            (ctx.t("indicator-source-note"), self.source_note.clone()),
+        ]
+    }
+}
+
+/// What an autosave sends back (htmx): the version, the save state and the field messages;
+/// a plain form post that saved goes back to the overview instead.
+struct AutosaveReply {
+    htmx: bool,
+    assessment_id: i64,
+    code: String,
+    fields: &'static [&'static str],
+    /// The version the input was based on.
+    based_on: String,
+    reload: Option<String>,
+}
+
+impl AutosaveReply {
+    fn send<R: Stored, I: Versioned>(
+        self,
+        ctx: PageContext,
+        mut view: BlockView<R, I>,
+    ) -> Result<Response> {
+        let status = status_of(std::iter::once(view.state.clone()));
+        if !self.htmx && status == StatusCode::OK {
+            let overview = format!("/evaluations/{}", self.assessment_id);
+            return Ok(Redirect::to(&overview).into_response());
+        }
+        let saved_version = view.input.version().clone();
+        // After a conflict the form stays on the version it was based on: only "keep my
+        // input" sends the stored one.
+        let (version, keep_version) = match &view.conflict {
+            Some(_) => (self.based_on, Some(saved_version)),
+            None => (saved_version, None),
+        };
+        let fragment = SavedFragment {
+            conflict_by: view.conflict.as_ref().and_then(Stored::updated_by),
+            conflict: view.conflict.as_ref().map(|stored| stored.summary(&ctx)),
+            reload: self.reload,
+            code: self.code,
+            fields: self.fields,
+            keep_version,
+            version,
+            errors: view.errors,
+            state: view.state,
+            ctx,
+        };
+        render_with_status(status, &fragment)
+    }
+}
+
+/// Autosave of one criterion. Without htmx (a form posted to this URL), the overview.
 async fn save_criterion(
     ctx: PageContext,
     State(pool): State<PgPool>,
@@ -762,69 +866,21 @@ async fn save_criterion(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
     let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
-    load(&pool, id).await?;
     let row = reload_answer(&pool, id, &code).await?;
     let posted = Posted(fields);
-    let based_on = posted.field(&code, "version").unwrap_or_default();
     let view = apply_answer(&pool, &user, id, row, posted.answer(&code)).await?;
-    let status = status_of(std::iter::once(view.state.clone()));
-    if !is_htmx(&headers) && status == StatusCode::OK {
-        return Ok(Redirect::to(&format!("/evaluations/{id}")).into_response());
-    }
-    let conflict = view.conflict.as_ref().map(|stored| {
-        let answer = stored.answer();
-        summarize_answer(&ctx, &answer)
-    });
-    let fragment = SavedFragment {
-        conflict_by: view.conflict.as_ref().and_then(|c| c.updated_by.clone()),
+    let reply = AutosaveReply {
+        htmx: is_htmx(&headers),
+        assessment_id: id,
+        based_on: posted.field(&code, "version").unwrap_or_default(),
         reload: Some(format!("/evaluations/{id}/reponses/{code}")),
-        code,
         fields: ANSWER_FIELDS,
-        keep_version: view.conflict.as_ref().map(|_| view.input.version.clone()),
-        version: if view.conflict.is_some() {
-            based_on
-        } else {
-            view.input.version
-        },
-        errors: view.errors,
-        state: view.state,
-        conflict,
-        ctx,
+        code,
     };
-    render_with_status(status, &fragment)
+    reply.send(ctx, view)
 }
 
-/// A stored answer as (label, value) lines, for the conflict notice.
-fn summarize_answer(ctx: &PageContext, answer: &answer::Answer) -> Vec<(String, String)> {
-    let level = match (answer.not_applicable, answer.level) {
-        (true, _) => ctx.t("answer-na"),
-        (false, Some(level)) => level.to_string(),
-        (false, None) => ctx.t("answer-none"),
-    };
-    let mut lines = vec![
-        (ctx.t("answer-level"), level),
-        (ctx.t("answer-importance"), answer.importance.to_string()),
-        (
-            ctx.t("answer-target"),
-            answer.target.map(|t| t.to_string()).unwrap_or_default(),
-        ),
-        (
-            ctx.t("answer-confidence"),
-            answer
-                .confidence
-                .as_deref()
-                .map(|c| ctx.label("confidence", c))
-                .unwrap_or_default(),
-        ),
-        (ctx.t("answer-evidence"), answer.evidence.clone()),
-    ];
-    if answer.not_applicable {
-        lines.push((ctx.t("answer-justification"), answer.justification.clone()));
-    }
-    lines
-}
-
-/// Autosave of one indicator value.
+/// Autosave of one indicator value. Without htmx, the overview.
 async fn save_indicator(
     ctx: PageContext,
     State(pool): State<PgPool>,
@@ -834,43 +890,16 @@ async fn save_indicator(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
     let id: i64 = id.parse().map_err(|_| Error::NotFound)?;
-    load(&pool, id).await?;
     let row = reload_indicator(&pool, id, &code).await?;
     let posted = Posted(fields);
-    let based_on = posted.field(&code, "version").unwrap_or_default();
     let view = apply_indicator(&pool, &user, id, row, posted.indicator(&code)).await?;
-    let status = status_of(std::iter::once(view.state.clone()));
-    if !is_htmx(&headers) && status == StatusCode::OK {
-        return Ok(Redirect::to(&format!("/evaluations/{id}")).into_response());
-    }
-    let conflict = view.conflict.as_ref().map(|stored| {
-        vec![
-            (
-                ctx.t("indicator-value"),
-                stored.value.map(answer::format_number).unwrap_or_default(),
-            ),
-            (
-                ctx.t("indicator-year"),
-                stored.year.map(|y| y.to_string()).unwrap_or_default(),
-            ),
-            (ctx.t("indicator-source-note"), stored.source_note.clone()),
-        ]
-    });
-    let fragment = SavedFragment {
-        conflict_by: view.conflict.as_ref().and_then(|c| c.updated_by.clone()),
+    let reply = AutosaveReply {
+        htmx: is_htmx(&headers),
+        assessment_id: id,
+        based_on: posted.field(&code, "version").unwrap_or_default(),
         reload: None,
-        code,
         fields: INDICATOR_FIELDS,
-        keep_version: view.conflict.as_ref().map(|_| view.input.version.clone()),
-        version: if view.conflict.is_some() {
-            based_on
-        } else {
-            view.input.version
-        },
-        errors: view.errors,
-        state: view.state,
-        conflict,
-        ctx,
+        code,
     };
-    render_with_status(status, &fragment)
+    reply.send(ctx, view)
 }

@@ -88,6 +88,8 @@ struct ListPage {
     filter: db::ListFilter,
     rows: Vec<db::ListRow>,
     total: i64,
+    /// The page shown, and how many there are.
+    page: i64,
     pages: i64,
     regions: Vec<(String, String)>,
     departements: Vec<(String, String)>,
@@ -133,6 +135,7 @@ async fn list(
     let rows = db::list(&mut *conn, &filter, PAGE_SIZE).await?;
     let total = rows.first().map_or(0, |r| r.total);
     let page = ListPage {
+        page: filter.page,
         pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
         total,
         regions: geo::db::list_kind(&mut *conn, "region").await?,
@@ -166,10 +169,6 @@ struct FormPage {
 }
 
 impl FormPage {
-    fn error(&self, field: &str) -> Option<String> {
-        self.errors.get(field).map(|key| self.ctx.t(key))
-    }
-
     /// The contact inputs: (field, label key, input type, value).
     fn contact_fields(&self) -> Vec<(&'static str, &'static str, &'static str, String)> {
         let f = &self.form;

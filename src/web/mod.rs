@@ -48,6 +48,11 @@ impl PageContext {
         }
     }
 
+    /// The message of `field`'s error in `errors`, in the page's language.
+    pub fn error(&self, errors: &form::FieldErrors, field: &str) -> Option<String> {
+        errors.get(field).map(|key| self.t(key))
+    }
+
     /// The label of a coded value: key `<family>-<value>` (underscores become hyphens), e.g.
     /// `label("horizon", "court")` or `label("direction", "lower_better")`.
     pub fn label(&self, family: &str, value: &str) -> String {
