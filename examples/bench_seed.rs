@@ -71,7 +71,7 @@ async fn seed_one(
     let assessment = assessments::db::find(pool, assessment_id)
         .await?
         .context("gone")?;
-    reports::publish_assessment(pool, &actor, &assessment, assessment.version)
+    reports::publish_assessment(pool, &actor, assessment.assessment_id, assessment.version)
         .await?
         .context("not published")?;
     Ok(())

@@ -57,6 +57,15 @@ pub struct Config {
         global = true
     )]
     pub trust_proxy: bool,
+    /// A token that lets `/metrics` be read from other addresses than the loopback interface
+    /// (sent as `Authorization: Bearer <token>`); unset = loopback only.
+    #[arg(
+        long,
+        env = "TERRITOIRES_METRICS_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -68,6 +77,7 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             secure_cookies: false,
             trust_proxy: false,
+            metrics_token: None,
         }
     }
 }

@@ -116,9 +116,10 @@ pub async fn run(pool: &sqlx::PgPool) -> anyhow::Result<Demo> {
     let assessment = assessments::db::find(pool, assessment_id)
         .await?
         .context("the demo assessment disappeared")?;
-    let report_id = reports::publish_assessment(pool, &actor, &assessment, assessment.version)
-        .await?
-        .context("the demo report could not be published")?;
+    let report_id =
+        reports::publish_assessment(pool, &actor, assessment.assessment_id, assessment.version)
+            .await?
+            .context("the demo report could not be published")?;
 
     let exists: bool =
         sqlx::query_scalar("select exists (select 1 from app_user where lower(email) = $1)")

@@ -18,6 +18,7 @@ pub mod home;
 pub mod i18n;
 pub mod reports;
 pub mod scoring;
+pub mod server;
 pub mod territories;
 pub mod web;
 
@@ -42,7 +43,7 @@ use error::ErrorPage;
 use web::access::{Access, Routes};
 
 /// Largest request body accepted (forms are small; nothing is uploaded through the app).
-const BODY_LIMIT: usize = 1024 * 1024;
+pub const BODY_LIMIT: usize = 1024 * 1024;
 /// A request that takes longer than this is answered 408 and abandoned.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -82,12 +83,21 @@ pub fn routes() -> Routes {
 
 /// The whole application: every feature's routes behind the shared middleware stack.
 pub fn app(state: AppState) -> Router {
+    // Layers listed innermost first. The page context renders every error page, so whatever
+    // answers an error inside it (an extractor, the body limit, the timeout, CSRF protection)
+    // gets the French (or English) page through the layout.
     let mut router = routes()
         .into_router()
         .fallback(|| async { ErrorPage::NotFound.response() })
         .layer(CatchPanicLayer::custom(|_| ErrorPage::Internal.response()))
         // Cross-site state changes are refused (Fetch Metadata / Origin, no tokens needed).
         .layer(CsrfLayer::new().with_rejection_response(|_| ErrorPage::CrossSite.response()))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(middleware::from_fn(web::input::refuse_unreadable))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             web::page_context,
@@ -101,12 +111,8 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TraceLayer::new_for_http())
+        // Applied per route, so requests are labelled by their route template.
         .layer(health::metrics().0.clone())
         .with_state(state)
 }
@@ -120,14 +126,10 @@ pub async fn prepare_database(pool: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Serves `app` on `listener` until SIGINT or SIGTERM, then lets in-flight requests finish.
+/// Serves `app` on `listener` until SIGINT or SIGTERM, then lets in-flight requests finish
+/// (for a bounded time, see [`server`]).
 pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+    server::serve_until(listener, app, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

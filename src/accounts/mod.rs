@@ -6,9 +6,10 @@
 pub mod db;
 pub mod password;
 pub mod session;
+pub mod setup;
 pub mod sign_in;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 use askama::Template;
 use axum::Extension;
@@ -24,7 +25,7 @@ use crate::error::Result;
 use crate::i18n::{I18n, Lang};
 use crate::web::access::{Access, PASSWORD_PAGE, Routes, local_path};
 use crate::web::form::FieldErrors;
-use crate::web::{PageContext, render, render_with_status};
+use crate::web::{PageContext, client_ip, render, render_with_status};
 use session::CurrentUser;
 
 pub fn routes() -> Routes {
@@ -34,6 +35,8 @@ pub fn routes() -> Routes {
         .post("/deconnexion", Access::Anyone, sign_out)
         .get(PASSWORD_PAGE, Access::Account, password_page)
         .post(PASSWORD_PAGE, Access::Account, change_password)
+        .get(setup::PATH, Access::Anyone, setup::page)
+        .post(setup::PATH, Access::Anyone, setup::create)
 }
 
 /// `N` bytes from the operating system's random generator.
@@ -62,6 +65,8 @@ struct SignInPage {
     next: String,
     /// An i18n key: why the last attempt failed.
     problem: Option<&'static str>,
+    /// No account exists yet: the page says where the setup link is.
+    no_account: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -72,6 +77,7 @@ struct NextParam {
 
 async fn sign_in_page(
     ctx: PageContext,
+    State(pool): State<PgPool>,
     user: Option<CurrentUser>,
     Query(params): Query<NextParam>,
 ) -> Result<Response> {
@@ -84,25 +90,9 @@ async fn sign_in_page(
         email: String::new(),
         next,
         problem: None,
+        // Without a database the page still renders, without the first-start notice.
+        no_account: !setup::has_accounts(&pool).await.unwrap_or(true),
     })
-}
-
-/// The client's address: the connection's peer, or the last `X-Forwarded-For` hop when the
-/// app runs behind a trusted proxy (`TERRITOIRES_TRUST_PROXY`).
-fn client_ip(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<IpAddr> {
-    if state.config.trust_proxy {
-        let forwarded = headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .last()
-            .and_then(|ip| ip.trim().parse().ok());
-        if forwarded.is_some() {
-            return forwarded;
-        }
-    }
-    peer.map(|p| p.ip())
 }
 
 async fn sign_in(
@@ -113,7 +103,11 @@ async fn sign_in(
     user: Option<CurrentUser>,
     Form(form): Form<SignInForm>,
 ) -> Result<Response> {
-    let ip = client_ip(&state, &headers, peer.map(|Extension(ConnectInfo(p))| p));
+    let ip = client_ip(
+        &state.config,
+        &headers,
+        peer.map(|Extension(ConnectInfo(p))| p),
+    );
     let next = local_path(&form.next).to_owned();
     let (status, problem) = match sign_in::attempt(&state.pool, &form.email, &form.password, ip)
         .await?
@@ -141,6 +135,7 @@ async fn sign_in(
         email: form.email.trim().chars().take(200).collect(),
         next,
         problem: Some(problem),
+        no_account: !setup::has_accounts(&state.pool).await?,
     };
     render_with_status(status, &page)
 }
@@ -201,17 +196,37 @@ async fn password_page(
 async fn change_password(
     ctx: PageContext,
     State(state): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     user: CurrentUser,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response> {
     let mut errors = FieldErrors::default();
-    let stored: String =
-        sqlx::query_scalar("select password_hash from app_user where user_id = $1")
-            .bind(user.user_id)
-            .fetch_one(&state.pool)
-            .await?;
-    if !password::verify(form.current_password.clone(), stored).await? {
-        errors.add("current_password", "password-current-wrong");
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    // Guesses of the current password count against the same limits as sign-in attempts.
+    let ip = client_ip(
+        &state.config,
+        &headers,
+        peer.map(|Extension(ConnectInfo(p))| p),
+    );
+    match sign_in::reserve(&state.pool, &user.email, ip).await? {
+        None => {
+            errors.add("current_password", "sign-in-too-many");
+            status = StatusCode::TOO_MANY_REQUESTS;
+        }
+        Some(reservation) => {
+            let stored: String =
+                sqlx::query_scalar("select password_hash from app_user where user_id = $1")
+                    .bind(user.user_id)
+                    .fetch_one(&state.pool)
+                    .await?;
+            let current = form.current_password.as_str();
+            if sign_in::verify_reserved(&state.pool, reservation, current, stored).await? {
+                sign_in::succeeded(&state.pool, reservation).await?;
+            } else {
+                errors.add("current_password", "password-current-wrong");
+            }
+        }
     }
     if let Err(weakness) = password::check(&form.new_password) {
         errors.add("new_password", weakness.message_key());
@@ -228,7 +243,7 @@ async fn change_password(
             required: user.must_change_password,
             done: false,
         };
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        return render_with_status(status, &page);
     }
     let hash = password::hash(form.new_password).await?;
     let mut tx = state.pool.begin().await?;
@@ -316,7 +331,10 @@ pub fn check_account(email: &str, role: Role, territories: &[i64], errors: &mut 
     });
     if email.is_empty() {
         errors.add("email", "form-required");
-    } else if !well_formed || email.contains(char::is_whitespace) || email.len() > MAX_EMAIL {
+    } else if !well_formed
+        || email.contains(|c: char| c.is_whitespace() || c.is_control())
+        || email.len() > MAX_EMAIL
+    {
         errors.add("email", "account-error-email");
     }
     if role == Role::Elu && territories.is_empty() {

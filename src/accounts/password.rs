@@ -1,6 +1,10 @@
 //! Passwords: the policy (a minimum length, not one of the most common passwords), hashing with
-//! argon2id and verification, both off the async runtime (they cost tens of milliseconds of
-//! CPU and 19 MiB each), and one-time passwords for new accounts.
+//! argon2id and verification, both off the async runtime on a fixed set of workers (they cost
+//! tens of milliseconds of CPU and 19 MiB each), and one-time passwords for new accounts.
+
+use std::sync::{Arc, LazyLock, Mutex};
+
+use crate::error::{Error, Result};
 
 /// Shortest password accepted.
 pub const MIN_LENGTH: usize = 12;
@@ -90,19 +94,65 @@ pub fn check(password: &str) -> Result<(), Weakness> {
     Ok(())
 }
 
-/// The argon2id hash (PHC string) of `password`, computed on a blocking thread.
-pub async fn hash(password: String) -> anyhow::Result<String> {
-    Ok(tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await?)
+/// Computations allowed to wait for a worker; beyond that a request is answered "busy" at once.
+const MAX_WAITING: usize = 32;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The queue of the argon2 workers: one thread per core, started on first use. Each
+/// computation holds 19 MiB and a core for tens of milliseconds; running them on a fixed set of
+/// threads bounds both the memory they take at once and what the allocator keeps afterwards
+/// (one arena per worker), whatever number of sign-ins arrives.
+static WORKERS: LazyLock<std::sync::mpsc::SyncSender<Job>> = LazyLock::new(|| {
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Job>(MAX_WAITING);
+    let receiver = Arc::new(Mutex::new(receiver));
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    for n in 0..workers {
+        let receiver = receiver.clone();
+        std::thread::Builder::new()
+            .name(format!("argon2-{n}"))
+            .spawn(move || {
+                loop {
+                    let job = match receiver.lock() {
+                        Ok(receiver) => receiver.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            })
+            .expect("the argon2 worker threads start");
+    }
+    sender
+});
+
+/// Runs `work` (an argon2 computation) on a worker, or answers [`Error::Busy`] at once when
+/// [`MAX_WAITING`] computations already wait.
+async fn in_turn<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = done.send(work());
+    });
+    match WORKERS.try_send(job) {
+        Ok(()) => {}
+        Err(std::sync::mpsc::TrySendError::Full(_)) => return Err(Error::Busy),
+        Err(std::sync::mpsc::TrySendError::Disconnected(_)) => {
+            return Err(anyhow::anyhow!("the argon2 workers stopped").into());
+        }
+    }
+    Ok(result.await.map_err(anyhow::Error::from)?)
 }
 
-/// Whether `password` matches `hash`, computed on a blocking thread.
-pub async fn verify(password: String, hash: String) -> anyhow::Result<bool> {
-    Ok(
-        tokio::task::spawn_blocking(move || {
-            password_auth::verify_password(password, &hash).is_ok()
-        })
-        .await?,
-    )
+/// The argon2id hash (PHC string) of `password`, computed in turn by a worker.
+pub async fn hash(password: String) -> Result<String> {
+    in_turn(move || password_auth::generate_hash(password)).await
+}
+
+/// Whether `password` matches `hash`, computed in turn by a worker.
+pub async fn verify(password: String, hash: String) -> Result<bool> {
+    in_turn(move || password_auth::verify_password(password, &hash).is_ok()).await
 }
 
 /// A random one-time password: 20 characters from the OS random generator.

@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum_extra::extract::Query;
 use serde::Deserialize;
@@ -11,7 +12,8 @@ use sqlx::PgPool;
 use time::{Date, OffsetDateTime};
 
 use crate::error::Result;
-use crate::web::{PageContext, render, urlencode};
+use crate::web::form::{FieldErrors, iso_date};
+use crate::web::{PageContext, render, render_with_status, urlencode};
 
 /// Events per page.
 const PAGE_SIZE: i64 = 50;
@@ -97,6 +99,7 @@ struct JournalPage {
     page: i64,
     pages: i64,
     total: i64,
+    errors: FieldErrors,
 }
 
 impl JournalPage {
@@ -118,9 +121,12 @@ impl JournalPage {
     }
 }
 
-fn date(value: &str) -> Option<Date> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(value.trim(), &format).ok()
+/// A date filter: `Ok(None)` when empty, an error when it is not a date of [`iso_date`]'s range.
+fn date(value: &str) -> Result<Option<Date>, ()> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    iso_date(value).map(Some).ok_or(())
 }
 
 pub async fn list(
@@ -130,6 +136,35 @@ pub async fn list(
 ) -> Result<Response> {
     let page: i64 = params.page.trim().parse().unwrap_or(1).clamp(1, 100_000);
     let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+    let actions = sqlx::query_scalar("select distinct action from audit_event order by 1")
+        .fetch_all(&pool)
+        .await?;
+    let objects = sqlx::query_scalar("select distinct object_type from audit_event order by 1")
+        .fetch_all(&pool)
+        .await?;
+    let mut errors = FieldErrors::default();
+    let (from, to) = (date(&params.from), date(&params.to));
+    if from.is_err() {
+        errors.add("from", "journal-error-date");
+    }
+    if to.is_err() {
+        errors.add("to", "journal-error-date");
+    }
+    let (Ok(from), Ok(to)) = (from, to) else {
+        // No list on a filter that cannot be read: the form comes back with its message.
+        let page = JournalPage {
+            ctx,
+            params,
+            events: Vec::new(),
+            actions,
+            objects,
+            page: 1,
+            pages: 0,
+            total: 0,
+            errors,
+        };
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
     let events: Vec<EventRow> = sqlx::query_as(
         "select occurred_at, actor_label, action, object_type, object_id, before, after,
                 count(*) over () as total
@@ -145,18 +180,12 @@ pub async fn list(
     .bind(text(&params.actor))
     .bind(text(&params.action))
     .bind(text(&params.object))
-    .bind(date(&params.from))
-    .bind(date(&params.to))
+    .bind(from)
+    .bind(to)
     .bind(PAGE_SIZE)
     .bind((page - 1) * PAGE_SIZE)
     .fetch_all(&pool)
     .await?;
-    let actions = sqlx::query_scalar("select distinct action from audit_event order by 1")
-        .fetch_all(&pool)
-        .await?;
-    let objects = sqlx::query_scalar("select distinct object_type from audit_event order by 1")
-        .fetch_all(&pool)
-        .await?;
     let total = events.first().map_or(0, |e| e.total);
     render(&JournalPage {
         ctx,
@@ -167,6 +196,7 @@ pub async fn list(
         page,
         pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
         total,
+        errors,
     })
 }
 

@@ -308,6 +308,13 @@ pub async fn update(
                 None
             };
             let mut tx = pool.begin().await?;
+            // Changes that may remove an administrator are serialised, and the count checked
+            // after the write: two admins demoting each other at once cannot leave none.
+            sqlx::query(
+                "select pg_advisory_xact_lock(hashtextextended('active administrators', 0))",
+            )
+            .execute(&mut *tx)
+            .await?;
             let updated = sqlx::query(
                 "update app_user
                     set display_name = $3, role = $4,
@@ -327,6 +334,25 @@ pub async fn update(
             .await?
             .rows_affected()
                 == 1;
+            let admins_left: i64 = sqlx::query_scalar(
+                "select count(*) from app_user where role = 'admin' and disabled_at is null",
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            if updated && admins_left == 0 {
+                drop(tx);
+                let mut errors = FieldErrors::default();
+                errors.add("role", "account-error-last-admin");
+                let page = FormPage {
+                    ctx,
+                    form,
+                    errors,
+                    choices,
+                    editing: Some(user),
+                    conflict: None,
+                };
+                return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+            }
             if updated {
                 sqlx::query("delete from user_territory where user_id = $1")
                     .bind(id)

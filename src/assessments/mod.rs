@@ -15,13 +15,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{Form, Query};
 use serde::Deserialize;
 use sqlx::PgPool;
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 
 use crate::accounts::session::CurrentUser;
 use crate::error::{Error, Result};
 use crate::framework::{self, FRAMEWORK_CODE};
 use crate::web::access::{Access, Routes};
-use crate::web::form::{FieldErrors, bounded};
+use crate::web::form::{FieldErrors, bounded, iso_date};
 use crate::web::{Id, PageContext, is_htmx, render, render_with_status};
 use crate::{reports, territories};
 use answer::{AnswerInput, Bounds, IndicatorInput};
@@ -82,11 +82,6 @@ struct NewPage {
     previous: Option<AssessmentRow>,
     form: RoundForm,
     errors: FieldErrors,
-}
-
-fn iso_date(text: &str) -> Option<Date> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(text.trim(), &format).ok()
 }
 
 async fn new(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Result<Response> {
@@ -236,22 +231,25 @@ async fn change_status(
     Form(form): Form<StatusForm>,
 ) -> Result<Response> {
     let assessment = load(&pool, id).await?;
+    let version: Option<i32> = form.version.trim().parse().ok();
     let allowed = TRANSITIONS
         .iter()
         .any(|(from, to)| *from == assessment.status && *to == form.status.trim());
-    let (status, problem) = if !allowed {
+    // A form based on another version is stale whatever it asks: the round moved meanwhile.
+    let (status, problem) = if version.is_some_and(|v| v != assessment.version) {
+        (StatusCode::CONFLICT, "assessment-error-status-conflict")
+    } else if !allowed || version.is_none() {
         (
             StatusCode::UNPROCESSABLE_ENTITY,
             "assessment-error-transition",
         )
     } else {
-        let version = form.version.trim().parse().unwrap_or(0);
         let mut conn = pool.acquire().await?;
         let changed = db::set_status(
             &mut conn,
             &user.actor(),
             id,
-            version,
+            assessment.version,
             &assessment.status,
             form.status.trim(),
         )

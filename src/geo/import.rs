@@ -253,7 +253,14 @@ pub async fn import(pool: &PgPool, areas: &[Area], source: &str) -> anyhow::Resu
     let epci_types = column(|a| a.epci_type.clone());
     let postal_codes = column(|a| Some(a.postal_codes.clone()));
 
-    let mut tx = pool.begin().await?;
+    // Its own connection, whose bulk statements are not logged as slow: the import logs one
+    // line of its own when done.
+    use sqlx::{ConnectOptions as _, Connection as _};
+    let options = (*pool.connect_options())
+        .clone()
+        .log_slow_statements(tracing::log::LevelFilter::Off, std::time::Duration::ZERO);
+    let mut conn = sqlx::PgConnection::connect_with(&options).await?;
+    let mut tx = sqlx::Connection::begin(&mut conn).await?;
     sqlx::query("select pg_advisory_xact_lock(hashtext('geo-import'))")
         .execute(&mut *tx)
         .await?;
@@ -319,7 +326,8 @@ pub async fn import(pool: &PgPool, areas: &[Area], source: &str) -> anyhow::Resu
     .await?;
     tx.commit().await?;
     // Fresh statistics, so that searches use the trigram indexes from the first query.
-    sqlx::query("analyze geo_area").execute(pool).await?;
+    sqlx::query("analyze geo_area").execute(&mut conn).await?;
+    sqlx::Connection::close(conn).await?;
     Ok(counts)
 }
 

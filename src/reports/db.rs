@@ -51,21 +51,21 @@ struct DependencyRow {
 
 /// Everything a report of `assessment` is built from.
 pub async fn load(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     assessment: &AssessmentRow,
 ) -> Result<(scoring::Framework, scoring::Inputs, Sources)> {
     let version = assessment.framework_version_id;
-    let dimensions = framework::db::dimensions(pool, version).await?;
-    let criteria = framework::db::criteria(pool, version, None).await?;
-    let levels = framework::db::levels(pool, version).await?;
-    let tags = framework::db::tags(pool, version).await?;
+    let dimensions = framework::db::dimensions(&mut *conn, version).await?;
+    let criteria = framework::db::criteria(&mut *conn, version, None).await?;
+    let levels = framework::db::levels(&mut *conn, version).await?;
+    let tags = framework::db::tags(&mut *conn, version).await?;
     let indicators: Vec<IndicatorDefinition> = sqlx::query_as(
         "select i.code, d.code as dimension_code, i.direction, i.bands
            from indicator i join dimension d using (dimension_id)
           where i.framework_version_id = $1 order by i.position",
     )
     .bind(version)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let templates: Vec<TemplateRow> = sqlx::query_as(
         "select c.code as criterion_code, r.from_level, r.horizon, r.cost, r.text_fr, r.text_en
@@ -73,7 +73,7 @@ pub async fn load(
           where c.framework_version_id = $1 order by c.position, r.from_level",
     )
     .bind(version)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let dependencies: Vec<DependencyRow> = sqlx::query_as(
         "select c.code as criterion_code, d.level, r.code as requires_code, d.requires_level
@@ -82,19 +82,21 @@ pub async fn load(
           where c.framework_version_id = $1",
     )
     .bind(version)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
-    let answers = assessments::db::answers(pool, assessment.assessment_id, None, None).await?;
-    let values = assessments::db::indicators(pool, assessment.assessment_id, None, None).await?;
-    let territory = territories::db::find(pool, assessment.territory_id)
+    let answers =
+        assessments::db::answers(&mut *conn, assessment.assessment_id, None, None).await?;
+    let values =
+        assessments::db::indicators(&mut *conn, assessment.assessment_id, None, None).await?;
+    let territory = territories::db::find(&mut *conn, assessment.territory_id)
         .await?
         .ok_or(crate::error::Error::NotFound)?;
     let area = match territory.geo_area_id {
-        Some(id) => geo::db::find(pool, id).await?,
+        Some(id) => geo::db::find(&mut *conn, id).await?,
         None => None,
     };
-    let challenges = territories::db::tags(pool, territory.territory_id, "challenge").await?;
-    let assets = territories::db::tags(pool, territory.territory_id, "asset").await?;
+    let challenges = territories::db::tags(&mut *conn, territory.territory_id, "challenge").await?;
+    let assets = territories::db::tags(&mut *conn, territory.territory_id, "asset").await?;
     let population = area.as_ref().and_then(|a| a.population).map(i64::from);
 
     let scoring_framework = scoring::Framework {
@@ -174,7 +176,7 @@ pub async fn load(
             .collect(),
         challenges: challenges.clone(),
         assets: assets.clone(),
-        reference: reference_values(pool, &territory, population).await?,
+        reference: reference_values(&mut *conn, &territory, population).await?,
     };
     let tag_text = |family: &str, codes: &[String]| -> Vec<Text> {
         tags.iter()
@@ -210,7 +212,7 @@ pub async fn load(
             "select version from framework_version where framework_version_id = $1",
         )
         .bind(version)
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await?,
         levels: levels
             .iter()
@@ -301,7 +303,7 @@ pub async fn load(
             .iter()
             .map(|t| (t.code.clone(), Text::new(&t.name_fr, &t.name_en)))
             .collect(),
-        previous: previous_report(pool, assessment).await?,
+        previous: previous_report(&mut *conn, assessment).await?,
     };
     Ok((scoring_framework, inputs, sources))
 }
@@ -309,7 +311,7 @@ pub async fn load(
 /// Indicator values of the latest published round of every other territory of the same kind
 /// and population band (the reference group of the z-scores).
 async fn reference_values(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     territory: &territories::db::TerritoryRow,
     population: Option<i64>,
 ) -> Result<BTreeMap<String, Vec<f64>>> {
@@ -330,7 +332,7 @@ async fn reference_values(
     .bind(territory.territory_id)
     .bind(&territory.kind)
     .bind(population.map(|p| p as i32))
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let mut reference: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     for (code, value) in rows {
@@ -340,7 +342,10 @@ async fn reference_values(
 }
 
 /// The snapshot of the territory's latest report published before this round.
-async fn previous_report(pool: &PgPool, assessment: &AssessmentRow) -> Result<Option<ReportData>> {
+async fn previous_report(
+    conn: &mut PgConnection,
+    assessment: &AssessmentRow,
+) -> Result<Option<ReportData>> {
     let snapshot: Option<serde_json::Value> = sqlx::query_scalar(
         "select r.snapshot from report r join assessment a using (assessment_id)
           where r.territory_id = $1 and r.assessment_id <> $2
@@ -350,7 +355,7 @@ async fn previous_report(pool: &PgPool, assessment: &AssessmentRow) -> Result<Op
     .bind(assessment.territory_id)
     .bind(assessment.assessment_id)
     .bind(assessment.round_date)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(snapshot.and_then(|s| serde_json::from_value(s).ok()))
 }
@@ -364,29 +369,43 @@ pub struct Publication<'a> {
     pub fingerprint: &'a str,
 }
 
-/// Publishes: stores the report and moves the assessment from review to published, if it is
-/// still at the version the consultant saw; `None` when it changed meanwhile.
-pub async fn publish(
+/// Takes the assessment for publication: locks its row (waiting for saves under way, which
+/// hold it shared, and keeping later ones out until the transaction ends) if it is in review
+/// at `version`, and returns it as it now stands; `None` when it is not.
+pub async fn lock_for_publication(
     conn: &mut PgConnection,
-    actor: &Actor,
+    assessment_id: i64,
     version: i32,
+) -> Result<Option<AssessmentRow>> {
+    let locked: Option<i64> = sqlx::query_scalar(
+        "select assessment_id from assessment
+          where assessment_id = $1 and version = $2 and status = 'review' for update",
+    )
+    .bind(assessment_id)
+    .bind(version)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match locked {
+        Some(id) => Ok(assessments::db::find(&mut *conn, id).await?),
+        None => Ok(None),
+    }
+}
+
+/// Publishes, inside the transaction that took [`lock_for_publication`]: stores the report
+/// and moves the assessment from review to published.
+pub async fn publish(
+    tx: &mut PgConnection,
+    actor: &Actor,
     publication: &Publication<'_>,
-) -> Result<Option<i64>> {
+) -> Result<i64> {
     let assessment = publication.assessment;
-    let mut tx = sqlx::Connection::begin(conn).await?;
-    let moved = sqlx::query(
+    sqlx::query(
         "update assessment set status = 'published', version = version + 1
-          where assessment_id = $1 and version = $2 and status = 'review'",
+          where assessment_id = $1",
     )
     .bind(assessment.assessment_id)
-    .bind(version)
     .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if !moved {
-        return Ok(None);
-    }
+    .await?;
     let id: i64 = sqlx::query_scalar(
         "insert into report (assessment_id, territory_id, territory_name, published_by, snapshot,
                              body_fr, body_en, fingerprint)
@@ -411,8 +430,7 @@ pub async fn publish(
         Some(json!({ "status": "published", "report_id": id })),
     )
     .await?;
-    tx.commit().await?;
-    Ok(Some(id))
+    Ok(id)
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use crate::accounts::session::CurrentUser;
 use crate::assessments::db::AssessmentRow;
@@ -209,8 +209,8 @@ pub fn render_body(data: &ReportData, lang: Lang, draft: bool) -> Result<String>
 }
 
 /// Builds the report content of an assessment as it stands.
-async fn build(pool: &PgPool, assessment: &AssessmentRow) -> Result<ReportData> {
-    let (framework, inputs, sources) = db::load(pool, assessment).await?;
+async fn build(conn: &mut PgConnection, assessment: &AssessmentRow) -> Result<ReportData> {
+    let (framework, inputs, sources) = db::load(conn, assessment).await?;
     let scores = scoring::score(&framework, &inputs);
     Ok(model::build(sources, &scores))
 }
@@ -234,16 +234,21 @@ struct PublishForm {
 
 /// Publishes an assessment that is in review at `version`: scores it, renders the report in
 /// both languages and stores the snapshot. `Ok(None)` when it is not in review at that version.
+///
+/// Everything happens in one transaction that first locks the assessment: saves under way
+/// finish before the answers are read, and saves that come later find the round published (and
+/// are refused), so every acknowledged save is in the snapshot.
 pub async fn publish_assessment(
     pool: &PgPool,
     actor: &crate::accounts::db::Actor,
-    assessment: &AssessmentRow,
+    assessment_id: i64,
     version: i32,
 ) -> Result<Option<i64>> {
-    if assessment.status != "review" {
+    let mut tx = pool.begin().await?;
+    let Some(assessment) = db::lock_for_publication(&mut tx, assessment_id, version).await? else {
         return Ok(None);
-    }
-    let data = build(pool, assessment).await?;
+    };
+    let data = build(&mut tx, &assessment).await?;
     let body_fr = render_body(&data, Lang::Fr, false)?;
     let body_en = render_body(&data, Lang::En, false)?;
     let fingerprint = format!(
@@ -251,14 +256,15 @@ pub async fn publish_assessment(
         crate::fingerprint::fnv1a(format!("{body_fr}\u{0}{body_en}").as_bytes())
     );
     let publication = db::Publication {
-        assessment,
+        assessment: &assessment,
         data: &data,
         body_fr: &body_fr,
         body_en: &body_en,
         fingerprint: &fingerprint,
     };
-    let mut conn = pool.acquire().await?;
-    db::publish(&mut conn, actor, version, &publication).await
+    let report = db::publish(&mut tx, actor, &publication).await?;
+    tx.commit().await?;
+    Ok(Some(report))
 }
 
 async fn publish(
@@ -274,7 +280,7 @@ async fn publish(
         return Ok(Redirect::to(&format!("/evaluations/{id}?publication=refusee")).into_response());
     }
     let version = form.version.trim().parse().unwrap_or(0);
-    match publish_assessment(&pool, &user.actor(), &assessment, version).await? {
+    match publish_assessment(&pool, &user.actor(), id, version).await? {
         Some(report) => Ok(Redirect::to(&format!("/rapports/{report}")).into_response()),
         None => Ok(Redirect::to(&format!("/evaluations/{id}?publication=conflit")).into_response()),
     }
@@ -284,7 +290,7 @@ async fn preview(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Re
     let assessment = crate::assessments::db::find(&pool, id)
         .await?
         .ok_or(Error::NotFound)?;
-    let data = build(&pool, &assessment).await?;
+    let data = build(&mut *pool.acquire().await?, &assessment).await?;
     let body = render_body(&data, ctx.i18n.lang, true)?;
     let body: Arc<str> = body.into();
     render(&ReportPage {

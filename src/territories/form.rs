@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::web::form::{FieldErrors, bounded};
+use crate::web::form::{FieldErrors, bounded, has_forbidden_control};
 
 /// Longest context notes accepted.
 pub const MAX_NOTES: usize = 10_000;
@@ -12,6 +12,8 @@ pub const MAX_NOTES: usize = 10_000;
 pub const MAX_SHORT: usize = 200;
 /// Most member communes in a grouping.
 pub const MAX_MEMBERS: usize = 2_000;
+/// Longest member list accepted, in characters: [`MAX_MEMBERS`] codes with generous separators.
+pub const MAX_MEMBERS_TEXT: usize = MAX_MEMBERS * 12;
 
 /// The form as submitted (every field as text, nothing lost).
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -41,20 +43,16 @@ impl TerritoryForm {
         self.mode == "grouping"
     }
 
-    /// The member codes as typed, split and de-duplicated in order.
+    /// The member codes as typed, split and de-duplicated in order (linear in the length of
+    /// the field, whatever its size).
     pub fn member_codes(&self) -> Vec<String> {
-        let mut codes: Vec<String> = Vec::new();
-        for code in self
-            .members
+        let mut seen = std::collections::HashSet::new();
+        self.members
             .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
             .filter(|c| !c.is_empty())
-        {
-            let code = code.to_uppercase();
-            if !codes.contains(&code) {
-                codes.push(code);
-            }
-        }
-        codes
+            .map(str::to_uppercase)
+            .filter(|code| seen.insert(code.clone()))
+            .collect()
     }
 
     pub fn has_challenge(&self, code: &str) -> bool {
@@ -111,17 +109,20 @@ pub fn validate(form: &TerritoryForm, known: &Known<'_>) -> Result<Profile, Fiel
             errors.add("name", "territory-error-name-required");
         }
         let codes = form.member_codes();
+        let known_members: std::collections::HashMap<&str, i64> = known
+            .members
+            .iter()
+            .map(|(code, id)| (code.as_str(), *id))
+            .collect();
         let ids: Vec<i64> = codes
             .iter()
-            .filter_map(|code| {
-                known
-                    .members
-                    .iter()
-                    .find(|(c, _)| c == code)
-                    .map(|(_, id)| *id)
-            })
+            .filter_map(|code| known_members.get(code.as_str()).copied())
             .collect();
-        if codes.is_empty() {
+        if form.members.chars().count() > MAX_MEMBERS_TEXT {
+            errors.add("members", "territory-error-members-too-many");
+        } else if has_forbidden_control(&form.members) {
+            errors.add("members", "form-control-character");
+        } else if codes.is_empty() {
             errors.add("members", "territory-error-members-required");
         } else if codes.len() > MAX_MEMBERS {
             errors.add("members", "territory-error-members-too-many");

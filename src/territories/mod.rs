@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::framework::{self, FRAMEWORK_CODE};
 use crate::geo;
 use crate::web::access::{Access, Routes};
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, has_forbidden_control};
 use crate::web::{Id, PageContext, render, render_with_status, urlencode};
 use form::{Known, TerritoryForm};
 
@@ -262,7 +262,10 @@ async fn check(
         (false, Some(id)) => geo::db::find(pool, id).await?.map(|a| (a.kind, a.name)),
         _ => None,
     };
-    let members: Vec<(String, i64)> = if form.is_grouping() {
+    // Codes are looked up only in a list that validation may accept (its size bounds the work).
+    let readable = form.members.chars().count() <= form::MAX_MEMBERS_TEXT
+        && !has_forbidden_control(&form.members);
+    let members: Vec<(String, i64)> = if form.is_grouping() && readable {
         let codes = form.member_codes();
         geo::db::communes_by_code(pool, &codes[..codes.len().min(form::MAX_MEMBERS)])
             .await?

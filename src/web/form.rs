@@ -38,11 +38,32 @@ impl FieldErrors {
     }
 }
 
-/// A text field's value, trimmed, with an error when longer than `max` characters.
+/// A text field's value, trimmed, with an error when longer than `max` characters or when it
+/// holds a control character other than a tab or a line break (NUL cannot even be stored).
 pub fn bounded(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) -> String {
     let value = value.trim();
-    if value.chars().count() > max {
+    if has_forbidden_control(value) {
+        errors.add(field, "form-control-character");
+    } else if value.chars().count() > max {
         errors.add(field, "form-too-long");
     }
     value.to_owned()
+}
+
+/// Whether `text` holds a control character other than a tab or a line break.
+pub fn has_forbidden_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// Earliest and latest years of a date typed in a form (PostgreSQL's own range is far wider,
+/// and a year such as -4800 is never meant).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
+
+/// A date typed as `YYYY-MM-DD` (what `<input type="date">` sends), within [`YEARS`].
+pub fn iso_date(text: &str) -> Option<time::Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text.trim(), &format)
+        .ok()
+        .filter(|date| YEARS.contains(&date.year()))
 }

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod assets;
 pub mod form;
+pub mod input;
 
 use askama::Template;
 use axum::extract::{FromRequestParts, Request, State};
@@ -122,6 +123,12 @@ impl PageContext {
         self.user.as_ref().map_or("", |u| u.label())
     }
 
+    /// The current path for links back to this page: always a path of this site (`/` when the
+    /// request's path could be read as another host, such as `//evil.example/x`).
+    pub fn here(&self) -> &str {
+        access::local_path(&self.path)
+    }
+
     /// The languages the user can switch to, as (code, native name, link to this page).
     pub fn other_languages(&self) -> Vec<(&'static str, String, String)> {
         Lang::ALL
@@ -129,7 +136,11 @@ impl PageContext {
             .filter(|l| *l != self.i18n.lang)
             .map(|l| {
                 let native = I18n::new(l).t("language-native-name");
-                (l.code(), native, format!("{}?lang={}", self.path, l.code()))
+                (
+                    l.code(),
+                    native,
+                    format!("{}?lang={}", self.here(), l.code()),
+                )
             })
             .collect()
     }
@@ -224,8 +235,20 @@ pub async fn page_context(
     request.extensions_mut().insert(ctx.clone());
 
     let mut response = next.run(request).await;
-    if let Some(page) = response.extensions().get::<ErrorPage>().copied() {
+    let page = response
+        .extensions()
+        .get::<ErrorPage>()
+        .copied()
+        .or_else(|| bare_rejection(&response));
+    if let Some(page) = page {
         response = render_error(ctx, page, htmx);
+    }
+    // Pages hold what only the signed-in user may see: a shared computer's back button must
+    // not show them after sign-out. Responses that chose their own caching keep it.
+    if is_html(&response) && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if let Some(lang) = chosen {
         let secure = if state.config.secure_cookies {
@@ -244,6 +267,21 @@ pub async fn page_context(
     response
 }
 
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
+/// The error page for a client error that is not one of our pages: an extractor's or a
+/// layer's rejection (bare English text, or no body at all).
+fn bare_rejection(response: &Response) -> Option<ErrorPage> {
+    let status = response.status();
+    (status.is_client_error() && !is_html(response)).then(|| ErrorPage::for_status(status))
+}
+
 fn render_error(ctx: PageContext, page: ErrorPage, htmx: bool) -> Response {
     let template = ErrorTemplate { ctx, page };
     let html = if htmx {
@@ -258,6 +296,28 @@ fn render_error(ctx: PageContext, page: ErrorPage, htmx: bool) -> Response {
             page.status().into_response()
         }
     }
+}
+
+/// The client's address: the connection's peer, or the last `X-Forwarded-For` hop when the
+/// app runs behind a trusted proxy (`TERRITOIRES_TRUST_PROXY`).
+pub fn client_ip(
+    config: &crate::Config,
+    headers: &HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+) -> Option<std::net::IpAddr> {
+    if config.trust_proxy {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .last()
+            .and_then(|ip| ip.trim().parse().ok());
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    peer.map(|p| p.ip())
 }
 
 /// Percent-encodes a URL query value.

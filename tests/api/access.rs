@@ -20,6 +20,8 @@ const EXPECTED: &[(&str, [u16; 5])] = &[
     ("GET /", [303, 200, 200, 200, 200]),
     ("GET /connexion", [200, 303, 303, 303, 303]),
     ("POST /connexion", [422, 422, 422, 422, 422]),
+    ("GET /installation", [404, 404, 404, 404, 404]),
+    ("POST /installation", [404, 404, 404, 404, 404]),
     ("GET /compte/mot-de-passe", [303, 200, 200, 200, 200]),
     ("POST /compte/mot-de-passe", [303, 422, 422, 422, 422]),
     ("GET /admin/utilisateurs", [303, 200, 404, 404, 404]),

@@ -6,6 +6,7 @@ mod assessments;
 mod foundation;
 mod framework;
 mod geography;
+mod hostile;
 mod reports;
 mod sessions;
 mod support;

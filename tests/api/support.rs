@@ -3,7 +3,6 @@
 //! the one in `DATABASE_URL` when set, else an embedded cluster kept under the target dir and
 //! reused by later runs.
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use reqwest::header::HeaderMap;
@@ -184,10 +183,18 @@ impl TestApp {
             )
             .await;
         assert_eq!(review.status, StatusCode::SEE_OTHER, "{}", review.body);
+        self.publish_reviewed(assessment, 2).await
+    }
+
+    /// Publishes `assessment`, in review at `version` (as an admin in a browser of its own);
+    /// returns the report's id.
+    pub async fn publish_reviewed(&self, assessment: i64, version: i32) -> i64 {
+        let admin = self.new_browser();
+        admin.sign_in_as(Role::Admin, &[]).await;
         let published = admin
             .post_form(
                 &format!("/evaluations/{assessment}/publier"),
-                &[("version", "2")],
+                &[("version", &version.to_string())],
             )
             .await;
         assert!(
@@ -228,12 +235,9 @@ impl TestApp {
         let addr = listener.local_addr().unwrap();
         let router = app(AppState::new(pool.clone(), config));
         tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
+            territoires::server::serve_until(listener, router, std::future::pending())
+                .await
+                .unwrap();
         });
         Self {
             base_url: format!("http://{addr}"),
@@ -318,6 +322,45 @@ async fn read(response: reqwest::Response) -> Page {
     }
 }
 
+/// Posts one criterion's fields to its autosave URL, as htmx does.
+pub async fn autosave(app: &TestApp, assessment: i64, code: &str, fields: &[(&str, &str)]) -> Page {
+    let named: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| (format!("{code}.{k}"), (*v).to_owned()))
+        .collect();
+    let kind = if code.contains("-I") {
+        "indicateurs"
+    } else {
+        "reponses"
+    };
+    let response = app
+        .client
+        .post(app.url(&format!("/evaluations/{assessment}/{kind}/{code}")))
+        .header("HX-Request", "true")
+        .form(&named)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    Page {
+        status,
+        headers,
+        body: response.text().await.unwrap(),
+    }
+}
+
+/// The version the server sent back in an autosave answer.
+pub fn returned_version(page: &Page, code: &str) -> i32 {
+    let marker = format!(r#"id="{code}-version" value=""#);
+    page.body
+        .split(&marker)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no version in {}", page.body))
+}
+
 /// `text` as askama escapes it in HTML.
 pub fn escaped(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -327,10 +370,15 @@ pub fn escaped(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// The maintenance URL of the test server (started once per process when embedded).
+/// The maintenance options of the test server (started once per process when embedded).
 async fn admin_options() -> PgConnectOptions {
+    database::connect_options(admin_url().await).unwrap()
+}
+
+/// The maintenance URL of the test server (started once per process when embedded).
+async fn admin_url() -> &'static str {
     static ADMIN_URL: OnceCell<String> = OnceCell::const_new();
-    let url = ADMIN_URL
+    ADMIN_URL
         .get_or_init(|| async {
             if let Ok(url) = std::env::var("DATABASE_URL") {
                 return url;
@@ -345,8 +393,7 @@ async fn admin_options() -> PgConnectOptions {
             // The cluster stays up for the next test run; nothing to stop here.
             cluster.url("postgres")
         })
-        .await;
-    database::connect_options(url).unwrap()
+        .await
 }
 
 /// The name of the migrated template database for the current migrations (built once).
@@ -450,6 +497,11 @@ async fn execute(conn: &mut PgConnection, sql: &str) {
 
 /// A new database cloned from the migrated template, and a pool on it.
 pub async fn fresh_database() -> PgPool {
+    fresh_database_with_url().await.1
+}
+
+/// A fresh, migrated database: its URL (for a process of the binary) and a pool on it.
+pub async fn fresh_database_with_url() -> (String, PgPool) {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let template = template_database().await;
     let name = format!(
@@ -469,9 +521,124 @@ pub async fn fresh_database() -> PgPool {
     )
     .await;
     conn.close().await.unwrap();
-    database::pool_options()
+    let pool = database::pool_options()
         .max_connections(8)
         .connect_with(admin.database(&name))
         .await
-        .unwrap()
+        .unwrap();
+    // The maintenance URL with this database's name instead.
+    let url = admin_url().await;
+    let (base, params) = url.split_once('?').map_or((url, ""), |(b, p)| (b, p));
+    let (server, _) = base.rsplit_once('/').unwrap();
+    let url = if params.is_empty() {
+        format!("{server}/{name}")
+    } else {
+        format!("{server}/{name}?{params}")
+    };
+    (url, pool)
+}
+
+/// The `territoires` binary serving on a loopback port of its own, on a database of the test's
+/// choosing: for what only a real process shows (its memory, its connections, its signals, its
+/// log).
+pub struct Binary {
+    child: tokio::process::Child,
+    pub base_url: String,
+    /// Every line the process wrote on standard error so far.
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Binary {
+    /// Starts `territoires serve` on `database_url` and waits for its "listening" line.
+    pub async fn start(database_url: &str) -> Self {
+        use tokio::io::AsyncBufReadExt;
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_territoires"))
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("TERRITOIRES_ADDR", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the territoires binary starts");
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (address_tx, address_rx) = tokio::sync::oneshot::channel();
+        let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let kept = log.clone();
+        tokio::spawn(async move {
+            let mut address_tx = Some(address_tx);
+            while let Ok(Some(line)) = lines.next_line().await {
+                let plain = strip_ansi(&line);
+                if plain.contains("listening on http://")
+                    && let Some(tx) = address_tx.take()
+                {
+                    let url = plain.split("listening on ").nth(1).unwrap_or_default();
+                    let _ = tx.send(url.trim().to_owned());
+                }
+                kept.lock().unwrap().push(plain);
+            }
+        });
+        let base_url = tokio::time::timeout(std::time::Duration::from_secs(60), address_rx)
+            .await
+            .expect("the binary listens within a minute")
+            .expect("the binary logs its address");
+        Self {
+            child,
+            base_url,
+            log,
+        }
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.id().expect("the process runs") as i32
+    }
+
+    /// The lines logged so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// The process's peak resident memory so far, in KiB (`VmHWM`).
+    pub fn peak_rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM in /proc/<pid>/status")
+    }
+
+    /// Sends SIGTERM and waits at most `bound` for the process to exit; its exit status, or
+    /// `None` when it was still running then (it is killed when dropped).
+    pub async fn terminate_within(
+        &mut self,
+        bound: std::time::Duration,
+    ) -> Option<std::process::ExitStatus> {
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(self.pid(), libc::SIGTERM) };
+        tokio::time::timeout(bound, self.child.wait())
+            .await
+            .ok()
+            .map(|status| status.unwrap())
+    }
+}
+
+/// `line` without terminal colour sequences.
+fn strip_ansi(line: &str) -> String {
+    let mut plain = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
 }

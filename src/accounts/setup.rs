@@ -1,0 +1,213 @@
+//! The first start: while no account exists, the server prints once in its log a one-time link
+//! (`/installation?jeton=…`) where the first administrator chooses their email and password.
+//! The token is kept hashed, is valid until used (or replaced by a later start's), and the page
+//! answers 404 as soon as any account exists.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::{Form, Query};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use sqlx::{PgExecutor, PgPool};
+
+use super::db::{self, Actor, NewAccount};
+use super::{Role, check_account, password, random_bytes, session};
+use crate::AppState;
+use crate::error::{Error, Result};
+use crate::web::form::{FieldErrors, bounded};
+use crate::web::{PageContext, render, render_with_status};
+
+/// The setup page's path.
+pub const PATH: &str = "/installation";
+
+/// Whether any account exists (the setup link is offered only when none does).
+pub async fn has_accounts(db: impl PgExecutor<'_>) -> Result<bool> {
+    Ok(sqlx::query_scalar("select exists (select 1 from app_user)")
+        .fetch_one(db)
+        .await?)
+}
+
+/// When no account exists, makes a new setup token (the only valid one) and returns the link
+/// to print, built on `addr` (the loopback address when the server listens on every interface).
+pub async fn offer(pool: &PgPool, addr: SocketAddr) -> Result<Option<String>> {
+    if has_accounts(pool).await? {
+        return Ok(None);
+    }
+    let token: String = random_bytes::<32>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut tx = pool.begin().await?;
+    sqlx::query("delete from setup_token")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("insert into setup_token (token_hash) values ($1)")
+        .bind(hash(&token))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let host = if addr.ip().is_unspecified() {
+        SocketAddr::new([127, 0, 0, 1].into(), addr.port())
+    } else {
+        addr
+    };
+    Ok(Some(format!("http://{host}{PATH}?jeton={token}")))
+}
+
+fn hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// Whether `token` is the valid setup token and no account exists yet.
+async fn usable(db: &mut sqlx::PgConnection, token: &str) -> Result<bool> {
+    if token.is_empty() || has_accounts(&mut *db).await? {
+        return Ok(false);
+    }
+    Ok(
+        sqlx::query_scalar("select exists (select 1 from setup_token where token_hash = $1)")
+            .bind(hash(token))
+            .fetch_one(&mut *db)
+            .await?,
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SetupForm {
+    jeton: String,
+    email: String,
+    display_name: String,
+    password: String,
+    confirmation: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/setup.html")]
+struct SetupPage {
+    ctx: PageContext,
+    form: SetupForm,
+    errors: FieldErrors,
+}
+
+impl SetupPage {
+    /// (name, label key, input type, autocomplete, value) of each field; passwords are never
+    /// sent back.
+    fn fields(&self) -> [(&'static str, &'static str, &'static str, &'static str, &str); 4] {
+        [
+            (
+                "email",
+                "sign-in-email",
+                "email",
+                "username",
+                &self.form.email,
+            ),
+            (
+                "display_name",
+                "users-col-name",
+                "text",
+                "name",
+                &self.form.display_name,
+            ),
+            (
+                "password",
+                "sign-in-password",
+                "password",
+                "new-password",
+                "",
+            ),
+            (
+                "confirmation",
+                "password-confirmation",
+                "password",
+                "new-password",
+                "",
+            ),
+        ]
+    }
+}
+
+pub async fn page(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    Query(form): Query<SetupForm>,
+) -> Result<Response> {
+    if !usable(&mut *pool.acquire().await?, form.jeton.trim()).await? {
+        return Err(Error::NotFound);
+    }
+    render(&SetupPage {
+        ctx,
+        form: SetupForm {
+            jeton: form.jeton.trim().to_owned(),
+            ..SetupForm::default()
+        },
+        errors: FieldErrors::default(),
+    })
+}
+
+/// Creates the first administrator, uses up the token, and signs the new administrator in.
+pub async fn create(
+    ctx: PageContext,
+    State(state): State<AppState>,
+    Form(mut form): Form<SetupForm>,
+) -> Result<Response> {
+    form.jeton = form.jeton.trim().to_owned();
+    if !usable(&mut *state.pool.acquire().await?, &form.jeton).await? {
+        return Err(Error::NotFound);
+    }
+    let mut errors = FieldErrors::default();
+    let email = form.email.trim().to_owned();
+    check_account(&email, Role::Admin, &[], &mut errors);
+    let display_name = bounded(&mut errors, "display_name", &form.display_name, 200);
+    if let Err(weakness) = password::check(&form.password) {
+        errors.add("password", weakness.message_key());
+    }
+    if form.confirmation != form.password {
+        errors.add("confirmation", "password-confirmation-differs");
+    }
+    if !errors.is_empty() {
+        form.password.clear();
+        form.confirmation.clear();
+        return render_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetupPage { ctx, form, errors },
+        );
+    }
+    let password_hash = password::hash(form.password.clone()).await?;
+    let mut tx = state.pool.begin().await?;
+    // Two set-ups at once: the token row is taken by one, the other finds it gone.
+    let taken = sqlx::query("delete from setup_token where token_hash = $1")
+        .bind(hash(&form.jeton))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    if !taken || has_accounts(&mut *tx).await? {
+        return Err(Error::NotFound);
+    }
+    let account = NewAccount {
+        email: &email,
+        display_name: &display_name,
+        role: Role::Admin,
+        password_hash: &password_hash,
+        must_change_password: false,
+        territories: &[],
+    };
+    let actor = Actor {
+        user_id: None,
+        label: "installation".to_owned(),
+    };
+    let user_id = db::insert_user(&mut tx, &actor, &account).await?;
+    let token = session::start(&mut *tx, user_id).await?;
+    tx.commit().await?;
+    tracing::info!("first administrator created: {email}");
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        session::cookie_with(&token, state.config.secure_cookies),
+    );
+    Ok(response)
+}
