@@ -43,35 +43,35 @@ function run(args, env, input) {
   return result.stdout;
 }
 
-/** Starts the seeded application; returns { url, demo, stop }. */
-export async function startApp() {
-  fs.rmSync(out, { recursive: true, force: true });
-  for (const dir of ['screenshots', 'pages']) fs.mkdirSync(path.join(out, dir), { recursive: true });
+/** A fresh place for the application's data: a throwaway embedded cluster, or a new database
+ * on DATABASE_URL's server; returns { env, remove }. */
+function freshData(name) {
   const env = { ...process.env, RUST_LOG: 'warn' };
-  let dataDir = null;
-  let database = null;
   if (process.env.DATABASE_URL) {
-    database = `territoires_e2e_${process.pid}`;
+    const database = `territoires_${name}_${process.pid}`;
     const admin = process.env.DATABASE_URL;
     spawnSync('psql', [admin, '-c', `drop database if exists ${database}`, '-c', `create database ${database}`], { stdio: 'ignore' });
     const url = new URL(admin);
     url.pathname = `/${database}`;
     env.DATABASE_URL = url.toString();
-  } else {
-    dataDir = fs.mkdtempSync(path.join(root, 'target', 'e2e-'));
-    fs.chmodSync(dataDir, 0o755);
-    env.TERRITOIRES_DATA_DIR = dataDir;
+    return { env, remove: () => spawnSync('psql', [admin, '-c', `drop database if exists ${database}`], { stdio: 'ignore' }) };
   }
-  const demoOutput = run(['demo'], env);
-  const territory = Number(/territoire (\d+)/.exec(demoOutput)[1]);
-  const report = Number(/rapports\/(\d+)/.exec(demoOutput)[1]);
-  run(['user', 'add', '--email', USERS.admin, '--role', 'admin'], env, `${PASSWORD}\n`);
-  run(['user', 'add', '--email', USERS.consultant, '--role', 'consultant'], env, `${PASSWORD}\n`);
-  run(['user', 'add', '--email', USERS.other, '--role', 'consultant'], env, `${PASSWORD}\n`);
-  run(['user', 'add', '--email', USERS.elu, '--role', 'elu', '--territory', String(territory)], env, `${PASSWORD}\n`);
+  const dataDir = fs.mkdtempSync(path.join(root, 'target', `${name}-`));
+  fs.chmodSync(dataDir, 0o755);
+  env.TERRITOIRES_DATA_DIR = dataDir;
+  return { env, remove: () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+}
 
+/** Serves the application on a free port until /healthz answers; returns { url, log, stop }
+ * where log() is what the server wrote on standard error so far. */
+async function serve(data) {
   const port = await freePort();
-  const server = spawn(binary, ['serve', '--addr', `127.0.0.1:${port}`], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const env = { ...data.env, RUST_LOG: 'info,sqlx=warn' };
+  const server = spawn(binary, ['serve', '--addr', `127.0.0.1:${port}`], { env, stdio: ['ignore', 'inherit', 'pipe'] });
+  let log = '';
+  server.stderr.on('data', (chunk) => {
+    log += chunk.toString();
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -81,7 +81,7 @@ export async function startApp() {
     } catch {
       // not listening yet
     }
-    if (server.exitCode !== null) throw new Error('the application exited at start-up');
+    if (server.exitCode !== null) throw new Error(`the application exited at start-up:\n${log}`);
     if (Date.now() > deadline) throw new Error('the application did not start within 30 s');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -89,10 +89,32 @@ export async function startApp() {
     const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
     await exited;
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-    if (database) spawnSync('psql', [process.env.DATABASE_URL, '-c', `drop database if exists ${database}`], { stdio: 'ignore' });
+    data.remove();
   };
-  return { url, demo: { territory, report }, stop };
+  return { url, log: () => log, stop };
+}
+
+/** Starts the seeded application; returns { url, demo, stop }. */
+export async function startApp() {
+  fs.rmSync(out, { recursive: true, force: true });
+  for (const dir of ['screenshots', 'pages']) fs.mkdirSync(path.join(out, dir), { recursive: true });
+  const data = freshData('e2e');
+  const { env } = data;
+  const demoOutput = run(['demo'], env);
+  const territory = Number(/territoire (\d+)/.exec(demoOutput)[1]);
+  const report = Number(/rapports\/(\d+)/.exec(demoOutput)[1]);
+  run(['user', 'add', '--email', USERS.admin, '--role', 'admin'], env, `${PASSWORD}\n`);
+  run(['user', 'add', '--email', USERS.consultant, '--role', 'consultant'], env, `${PASSWORD}\n`);
+  run(['user', 'add', '--email', USERS.other, '--role', 'consultant'], env, `${PASSWORD}\n`);
+  run(['user', 'add', '--email', USERS.elu, '--role', 'elu', '--territory', String(territory)], env, `${PASSWORD}\n`);
+  const server = await serve(data);
+  return { url: server.url, demo: { territory, report }, stop: server.stop };
+}
+
+/** Starts the application on an empty installation (no account, nothing seeded); returns
+ * { url, log, stop }. */
+export async function startEmptyApp() {
+  return serve(freshData('e2e-empty'));
 }
 
 /** Debian's Chromium, headless, without background network traffic. */

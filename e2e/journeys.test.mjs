@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 
 import path from 'node:path';
 
-import { USERS, accessibilityViolations, capture, launchBrowser, out, signedIn, startApp, validateHtml } from './harness.mjs';
+import { USERS, accessibilityViolations, capture, launchBrowser, out, signedIn, startApp, startEmptyApp, validateHtml } from './harness.mjs';
 
 let app;
 let browser;
@@ -257,6 +257,39 @@ test('journey 4: without JavaScript the section saves as a form, errors keep the
   assert.ok(await page.isChecked('#GOV-2-level-na'));
   assert.equal(await page.inputValue('#GOV-1-evidence'), 'Feuille de route votée.');
   await context.close();
+});
+
+test('journey 5: on an empty installation, the first start\u2019s link creates the administrator, who signs in', async () => {
+  const empty = await startEmptyApp();
+  try {
+    const link = /(http:\/\/\S+\/installation\?jeton=[0-9a-f]+)/.exec(empty.log())?.[1];
+    assert.ok(link, `no setup link in the log:\n${empty.log()}`);
+    const context = await browser.newContext({ bypassCSP: true, locale: 'fr-FR' });
+    const page = await context.newPage();
+    await page.goto(`${empty.url}/connexion`);
+    assert.match(await page.textContent('main'), /Aucun compte n’existe encore|Aucun compte n'existe encore/);
+    await page.goto(link.replace(/^http:\/\/[^/]+/, empty.url));
+    assert.equal(await page.textContent('h1'), 'Installation : premier administrateur');
+    assert.deepEqual(await accessibilityViolations(page), []);
+    await capture(page, 'setup');
+    await page.fill('#email', 'premiere@cabinet.test');
+    await page.fill('#display_name', 'Première Administratrice');
+    await page.fill('#password', 'cheval-agrafe-batterie-neuf');
+    await page.fill('#confirmation', 'cheval-agrafe-batterie-neuf');
+    await Promise.all([page.waitForURL(`${empty.url}/`), page.getByRole('button', { name: 'Créer le compte administrateur' }).click()]);
+    await page.getByRole('button', { name: /Se déconnecter/ }).click();
+    await page.waitForURL(/\/connexion/);
+    await page.fill('#email', 'premiere@cabinet.test');
+    await page.fill('#password', 'cheval-agrafe-batterie-neuf');
+    await Promise.all([page.waitForURL(`${empty.url}/`), page.press('#password', 'Enter')]);
+    await page.goto(`${empty.url}/admin/utilisateurs`);
+    assert.match(await page.textContent('main'), /premiere@cabinet\.test/);
+    const reused = await page.goto(link.replace(/^http:\/\/[^/]+/, empty.url));
+    assert.equal(reused.status(), 404, 'the link works only once');
+    await context.close();
+  } finally {
+    await empty.stop();
+  }
 });
 
 test('every page type has no WCAG 2.1 A/AA violation (axe-core)', async () => {

@@ -203,6 +203,7 @@ pub fn render_body(data: &ReportData, lang: Lang, draft: bool) -> Result<String>
     let ctx = PageContext {
         i18n: I18n::new(lang),
         path: String::new(),
+        query: String::new(),
         user: None,
     };
     Ok(ReportBody { ctx, data, draft }.render()?)

@@ -31,6 +31,8 @@ pub struct PageContext {
     pub i18n: I18n,
     /// Path of the current request, without the query string.
     pub path: String,
+    /// The request's query string without its `lang` parameter (kept by the language links).
+    pub query: String,
     /// The signed-in user, if any (the navigation shows what their role may use).
     pub user: Option<CurrentUser>,
 }
@@ -129,18 +131,21 @@ impl PageContext {
         access::local_path(&self.path)
     }
 
-    /// The languages the user can switch to, as (code, native name, link to this page).
+    /// The languages the user can switch to, as (code, native name, link to this page with
+    /// the same query: filters, or the setup link's token, are kept).
     pub fn other_languages(&self) -> Vec<(&'static str, String, String)> {
         Lang::ALL
             .into_iter()
             .filter(|l| *l != self.i18n.lang)
             .map(|l| {
                 let native = I18n::new(l).t("language-native-name");
-                (
-                    l.code(),
-                    native,
-                    format!("{}?lang={}", self.here(), l.code()),
-                )
+                let query = if self.query.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}&", self.query)
+                };
+                let link = format!("{}?{query}lang={}", self.here(), l.code());
+                (l.code(), native, link)
             })
             .collect()
     }
@@ -166,6 +171,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
             .unwrap_or_else(|| PageContext {
                 i18n: I18n::default(),
                 path: parts.uri.path().to_owned(),
+                query: String::new(),
                 user: parts.extensions.get::<CurrentUser>().cloned(),
             }))
     }
@@ -229,6 +235,14 @@ pub async fn page_context(
     let ctx = PageContext {
         i18n: I18n::new(lang),
         path: request.uri().path().to_owned(),
+        query: request
+            .uri()
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !pair.starts_with("lang="))
+            .collect::<Vec<_>>()
+            .join("&"),
         user: request.extensions().get::<CurrentUser>().cloned(),
     };
     let htmx = is_htmx(request.headers());

@@ -743,6 +743,14 @@ async fn language_links_stay_on_this_site() {
             page.body
         );
     }
+    let filtered = app.get("/territoires?kind=commune&lang=fr").await;
+    assert!(
+        filtered
+            .body
+            .contains(r#"href="/territoires?kind=commune&#38;lang=en""#),
+        "the filters are kept, the old language is not: {}",
+        filtered.body.split("languages").nth(1).unwrap_or_default()
+    );
 }
 
 #[tokio::test]
