@@ -13,9 +13,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
-use territoires::accounts::db::Actor;
+use territoires::audit::Actor;
 use territoires::database::Database;
 use territoires::territories::form::{Contact, Profile};
+use territoires::vocabulary::{AssessmentStatus, TerritoryKind, Version};
 use territoires::{assessments, demo, framework, reports, territories};
 
 /// Territories seeded at once.
@@ -29,7 +30,7 @@ async fn seed_one(
 ) -> anyhow::Result<()> {
     let actor = Actor::command_line();
     let profile = Profile {
-        kind: "commune".to_owned(),
+        kind: TerritoryKind::Commune,
         geo_area_id: Some(geo_area_id),
         name,
         member_ids: Vec::new(),
@@ -65,7 +66,14 @@ async fn seed_one(
     let assessment_id = assessments::db::create(&mut conn, &actor, &round).await?;
     demo::fill_assessment(pool, &actor, assessment_id, n).await?;
     anyhow::ensure!(
-        assessments::db::set_status(&mut conn, &actor, assessment_id, 1, "draft", "review").await?,
+        assessments::db::set_status(
+            &mut conn,
+            &actor,
+            assessment_id,
+            Version(1),
+            (AssessmentStatus::Draft, AssessmentStatus::Review),
+        )
+        .await?,
         "cannot send to review"
     );
     let assessment = assessments::db::find(pool, assessment_id)

@@ -123,11 +123,15 @@ pub enum UserCommand {
         /// Email address used to sign in.
         #[arg(long)]
         email: String,
-        /// What the account may do.
-        #[arg(long, value_enum)]
-        role: crate::accounts::Role,
+        /// What the account may do: admin, consultant or elu.
+        #[arg(long, value_parser = parse_role)]
+        role: crate::vocabulary::Role,
         /// Territory ids an élu may read (repeat the flag for several).
         #[arg(long = "territory")]
         territories: Vec<i64>,
     },
+}
+
+fn parse_role(text: &str) -> Result<crate::vocabulary::Role, String> {
+    crate::vocabulary::Role::parse(text).ok_or_else(|| "admin, consultant or elu".to_owned())
 }

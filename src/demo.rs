@@ -6,11 +6,13 @@
 use anyhow::Context;
 use time::OffsetDateTime;
 
-use crate::accounts::db::{Actor, NewAccount, insert_user};
+use crate::accounts::db::{NewAccount, insert_user};
 use crate::accounts::{Role, password};
 use crate::assessments::{self, answer};
+use crate::audit::Actor;
 use crate::framework::{self, FRAMEWORK_CODE};
 use crate::territories::{self, form::Contact, form::Profile};
+use crate::vocabulary::{AssessmentStatus, Confidence, TerritoryKind, Version};
 use crate::{geo, reports};
 
 /// INSEE code of the demo commune.
@@ -55,7 +57,7 @@ pub async fn run(pool: &sqlx::PgPool) -> anyhow::Result<Demo> {
         Some((id, _)) => id,
         None => {
             let profile = Profile {
-                kind: "commune".to_owned(),
+                kind: TerritoryKind::Commune,
                 geo_area_id: Some(area.geo_area_id),
                 name: area.name.clone(),
                 member_ids: Vec::new(),
@@ -110,7 +112,14 @@ pub async fn run(pool: &sqlx::PgPool) -> anyhow::Result<Demo> {
 
     fill_assessment(pool, &actor, assessment_id, 0).await?;
     anyhow::ensure!(
-        assessments::db::set_status(&mut conn, &actor, assessment_id, 1, "draft", "review").await?,
+        assessments::db::set_status(
+            &mut conn,
+            &actor,
+            assessment_id,
+            Version(1),
+            (AssessmentStatus::Draft, AssessmentStatus::Review),
+        )
+        .await?,
         "the demo assessment could not be sent to review"
     );
     let assessment = assessments::db::find(pool, assessment_id)
@@ -197,7 +206,7 @@ pub async fn fill_assessment(
                         .cloned()
                         .unwrap_or_default()
                 ),
-                confidence: answer::CONFIDENCES[n % 3].to_owned(),
+                confidence: Confidence::ALL[n % 3].to_string(),
                 ..answer::AnswerInput::default()
             }
         };

@@ -6,6 +6,8 @@
 pub mod accounts;
 pub mod admin;
 pub mod assessments;
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod database;
 pub mod demo;
@@ -20,6 +22,7 @@ pub mod reports;
 pub mod scoring;
 pub mod server;
 pub mod territories;
+pub mod vocabulary;
 pub mod web;
 
 use std::sync::Arc;

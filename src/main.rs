@@ -7,7 +7,8 @@ use tracing_subscriber::EnvFilter;
 
 use std::io::{IsTerminal, Read};
 
-use territoires::accounts::{self, NewUser, db::Actor};
+use territoires::accounts::{self, NewUser};
+use territoires::audit::Actor;
 use territoires::config::{Cli, Command, GeoCommand, UserCommand};
 use territoires::database::Database;
 use territoires::{AppState, app, geo, prepare_database, serve};

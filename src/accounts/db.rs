@@ -1,50 +1,9 @@
 //! Account queries: creating users with their territories, and recording audit events.
 
-use serde_json::Value;
-use sqlx::{PgConnection, PgExecutor};
+use sqlx::PgConnection;
 
-use super::Role;
-
-/// Who acted, for the audit log: a signed-in user, or the command line.
-#[derive(Clone, Debug)]
-pub struct Actor {
-    pub user_id: Option<i64>,
-    pub label: String,
-}
-
-impl Actor {
-    pub fn command_line() -> Self {
-        Self {
-            user_id: None,
-            label: "ligne de commande".to_owned(),
-        }
-    }
-}
-
-/// Records one audit event: `before`/`after` hold the changed fields (never secrets).
-pub async fn audit(
-    db: impl PgExecutor<'_>,
-    actor: &Actor,
-    action: &str,
-    object: (&str, Option<i64>),
-    before: Option<Value>,
-    after: Option<Value>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into audit_event (actor_user_id, actor_label, action, object_type, object_id, before, after)
-         values ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(actor.user_id)
-    .bind(&actor.label)
-    .bind(action)
-    .bind(object.0)
-    .bind(object.1)
-    .bind(before)
-    .bind(after)
-    .execute(db)
-    .await?;
-    Ok(())
-}
+use crate::audit::{Actor, audit};
+use crate::vocabulary::Role;
 
 /// A new account, its password already hashed.
 pub struct NewAccount<'a> {

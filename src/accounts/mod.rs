@@ -21,12 +21,12 @@ use serde::Deserialize;
 use sqlx::PgPool;
 
 use crate::AppState;
+use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::i18n::{I18n, Lang};
 use crate::web::access::{Access, PASSWORD_PAGE, Routes, local_path};
 use crate::web::form::FieldErrors;
 use crate::web::{PageContext, client_ip, render, render_with_status};
-use session::CurrentUser;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -254,7 +254,7 @@ async fn change_password(
     .bind(hash)
     .execute(&mut *tx)
     .await?;
-    db::audit(
+    crate::audit::audit(
         &mut *tx,
         &user.actor(),
         "user.password_change",
@@ -274,34 +274,7 @@ async fn change_password(
     Ok(response)
 }
 
-/// What a user may do (DESIGN §3, roles table).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Role {
-    Admin,
-    Consultant,
-    Elu,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Consultant => "consultant",
-            Role::Elu => "elu",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Role> {
-        match value {
-            "admin" => Some(Role::Admin),
-            "consultant" => Some(Role::Consultant),
-            "elu" => Some(Role::Elu),
-            _ => None,
-        }
-    }
-
-    pub const ALL: [Role; 3] = [Role::Admin, Role::Consultant, Role::Elu];
-}
+pub use crate::vocabulary::Role;
 
 /// A new account as asked for on the command line.
 #[derive(Debug)]
@@ -344,7 +317,11 @@ pub fn check_account(email: &str, role: Role, territories: &[i64], errors: &mut 
 
 /// Creates an account after checking the email, the password policy, and that an élu has
 /// territories that exist. Errors are sentences for the command line.
-pub async fn add_user(pool: &PgPool, new: NewUser, actor: &db::Actor) -> anyhow::Result<Created> {
+pub async fn add_user(
+    pool: &PgPool,
+    new: NewUser,
+    actor: &crate::audit::Actor,
+) -> anyhow::Result<Created> {
     let email = new.email.trim().to_owned();
     let mut errors = FieldErrors::default();
     check_account(&email, new.role, &new.territories, &mut errors);

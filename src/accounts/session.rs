@@ -4,18 +4,17 @@
 //! in always creates a new token (the id rotates; a planted cookie is never adopted). The
 //! `authenticate` middleware turns a valid cookie into a [`CurrentUser`] for the request.
 
-use axum::extract::{FromRequestParts, OptionalFromRequestParts, Request, State};
-use axum::http::request::Parts;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use sha2::{Digest, Sha256};
 use sqlx::{PgExecutor, PgPool};
 use time::Duration;
 
-use super::Role;
-use super::db::Actor;
 use crate::AppState;
+pub use crate::auth::CurrentUser;
+use crate::vocabulary::Role;
 use crate::web::cookie;
 
 /// Name of the session cookie.
@@ -26,63 +25,6 @@ pub const IDLE: Duration = Duration::hours(2);
 pub const ABSOLUTE: Duration = Duration::hours(12);
 /// `last_seen_at` is written at most this often per session (not at every request).
 const TOUCH_EVERY: Duration = Duration::minutes(1);
-
-/// The signed-in user of a request.
-#[derive(Clone, Debug)]
-pub struct CurrentUser {
-    pub user_id: i64,
-    pub email: String,
-    pub display_name: String,
-    pub role: Role,
-    pub must_change_password: bool,
-    token_hash: Vec<u8>,
-}
-
-impl CurrentUser {
-    /// The user as the author of audit events.
-    pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: Some(self.user_id),
-            label: self.email.clone(),
-        }
-    }
-
-    /// The name shown in the page header.
-    pub fn label(&self) -> &str {
-        if self.display_name.is_empty() {
-            &self.email
-        } else {
-            &self.display_name
-        }
-    }
-
-    pub fn token_hash(&self) -> &[u8] {
-        &self.token_hash
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Response> {
-        parts
-            .extensions
-            .get::<CurrentUser>()
-            .cloned()
-            .ok_or_else(|| Redirect::to("/connexion").into_response())
-    }
-}
-
-impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        _state: &S,
-    ) -> Result<Option<Self>, Self::Rejection> {
-        Ok(parts.extensions.get::<CurrentUser>().cloned())
-    }
-}
 
 /// A new random token for the cookie (64 hex digits).
 fn new_token() -> String {
@@ -116,7 +58,7 @@ struct SessionRow {
     user_id: i64,
     email: String,
     display_name: String,
-    role: String,
+    role: Role,
     must_change_password: bool,
     stale: bool,
 }
@@ -145,7 +87,7 @@ pub async fn find(pool: &PgPool, token: &str) -> Result<Option<CurrentUser>, sql
             .execute(pool)
             .await?;
     }
-    Ok(Role::parse(&row.role).map(|role| CurrentUser {
+    Ok(Some(row.role).map(|role| CurrentUser {
         user_id: row.user_id,
         email: row.email,
         display_name: row.display_name,

@@ -14,9 +14,10 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use sqlx::{PgExecutor, PgPool};
 
-use super::db::{self, Actor, NewAccount};
+use super::db::{self, NewAccount};
 use super::{Role, check_account, password, random_bytes, session};
 use crate::AppState;
+use crate::audit::Actor;
 use crate::error::{Error, Result};
 use crate::web::form::{FieldErrors, bounded};
 use crate::web::{PageContext, render, render_with_status};

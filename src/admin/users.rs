@@ -12,8 +12,9 @@ use serde_json::json;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use crate::accounts::session::{self, CurrentUser};
+use crate::accounts::session;
 use crate::accounts::{Role, check_account, db, password};
+use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::web::form::{FieldErrors, bounded};
 use crate::web::{Id, PageContext, render, render_with_status};
@@ -26,7 +27,7 @@ pub struct UserRow {
     pub user_id: i64,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub disabled_at: Option<OffsetDateTime>,
     pub must_change_password: bool,
     pub version: i32,
@@ -111,7 +112,7 @@ impl UserForm {
         Self {
             email: user.email.clone(),
             display_name: user.display_name.clone(),
-            role: user.role.clone(),
+            role: user.role.to_string(),
             territories: user.territories.iter().map(i64::to_string).collect(),
             active: if user.disabled_at.is_none() { "on" } else { "" }.to_owned(),
             reset_password: String::new(),
@@ -386,7 +387,7 @@ pub async fn update(
                     (false, true) => "user.enable",
                     _ => "user.update",
                 };
-                db::audit(
+                crate::audit::audit(
                     &mut *tx,
                     &admin.actor(),
                     action,

@@ -5,16 +5,19 @@
 
 use serde::Serialize;
 
+use crate::vocabulary::Confidence;
 use crate::web::form::{FieldErrors, bounded};
 
 /// Longest evidence or justification text.
 pub const MAX_TEXT: usize = 5000;
 /// Longest indicator source note.
 pub const MAX_SOURCE: usize = 500;
-/// Evidence confidence values (`déclaratif`, `documenté`, `vérifié`).
-pub const CONFIDENCES: [&str; 3] = ["declaratif", "documente", "verifie"];
 /// Highest maturity level.
 pub const TOP_LEVEL: i16 = 4;
+/// The maturity levels (and targets) offered.
+pub const LEVELS: &[i16] = &[0, 1, 2, 3, TOP_LEVEL];
+/// The importances offered (a local challenge raises a criterion's to the top).
+pub const IMPORTANCES: &[i16] = &[1, 2, 3];
 /// Oldest year accepted for an indicator value.
 pub const FIRST_YEAR: i16 = 1990;
 
@@ -42,7 +45,7 @@ pub struct Answer {
     pub importance: i16,
     pub target: Option<i16>,
     pub evidence: String,
-    pub confidence: Option<String>,
+    pub confidence: Option<Confidence>,
 }
 
 impl Answer {
@@ -58,7 +61,7 @@ impl Answer {
             importance: self.importance.to_string(),
             target: self.target.map(|t| t.to_string()).unwrap_or_default(),
             evidence: self.evidence.clone(),
-            confidence: self.confidence.clone().unwrap_or_default(),
+            confidence: self.confidence.map(|c| c.to_string()).unwrap_or_default(),
             version: version.to_string(),
         }
     }
@@ -69,9 +72,9 @@ impl Answer {
     }
 }
 
-/// The target used when none is set: the next level, capped at the top.
-pub fn default_target(level: i16) -> i16 {
-    (level + 1).min(TOP_LEVEL)
+/// Whether `text` is one of `choices` (an option the form offers).
+pub fn is_choice(text: &str, choices: &[i16]) -> bool {
+    small_int(text, i16::MIN..=i16::MAX).is_some_and(|v| choices.contains(&v))
 }
 
 fn small_int(value: &str, range: std::ops::RangeInclusive<i16>) -> Option<i16> {
@@ -118,10 +121,12 @@ pub fn validate_answer(input: &AnswerInput) -> Result<Answer, FieldErrors> {
     let evidence = bounded(&mut errors, "evidence", &input.evidence, MAX_TEXT);
     let confidence = match input.confidence.trim() {
         "" => None,
-        text if CONFIDENCES.contains(&text) => Some(text.to_owned()),
-        _ => {
-            errors.add("confidence", "answer-error-confidence");
-            None
+        text => {
+            let confidence = Confidence::parse(text);
+            if confidence.is_none() {
+                errors.add("confidence", "answer-error-confidence");
+            }
+            confidence
         }
     };
     if !errors.is_empty() {
@@ -275,7 +280,10 @@ mod tests {
         assert_eq!(answer.target, Some(4));
         assert_eq!(answer.importance, 3);
         assert_eq!(answer.evidence, "Schéma directeur adopté en 2024.");
-        assert_eq!(answer.confidence.as_deref(), Some("documente"));
+        assert_eq!(
+            answer.confidence,
+            Some(crate::vocabulary::Confidence::Documente)
+        );
         assert_eq!(answer.to_input(7).level, "2");
     }
 
@@ -312,10 +320,10 @@ mod tests {
     }
 
     #[test]
-    fn the_default_target_is_the_next_level_capped_at_four() {
-        assert_eq!(default_target(0), 1);
-        assert_eq!(default_target(3), 4);
-        assert_eq!(default_target(4), 4);
+    fn the_offered_choices_are_recognised() {
+        assert!(is_choice(" 3", IMPORTANCES));
+        assert!(!is_choice("4", IMPORTANCES));
+        assert!(is_choice("0", LEVELS) && !is_choice("cinq", LEVELS));
     }
 
     #[test]

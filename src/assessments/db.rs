@@ -8,8 +8,9 @@ use sqlx::{PgConnection, PgExecutor};
 use time::{Date, OffsetDateTime};
 
 use super::answer::{Answer, IndicatorValue};
-use crate::accounts::db::{Actor, audit};
+use crate::audit::{Actor, audit, changed_fields};
 use crate::framework;
+use crate::vocabulary::{AssessmentStatus, Confidence, Version};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AssessmentRow {
@@ -21,15 +22,15 @@ pub struct AssessmentRow {
     pub framework_name_en: String,
     pub label: String,
     pub round_date: Date,
-    pub status: String,
-    pub version: i32,
+    pub status: AssessmentStatus,
+    pub version: Version,
     pub previous_assessment_id: Option<i64>,
     pub updated_at: OffsetDateTime,
 }
 
 impl AssessmentRow {
     pub fn is_read_only(&self) -> bool {
-        self.status == "published"
+        self.status.is_read_only()
     }
 }
 
@@ -256,7 +257,7 @@ pub struct AnswerRow {
     pub importance: i16,
     pub target: Option<i16>,
     pub evidence: String,
-    pub confidence: Option<String>,
+    pub confidence: Option<Confidence>,
     pub version: i32,
     pub updated_by: Option<String>,
     pub updated_at: Option<OffsetDateTime>,
@@ -271,7 +272,7 @@ impl AnswerRow {
             importance: self.importance,
             target: self.target,
             evidence: self.evidence.clone(),
-            confidence: self.confidence.clone(),
+            confidence: self.confidence,
         }
     }
 }
@@ -381,20 +382,6 @@ pub enum Saved {
     ReadOnly,
 }
 
-/// The fields of `after` that differ from `before` (both serialised), as two JSON objects.
-fn changed_fields(before: &Value, after: &Value) -> (Value, Value) {
-    let (mut old, mut new) = (serde_json::Map::new(), serde_json::Map::new());
-    if let (Some(before), Some(after)) = (before.as_object(), after.as_object()) {
-        for (key, value) in after {
-            if before.get(key) != Some(value) {
-                old.insert(key.clone(), before.get(key).cloned().unwrap_or(Value::Null));
-                new.insert(key.clone(), value.clone());
-            }
-        }
-    }
-    (Value::Object(old), Value::Object(new))
-}
-
 /// The row a save is about.
 enum Row {
     Answer(i64),
@@ -417,12 +404,12 @@ async fn lock_for_save(
     version: i32,
 ) -> Result<Result<Locked<'_>, Saved>, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
-    let status: Option<String> =
+    let status: Option<AssessmentStatus> =
         sqlx::query_scalar("select status from assessment where assessment_id = $1 for share")
             .bind(assessment_id)
             .fetch_optional(&mut *tx)
             .await?;
-    if status.is_none_or(|s| s == "published") {
+    if status.is_none_or(AssessmentStatus::is_read_only) {
         return Ok(Err(Saved::ReadOnly));
     }
     let (sql, key) = match row {
@@ -580,14 +567,14 @@ pub async fn save_indicator(
     Ok(Saved::Stored(new_version))
 }
 
-/// Moves an assessment from `from` to `to` if it is still at `version` and in `from`.
+/// Moves an assessment from `change.0` to `change.1` if it is still at `version` and in
+/// `change.0`.
 pub async fn set_status(
     conn: &mut PgConnection,
     actor: &Actor,
     assessment_id: i64,
-    version: i32,
-    from: &str,
-    to: &str,
+    version: Version,
+    (from, to): (AssessmentStatus, AssessmentStatus),
 ) -> Result<bool, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
     let changed = sqlx::query(

@@ -17,9 +17,10 @@ use serde::Deserialize;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use crate::accounts::session::CurrentUser;
+use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::framework::{self, FRAMEWORK_CODE};
+use crate::vocabulary::{AssessmentStatus, Version};
 use crate::web::access::{Access, Routes};
 use crate::web::form::{FieldErrors, bounded, iso_date};
 use crate::web::{Id, PageContext, is_htmx, render, render_with_status};
@@ -54,9 +55,6 @@ pub fn routes() -> Routes {
 
 /// Longest round label.
 const MAX_LABEL: usize = 120;
-
-/// Statuses a consultant may move an assessment between here (publishing is the report's).
-const TRANSITIONS: [(&str, &str); 2] = [("draft", "review"), ("review", "draft")];
 
 fn this_year() -> i16 {
     OffsetDateTime::now_utc().year() as i16
@@ -174,12 +172,8 @@ impl OverviewPage {
     }
 
     /// The status changes offered from the current status.
-    fn transitions(&self) -> Vec<&'static str> {
-        TRANSITIONS
-            .iter()
-            .filter(|(from, _)| *from == self.assessment.status)
-            .map(|(_, to)| *to)
-            .collect()
+    fn transitions(&self) -> &'static [AssessmentStatus] {
+        self.assessment.status.next()
     }
 }
 
@@ -231,33 +225,26 @@ async fn change_status(
     Form(form): Form<StatusForm>,
 ) -> Result<Response> {
     let assessment = load(&pool, id).await?;
-    let version: Option<i32> = form.version.trim().parse().ok();
-    let allowed = TRANSITIONS
-        .iter()
-        .any(|(from, to)| *from == assessment.status && *to == form.status.trim());
-    // A form based on another version is stale whatever it asks: the round moved meanwhile.
-    let (status, problem) = if version.is_some_and(|v| v != assessment.version) {
-        (StatusCode::CONFLICT, "assessment-error-status-conflict")
-    } else if !allowed || version.is_none() {
-        (
+    let wanted = AssessmentStatus::parse(form.status.trim())
+        .filter(|to| assessment.status.next().contains(to));
+    let (status, problem) = match (Version::from_form(&form.version), wanted) {
+        // A form based on another version is stale whatever it asks: the round moved.
+        (Some(version), _) if version != assessment.version => {
+            (StatusCode::CONFLICT, "assessment-error-status-conflict")
+        }
+        (Some(version), Some(to)) => {
+            let mut conn = pool.acquire().await?;
+            let actor = user.actor();
+            let change = (assessment.status, to);
+            if db::set_status(&mut conn, &actor, id, version, change).await? {
+                return Ok(Redirect::to(&format!("/evaluations/{id}")).into_response());
+            }
+            (StatusCode::CONFLICT, "assessment-error-status-conflict")
+        }
+        _ => (
             StatusCode::UNPROCESSABLE_ENTITY,
             "assessment-error-transition",
-        )
-    } else {
-        let mut conn = pool.acquire().await?;
-        let changed = db::set_status(
-            &mut conn,
-            &user.actor(),
-            id,
-            assessment.version,
-            &assessment.status,
-            form.status.trim(),
-        )
-        .await?;
-        if changed {
-            return Ok(Redirect::to(&format!("/evaluations/{id}")).into_response());
-        }
-        (StatusCode::CONFLICT, "assessment-error-status-conflict")
+        ),
     };
     let page = OverviewPage {
         report: reports::db::of_assessment(&pool, id).await?,
@@ -775,7 +762,6 @@ impl Stored for AnswerRow {
                 ctx.t("answer-confidence"),
                 answer
                     .confidence
-                    .as_deref()
                     .map(|c| ctx.label("confidence", c))
                     .unwrap_or_default(),
             ),

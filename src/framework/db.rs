@@ -4,6 +4,7 @@
 use sqlx::{PgConnection, PgExecutor};
 
 use super::model::FrameworkSource;
+use crate::vocabulary::{Cost, DimensionKind, Direction, Horizon, TagFamily};
 
 /// What installing a source did.
 #[derive(Debug, PartialEq, Eq)]
@@ -320,7 +321,7 @@ pub async fn levels(
 pub struct DimensionRow {
     pub dimension_id: i64,
     pub code: String,
-    pub kind: String,
+    pub kind: DimensionKind,
     pub name_fr: String,
     pub name_en: String,
     pub description_fr: String,
@@ -388,8 +389,8 @@ pub struct RecommendationRow {
     pub criterion_code: String,
     pub from_level: i16,
     pub to_level: i16,
-    pub horizon: String,
-    pub cost: String,
+    pub horizon: Horizon,
+    pub cost: Cost,
     pub text_fr: String,
     pub text_en: String,
 }
@@ -418,7 +419,7 @@ pub struct IndicatorRow {
     pub name_fr: String,
     pub name_en: String,
     pub unit: String,
-    pub direction: String,
+    pub direction: Direction,
     pub source_fr: String,
     pub source_en: String,
 }
@@ -442,7 +443,7 @@ pub async fn indicators(
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TagRow {
-    pub family: String,
+    pub family: TagFamily,
     pub code: String,
     pub name_fr: String,
     pub name_en: String,

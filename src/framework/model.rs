@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+pub use crate::vocabulary::{Cost, DimensionKind, Direction, Horizon};
+
 use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::fnv1a;
@@ -51,23 +53,6 @@ pub struct Level {
     pub generic_en: String,
 }
 
-/// Thematic axes say what the territory achieves; transversal dimensions how it organises itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DimensionKind {
-    Thematic,
-    Transversal,
-}
-
-impl DimensionKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DimensionKind::Thematic => "thematic",
-            DimensionKind::Transversal => "transversal",
-        }
-    }
-}
-
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Dimension {
@@ -98,44 +83,6 @@ pub struct Criterion {
     pub recommendation: Vec<Recommendation>,
 }
 
-/// When a recommended action pays off: court < 1 year, moyen 1–3 years, long > 3 years.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Horizon {
-    Court,
-    Moyen,
-    Long,
-}
-
-impl Horizon {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Horizon::Court => "court",
-            Horizon::Moyen => "moyen",
-            Horizon::Long => "long",
-        }
-    }
-}
-
-/// Cost bracket: faible < 20 k€, moyen 20–150 k€, eleve > 150 k€.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Cost {
-    Faible,
-    Moyen,
-    Eleve,
-}
-
-impl Cost {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Cost::Faible => "faible",
-            Cost::Moyen => "moyen",
-            Cost::Eleve => "eleve",
-        }
-    }
-}
-
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Recommendation {
@@ -145,22 +92,6 @@ pub struct Recommendation {
     pub cost: Cost,
     pub text_fr: String,
     pub text_en: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    HigherBetter,
-    LowerBetter,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::HigherBetter => "higher_better",
-            Direction::LowerBetter => "lower_better",
-        }
-    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

@@ -1,6 +1,7 @@
 //! Geography queries: ranked search over names and codes, and look-ups of areas with their
 //! parents and members.
 
+use crate::vocabulary::AreaKind;
 use serde::Serialize;
 use sqlx::PgExecutor;
 
@@ -8,7 +9,7 @@ use sqlx::PgExecutor;
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct AreaRow {
     pub geo_area_id: i64,
-    pub kind: String,
+    pub kind: AreaKind,
     pub code: String,
     pub name: String,
     pub population: Option<i32>,
@@ -144,7 +145,7 @@ pub async fn epci_members(
 /// Régions or départements, for filters (code, name), by name.
 pub async fn list_kind(
     db: impl PgExecutor<'_>,
-    kind: &str,
+    kind: AreaKind,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as("select code, name from geo_area where kind = $1 and not retired order by code")
         .bind(kind)

@@ -8,10 +8,10 @@ use axum::response::Response;
 use sqlx::PgPool;
 use time::Date;
 
-use crate::accounts::Role;
-use crate::accounts::session::CurrentUser;
+use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::reports;
+use crate::vocabulary::Role;
 use crate::web::access::{Access, Routes};
 use crate::web::{PageContext, render};
 

@@ -12,12 +12,13 @@ use time::OffsetDateTime;
 use super::model::{
     CriterionPart, IndicatorPart, LevelPart, ReportData, Sources, TerritoryPart, Text,
 };
-use crate::accounts::Role;
-use crate::accounts::db::{Actor, audit};
-use crate::accounts::session::CurrentUser;
 use crate::assessments::db::AssessmentRow;
+use crate::audit::{Actor, audit};
+use crate::auth::CurrentUser;
 use crate::error::Result;
-use crate::scoring::{self, Direction, Kind};
+use crate::scoring;
+use crate::vocabulary::Role;
+use crate::vocabulary::{Cost, Direction, Horizon, TagFamily};
 use crate::{assessments, framework, geo, territories};
 
 /// Population bands of the reference group (upper bounds, exclusive).
@@ -27,7 +28,7 @@ const POPULATION_BANDS: &str = "array[2000, 10000, 50000, 200000]";
 struct IndicatorDefinition {
     code: String,
     dimension_code: String,
-    direction: String,
+    direction: Direction,
     bands: Vec<f64>,
 }
 
@@ -35,8 +36,8 @@ struct IndicatorDefinition {
 struct TemplateRow {
     criterion_code: String,
     from_level: i16,
-    horizon: String,
-    cost: String,
+    horizon: Horizon,
+    cost: Cost,
     text_fr: String,
     text_en: String,
 }
@@ -95,8 +96,10 @@ pub async fn load(
         Some(id) => geo::db::find(&mut *conn, id).await?,
         None => None,
     };
-    let challenges = territories::db::tags(&mut *conn, territory.territory_id, "challenge").await?;
-    let assets = territories::db::tags(&mut *conn, territory.territory_id, "asset").await?;
+    let challenges =
+        territories::db::tags(&mut *conn, territory.territory_id, TagFamily::Challenge).await?;
+    let assets =
+        territories::db::tags(&mut *conn, territory.territory_id, TagFamily::Asset).await?;
     let population = area.as_ref().and_then(|a| a.population).map(i64::from);
 
     let scoring_framework = scoring::Framework {
@@ -104,11 +107,7 @@ pub async fn load(
             .iter()
             .map(|d| scoring::Dimension {
                 code: d.code.clone(),
-                kind: if d.kind == "thematic" {
-                    Kind::Thematic
-                } else {
-                    Kind::Transversal
-                },
+                kind: d.kind,
             })
             .collect(),
         criteria: criteria
@@ -124,11 +123,7 @@ pub async fn load(
             .map(|i| scoring::Indicator {
                 code: i.code.clone(),
                 dimension: i.dimension_code.clone(),
-                direction: if i.direction == "lower_better" {
-                    Direction::LowerBetter
-                } else {
-                    Direction::HigherBetter
-                },
+                direction: i.direction,
                 bands: [0, 1, 2, 3].map(|k| i.bands.get(k).copied().unwrap_or(f64::MAX)),
             })
             .collect(),
@@ -137,8 +132,8 @@ pub async fn load(
             .map(|t| scoring::Template {
                 criterion: t.criterion_code.clone(),
                 from_level: t.from_level,
-                horizon: t.horizon.clone(),
-                cost: t.cost.clone(),
+                horizon: t.horizon.to_string(),
+                cost: t.cost.to_string(),
             })
             .collect(),
         dependencies: dependencies
@@ -154,7 +149,7 @@ pub async fn load(
             .iter()
             .map(|t| scoring::Tag {
                 code: t.code.clone(),
-                family: t.family.clone(),
+                family: t.family,
                 criteria: t.criteria.clone(),
             })
             .collect(),
@@ -197,7 +192,7 @@ pub async fn load(
     let sources = Sources {
         territory: TerritoryPart {
             name: territory.name.clone(),
-            kind: territory.kind.clone(),
+            kind: territory.kind.to_string(),
             code: area.as_ref().map(|a| a.code.clone()),
             population,
             place,
@@ -260,7 +255,7 @@ pub async fn load(
                         importance: a.importance,
                         target: a.target,
                         evidence: a.evidence.clone(),
-                        confidence: a.confidence.clone(),
+                        confidence: a.confidence,
                         descriptor: None,
                     },
                 )
@@ -375,7 +370,7 @@ pub struct Publication<'a> {
 pub async fn lock_for_publication(
     conn: &mut PgConnection,
     assessment_id: i64,
-    version: i32,
+    version: crate::vocabulary::Version,
 ) -> Result<Option<AssessmentRow>> {
     let locked: Option<i64> = sqlx::query_scalar(
         "select assessment_id from assessment

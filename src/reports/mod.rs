@@ -19,11 +19,12 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use sqlx::{PgConnection, PgPool};
 
-use crate::accounts::session::CurrentUser;
 use crate::assessments::db::AssessmentRow;
+use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::i18n::{I18n, Lang};
 use crate::scoring::{self, Kind};
+use crate::vocabulary::{AssessmentStatus, Version};
 use crate::web::access::{Access, Routes};
 use crate::web::{Id, PageContext, render};
 use model::{DimensionPart, ReportData, Text};
@@ -241,9 +242,9 @@ struct PublishForm {
 /// are refused), so every acknowledged save is in the snapshot.
 pub async fn publish_assessment(
     pool: &PgPool,
-    actor: &crate::accounts::db::Actor,
+    actor: &crate::audit::Actor,
     assessment_id: i64,
-    version: i32,
+    version: Version,
 ) -> Result<Option<i64>> {
     let mut tx = pool.begin().await?;
     let Some(assessment) = db::lock_for_publication(&mut tx, assessment_id, version).await? else {
@@ -277,11 +278,14 @@ async fn publish(
     let assessment = crate::assessments::db::find(&pool, id)
         .await?
         .ok_or(Error::NotFound)?;
-    if assessment.status != "review" {
+    if assessment.status != AssessmentStatus::Review {
         return Ok(Redirect::to(&format!("/evaluations/{id}?publication=refusee")).into_response());
     }
-    let version = form.version.trim().parse().unwrap_or(0);
-    match publish_assessment(&pool, &user.actor(), id, version).await? {
+    let published = match Version::from_form(&form.version) {
+        Some(version) => publish_assessment(&pool, &user.actor(), id, version).await?,
+        None => None,
+    };
+    match published {
         Some(report) => Ok(Redirect::to(&format!("/rapports/{report}")).into_response()),
         None => Ok(Redirect::to(&format!("/evaluations/{id}?publication=conflit")).into_response()),
     }

@@ -81,7 +81,7 @@ pub struct CriterionPart {
     pub importance: i16,
     pub target: Option<i16>,
     pub evidence: String,
-    pub confidence: Option<String>,
+    pub confidence: Option<crate::vocabulary::Confidence>,
     /// The descriptor of the level reached.
     pub descriptor: Option<Text>,
 }

@@ -25,19 +25,7 @@ pub const WEAK_LEVEL: i16 = 1;
 pub const STRONG_SCORE: f64 = 2.5;
 pub const WEAK_SCORE: f64 = 1.5;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Thematic,
-    Transversal,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    HigherBetter,
-    LowerBetter,
-}
+pub use crate::vocabulary::{DimensionKind as Kind, Direction, TagFamily};
 
 /// What scoring needs from the framework version.
 #[derive(Clone, Debug, Default)]
@@ -92,8 +80,7 @@ pub struct Dependency {
 #[derive(Clone, Debug)]
 pub struct Tag {
     pub code: String,
-    /// "challenge" or "asset".
-    pub family: String,
+    pub family: TagFamily,
     pub criteria: Vec<String>,
 }
 
@@ -411,7 +398,7 @@ pub fn score(framework: &Framework, inputs: &Inputs) -> Scores {
     // Priorities.
     let importance_of = |a: &Answer| {
         let raised = framework.tags.iter().any(|t| {
-            t.family == "challenge"
+            t.family == TagFamily::Challenge
                 && inputs.challenges.contains(&t.code)
                 && t.criteria.contains(&a.criterion)
         });
@@ -502,8 +489,8 @@ impl Planner<'_> {
     }
 
     /// The territory's tags of `family` that concern `criterion`.
-    fn tags(&self, family: &str, criterion: &str) -> Vec<String> {
-        let chosen = if family == "challenge" {
+    fn tags(&self, family: TagFamily, criterion: &str) -> Vec<String> {
+        let chosen = if family == TagFamily::Challenge {
             &self.inputs.challenges
         } else {
             &self.inputs.assets
@@ -555,8 +542,8 @@ impl Planner<'_> {
                 cost: template.cost.clone(),
                 priority,
                 prerequisite_for,
-                challenges: self.tags("challenge", criterion),
-                assets: self.tags("asset", criterion),
+                challenges: self.tags(TagFamily::Challenge, criterion),
+                assets: self.tags(TagFamily::Asset, criterion),
             });
         }
     }

@@ -67,12 +67,12 @@ fn framework() -> Framework {
         tags: vec![
             Tag {
                 code: "deficit_transport_collectif".into(),
-                family: "challenge".into(),
+                family: TagFamily::Challenge,
                 criteria: vec!["MOB-1".into()],
             },
             Tag {
                 code: "universite".into(),
-                family: "asset".into(),
+                family: TagFamily::Asset,
                 criteria: vec!["ECO-1".into()],
             },
         ],

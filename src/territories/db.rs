@@ -6,12 +6,13 @@ use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
 use super::form::{Contact, Profile};
-use crate::accounts::db::{Actor, audit};
+use crate::audit::{Actor, audit};
+use crate::vocabulary::{TagFamily, TerritoryKind};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TerritoryRow {
     pub territory_id: i64,
-    pub kind: String,
+    pub kind: TerritoryKind,
     pub geo_area_id: Option<i64>,
     pub name: String,
     pub context_notes: String,
@@ -49,11 +50,11 @@ pub async fn find_by_area(
         .await
 }
 
-/// Tag codes of a territory in `family` ("challenge" or "asset").
+/// Tag codes of a territory in `family`.
 pub async fn tags(
     db: impl PgExecutor<'_>,
     territory_id: i64,
-    family: &str,
+    family: TagFamily,
 ) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "select code from territory_tag where territory_id = $1 and family = $2 order by code",
@@ -263,7 +264,7 @@ impl Sort {
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ListRow {
     pub territory_id: i64,
-    pub kind: String,
+    pub kind: TerritoryKind,
     pub name: String,
     pub code: Option<String>,
     pub population: Option<i64>,

@@ -4,6 +4,7 @@
 
 use serde::Deserialize;
 
+use crate::vocabulary::{AreaKind, TerritoryKind};
 use crate::web::form::{FieldErrors, bounded, has_forbidden_control};
 
 /// Longest context notes accepted.
@@ -80,7 +81,7 @@ pub struct Contact {
 /// A valid profile, ready to store.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Profile {
-    pub kind: String,
+    pub kind: TerritoryKind,
     pub geo_area_id: Option<i64>,
     pub name: String,
     pub member_ids: Vec<i64>,
@@ -93,7 +94,7 @@ pub struct Profile {
 /// What validation needs from the database.
 pub struct Known<'a> {
     /// The chosen official area (kind, name), when the id exists.
-    pub area: Option<(String, String)>,
+    pub area: Option<(AreaKind, String)>,
     /// The member communes found, as (code, id).
     pub members: &'a [(String, i64)],
     pub challenge_codes: &'a [String],
@@ -129,17 +130,22 @@ pub fn validate(form: &TerritoryForm, known: &Known<'_>) -> Result<Profile, Fiel
         } else if ids.len() < codes.len() {
             errors.add("members", "territory-error-members-unknown");
         }
-        ("grouping".to_owned(), None, name, ids)
+        (Some(TerritoryKind::Grouping), None, name, ids)
     } else {
         match (form.geo_area(), &known.area) {
-            (Some(id), Some((kind, name))) => (kind.clone(), Some(id), name.clone(), Vec::new()),
+            (Some(id), Some((kind, name))) => (
+                Some(TerritoryKind::from(*kind)),
+                Some(id),
+                name.clone(),
+                Vec::new(),
+            ),
             (None, _) if form.geo_area_id.trim().is_empty() => {
                 errors.add("geo_area_id", "territory-error-area-required");
-                (String::new(), None, String::new(), Vec::new())
+                (None, None, String::new(), Vec::new())
             }
             _ => {
                 errors.add("geo_area_id", "territory-error-area-unknown");
-                (String::new(), None, String::new(), Vec::new())
+                (None, None, String::new(), Vec::new())
             }
         }
     };
@@ -168,9 +174,9 @@ pub fn validate(form: &TerritoryForm, known: &Known<'_>) -> Result<Profile, Fiel
         known.challenge_codes,
     );
     let assets = known_tags(&mut errors, "assets", &form.assets, known.asset_codes);
-    if !errors.is_empty() {
+    let Some(kind) = kind.filter(|_| errors.is_empty()) else {
         return Err(errors);
-    }
+    };
     Ok(Profile {
         kind,
         geo_area_id,
@@ -217,7 +223,7 @@ mod tests {
 
     fn known<'a>(members: &'a [(String, i64)], tags: &'a [String]) -> Known<'a> {
         Known {
-            area: Some(("commune".into(), "Lyon".into())),
+            area: Some((AreaKind::Commune, "Lyon".into())),
             members,
             challenge_codes: tags,
             asset_codes: tags,

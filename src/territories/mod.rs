@@ -14,11 +14,12 @@ use axum_extra::extract::{Form, Query};
 use serde::Deserialize;
 use sqlx::PgPool;
 
-use crate::accounts::session::CurrentUser;
 use crate::assessments;
+use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::framework::{self, FRAMEWORK_CODE};
 use crate::geo;
+use crate::vocabulary::{AreaKind, TagFamily, TerritoryKind};
 use crate::web::access::{Access, Routes};
 use crate::web::form::{FieldErrors, has_forbidden_control};
 use crate::web::{Id, PageContext, render, render_with_status, urlencode};
@@ -52,7 +53,7 @@ impl Tags {
         let (challenges, assets) = framework::db::tags(pool, version.framework_version_id)
             .await?
             .into_iter()
-            .partition(|t| t.family == "challenge");
+            .partition(|t| t.family == TagFamily::Challenge);
         Ok(Self { challenges, assets })
     }
 
@@ -138,8 +139,8 @@ async fn list(
         page: filter.page,
         pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
         total,
-        regions: geo::db::list_kind(&mut *conn, "region").await?,
-        departements: geo::db::list_kind(&mut *conn, "departement").await?,
+        regions: geo::db::list_kind(&mut *conn, AreaKind::Region).await?,
+        departements: geo::db::list_kind(&mut *conn, AreaKind::Departement).await?,
         rows,
         filter,
         params,
@@ -338,7 +339,7 @@ async fn create(
 /// The form prefilled from a stored profile.
 async fn form_of(pool: &PgPool, territory: &db::TerritoryRow) -> Result<TerritoryForm> {
     Ok(TerritoryForm {
-        mode: if territory.kind == "grouping" {
+        mode: if territory.kind == TerritoryKind::Grouping {
             "grouping"
         } else {
             "official"
@@ -354,8 +355,8 @@ async fn form_of(pool: &PgPool, territory: &db::TerritoryRow) -> Result<Territor
             .await?
             .join(" "),
         context_notes: territory.context_notes.clone(),
-        challenges: db::tags(pool, territory.territory_id, "challenge").await?,
-        assets: db::tags(pool, territory.territory_id, "asset").await?,
+        challenges: db::tags(pool, territory.territory_id, TagFamily::Challenge).await?,
+        assets: db::tags(pool, territory.territory_id, TagFamily::Asset).await?,
         contact_name: territory.contact_name.clone(),
         contact_role: territory.contact_role.clone(),
         contact_email: territory.contact_email.clone(),
@@ -388,7 +389,7 @@ async fn update(
 ) -> Result<Response> {
     let territory = db::find(&pool, id).await?.ok_or(Error::NotFound)?;
     // What an edit may not change: the kind of profile and its official area.
-    form.mode = if territory.kind == "grouping" {
+    form.mode = if territory.kind == TerritoryKind::Grouping {
         "grouping"
     } else {
         "official"
@@ -469,7 +470,7 @@ async fn show(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Resul
         None => None,
     };
     let communes = match &area {
-        Some(a) if a.kind == "epci" => geo::db::epci_members(&mut *conn, &a.code).await?,
+        Some(a) if a.kind == AreaKind::Epci => geo::db::epci_members(&mut *conn, &a.code).await?,
         Some(_) => Vec::new(),
         None => {
             let codes = db::member_codes(&mut *conn, id).await?;
@@ -478,8 +479,8 @@ async fn show(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Resul
     };
     drop(conn);
     let tags = Tags::load(&pool).await?;
-    let challenge_codes = db::tags(&pool, id, "challenge").await?;
-    let asset_codes = db::tags(&pool, id, "asset").await?;
+    let challenge_codes = db::tags(&pool, id, TagFamily::Challenge).await?;
+    let asset_codes = db::tags(&pool, id, TagFamily::Asset).await?;
     let page = ShowPage {
         challenges: tags
             .challenges

@@ -13,9 +13,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
 
 use crate::AppState;
-use crate::accounts::Role;
-use crate::accounts::session::CurrentUser;
+use crate::auth::CurrentUser;
 use crate::error::ErrorPage;
+use crate::vocabulary::Role;
 use crate::web::{is_htmx, urlencode};
 
 /// Who may use a route (DESIGN §3, roles table).

@@ -16,7 +16,7 @@ use axum::response::{Html, IntoResponse, Response};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
-use crate::accounts::session::CurrentUser;
+use crate::auth::CurrentUser;
 use crate::error::{Error, ErrorPage, Result};
 use crate::i18n::{I18n, Lang};
 use access::Access;
@@ -58,9 +58,9 @@ impl PageContext {
 
     /// The label of a coded value: key `<family>-<value>` (underscores become hyphens), e.g.
     /// `label("horizon", "court")` or `label("direction", "lower_better")`.
-    pub fn label(&self, family: &str, value: &str) -> String {
+    pub fn label(&self, family: &str, value: impl std::fmt::Display) -> String {
         self.i18n
-            .t(&format!("{family}-{}", value.replace('_', "-")))
+            .t(&format!("{family}-{}", value.to_string().replace('_', "-")))
     }
 
     /// An integer with thousands separators: a narrow no-break space in French
@@ -109,15 +109,26 @@ impl PageContext {
     }
 
     /// Whether the user may use routes declared with `access`.
-    pub fn may(&self, access: &str) -> bool {
-        let access = match access {
-            "staff" => Access::Staff,
-            "admin" => Access::Admin,
-            _ => Access::SignedIn,
-        };
+    fn may(&self, access: Access) -> bool {
         self.user
             .as_ref()
             .is_some_and(|u| !u.must_change_password && access.allows(u.role))
+    }
+
+    /// Whether the user may use the pages of every signed-in user (a pending password change
+    /// comes first).
+    pub fn is_member(&self) -> bool {
+        self.may(Access::SignedIn)
+    }
+
+    /// Whether the user is an admin or a consultant (territories, assessments, drafts).
+    pub fn is_staff(&self) -> bool {
+        self.may(Access::Staff)
+    }
+
+    /// Whether the user is an admin (accounts, audit log).
+    pub fn is_admin(&self) -> bool {
+        self.may(Access::Admin)
     }
 
     /// The name of the signed-in user, for the header.

@@ -1,7 +1,8 @@
 //! Accounts created from the command line's code path: argon2id hashes, élus tied to
 //! territories, the password policy, unique emails, one-time passwords, and the audit log.
 
-use territoires::accounts::{self, NewUser, Role, db::Actor, password};
+use territoires::accounts::{self, NewUser, Role, password};
+use territoires::audit::Actor;
 
 use crate::support::TestApp;
 

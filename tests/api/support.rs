@@ -127,7 +127,7 @@ impl TestApp {
             territories,
         };
         let mut conn = self.pool.acquire().await.unwrap();
-        accounts::db::insert_user(&mut conn, &accounts::db::Actor::command_line(), &new)
+        accounts::db::insert_user(&mut conn, &territoires::audit::Actor::command_line(), &new)
             .await
             .unwrap();
         (email, password)
