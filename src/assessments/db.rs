@@ -501,7 +501,7 @@ pub async fn save_answer(
     .bind(answer.importance)
     .bind(answer.target)
     .bind(&answer.evidence)
-    .bind(&answer.confidence)
+    .bind(answer.confidence)
     .bind(actor.user_id)
     .fetch_one(&mut *locked.tx)
     .await?;

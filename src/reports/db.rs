@@ -325,7 +325,7 @@ async fn reference_values(
              order by t.territory_id, i.code, a.round_date desc, a.assessment_id desc) latest"
     ))
     .bind(territory.territory_id)
-    .bind(&territory.kind)
+    .bind(territory.kind)
     .bind(population.map(|p| p as i32))
     .fetch_all(&mut *conn)
     .await?;

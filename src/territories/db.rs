@@ -92,7 +92,7 @@ pub async fn insert(
                                 contact_email, contact_phone)
          values ($1, $2, $3, $4, $5, $6, $7, $8) returning territory_id",
     )
-    .bind(&profile.kind)
+    .bind(profile.kind)
     .bind(profile.geo_area_id)
     .bind(&profile.name)
     .bind(&profile.context_notes)
