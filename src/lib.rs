@@ -57,6 +57,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Bodies of published (immutable) reports, per instance.
     pub report_bodies: Arc<reports::BodyCache>,
+    /// Whether an account exists (once true, true for ever).
+    pub accounts: Arc<accounts::setup::AccountsExist>,
 }
 
 impl AppState {
@@ -65,6 +67,7 @@ impl AppState {
             pool,
             config: Arc::new(config),
             report_bodies: Arc::default(),
+            accounts: Arc::default(),
         }
     }
 }

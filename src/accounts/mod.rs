@@ -77,7 +77,7 @@ struct NextParam {
 
 async fn sign_in_page(
     ctx: PageContext,
-    State(pool): State<PgPool>,
+    State(state): State<AppState>,
     user: Option<CurrentUser>,
     Query(params): Query<NextParam>,
 ) -> Result<Response> {
@@ -91,7 +91,7 @@ async fn sign_in_page(
         next,
         problem: None,
         // Without a database the page still renders, without the first-start notice.
-        no_account: !setup::has_accounts(&pool).await.unwrap_or(true),
+        no_account: !state.accounts.check(&state.pool).await.unwrap_or(true),
     })
 }
 
@@ -135,7 +135,7 @@ async fn sign_in(
         email: form.email.trim().chars().take(200).collect(),
         next,
         problem: Some(problem),
-        no_account: !setup::has_accounts(&state.pool).await?,
+        no_account: !state.accounts.check(&state.pool).await?,
     };
     render_with_status(status, &page)
 }

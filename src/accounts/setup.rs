@@ -4,6 +4,7 @@
 //! answers 404 as soon as any account exists.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use askama::Template;
 use axum::extract::State;
@@ -24,6 +25,24 @@ use crate::web::{PageContext, render, render_with_status};
 
 /// The setup page's path.
 pub const PATH: &str = "/installation";
+
+/// Whether an account exists, remembered once true (accounts are never deleted, so this holds
+/// for every instance): the sign-in page asks at every view.
+#[derive(Debug, Default)]
+pub struct AccountsExist(AtomicBool);
+
+impl AccountsExist {
+    pub async fn check(&self, pool: &PgPool) -> Result<bool> {
+        if self.0.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        let exist = has_accounts(pool).await?;
+        if exist {
+            self.0.store(true, Ordering::Relaxed);
+        }
+        Ok(exist)
+    }
+}
 
 /// Whether any account exists (the setup link is offered only when none does).
 pub async fn has_accounts(db: impl PgExecutor<'_>) -> Result<bool> {

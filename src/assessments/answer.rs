@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::vocabulary::Confidence;
+use crate::vocabulary::{Confidence, Version};
 use crate::web::form::{FieldErrors, bounded};
 
 /// Longest evidence or justification text.
@@ -50,7 +50,7 @@ pub struct Answer {
 
 impl Answer {
     /// The input that shows this answer in the form.
-    pub fn to_input(&self, version: i32) -> AnswerInput {
+    pub fn to_input(&self, version: Version) -> AnswerInput {
         AnswerInput {
             level: match (self.not_applicable, self.level) {
                 (true, _) => "na".to_owned(),
@@ -161,7 +161,7 @@ pub struct IndicatorValue {
 }
 
 impl IndicatorValue {
-    pub fn to_input(&self, version: i32) -> IndicatorInput {
+    pub fn to_input(&self, version: Version) -> IndicatorInput {
         IndicatorInput {
             value: self.value.map(format_number).unwrap_or_default(),
             year: self.year.map(|y| y.to_string()).unwrap_or_default(),
@@ -284,7 +284,7 @@ mod tests {
             answer.confidence,
             Some(crate::vocabulary::Confidence::Documente)
         );
-        assert_eq!(answer.to_input(7).level, "2");
+        assert_eq!(answer.to_input(Version(7)).level, "2");
     }
 
     #[test]

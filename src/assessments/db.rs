@@ -258,7 +258,7 @@ pub struct AnswerRow {
     pub target: Option<i16>,
     pub evidence: String,
     pub confidence: Option<Confidence>,
-    pub version: i32,
+    pub version: Version,
     pub updated_by: Option<String>,
     pub updated_at: Option<OffsetDateTime>,
 }
@@ -329,7 +329,7 @@ pub struct IndicatorRow {
     pub value: Option<f64>,
     pub year: Option<i16>,
     pub source_note: String,
-    pub version: i32,
+    pub version: Version,
     pub updated_by: Option<String>,
     pub updated_at: Option<OffsetDateTime>,
 }
@@ -373,9 +373,9 @@ pub async fn indicators(
 #[derive(Debug, PartialEq, Eq)]
 pub enum Saved {
     /// Stored; the new version.
-    Stored(i32),
+    Stored(Version),
     /// Nothing to store: the input equals what is stored.
-    Unchanged(i32),
+    Unchanged(Version),
     /// Someone saved since the version the input was based on; nothing was written.
     Conflict,
     /// The assessment is published: nothing may change.
@@ -392,7 +392,7 @@ enum Row {
 struct Locked<'c> {
     tx: sqlx::Transaction<'c, sqlx::Postgres>,
     /// The row's version, equal to the one the input was based on.
-    version: i32,
+    version: Version,
 }
 
 /// Starts a save: the assessment must not be published, and the row must still be at
@@ -401,7 +401,7 @@ async fn lock_for_save(
     conn: &mut PgConnection,
     assessment_id: i64,
     row: Row,
-    version: i32,
+    version: Version,
 ) -> Result<Result<Locked<'_>, Saved>, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
     let status: Option<AssessmentStatus> =
@@ -424,7 +424,7 @@ async fn lock_for_save(
             id,
         ),
     };
-    let current: Option<i32> = sqlx::query_scalar(sql)
+    let current: Option<Version> = sqlx::query_scalar(sql)
         .bind(assessment_id)
         .bind(key)
         .fetch_optional(&mut *tx)
@@ -472,7 +472,7 @@ pub async fn save_answer(
     actor: &Actor,
     assessment_id: i64,
     row: &AnswerRow,
-    version: i32,
+    version: Version,
     answer: &Answer,
 ) -> Result<Saved, sqlx::Error> {
     let mut locked =
@@ -485,7 +485,7 @@ pub async fn save_answer(
     if before == after {
         return Ok(Saved::Unchanged(locked.version));
     }
-    let new_version: i32 = sqlx::query_scalar(
+    let new_version: Version = sqlx::query_scalar(
         "update criterion_answer
             set level = $3, not_applicable = $4, justification = $5, importance = $6,
                 target = $7, evidence = $8, confidence = $9, version = version + 1,
@@ -522,7 +522,7 @@ pub async fn save_indicator(
     actor: &Actor,
     assessment_id: i64,
     row: &IndicatorRow,
-    version: i32,
+    version: Version,
     value: &IndicatorValue,
 ) -> Result<Saved, sqlx::Error> {
     let mut locked = match lock_for_save(
@@ -541,7 +541,7 @@ pub async fn save_indicator(
     if before == after {
         return Ok(Saved::Unchanged(locked.version));
     }
-    let new_version: i32 = sqlx::query_scalar(
+    let new_version: Version = sqlx::query_scalar(
         "update indicator_value
             set value = $3, year = $4, source_note = $5, version = version + 1,
                 updated_by = $6, updated_at = now()

@@ -205,6 +205,22 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
+/// A route's path parameters, typed; anything that does not parse (a non-numeric id…) is the
+/// 404 page, since no such page exists.
+#[derive(Clone, Debug)]
+pub struct PagePath<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for PagePath<T> {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
+        let axum::extract::Path(value) = axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| Error::NotFound)?;
+        Ok(PagePath(value))
+    }
+}
+
 /// Renders a template into an HTML response (errors become the error page).
 pub fn render(template: &impl Template) -> Result<Response> {
     Ok(Html(template.render()?).into_response())

@@ -1,0 +1,144 @@
+//! Saving one block as the consultant types (htmx posts each criterion or indicator on
+//! `change`), and fetching one criterion block as stored ("take the stored value" after a
+//! conflict). The answer swaps out of band only the version, the save state and the field
+//! messages, so nothing the consultant is typing is replaced; a plain form post that saved goes
+//! back to the overview.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use sqlx::PgPool;
+
+use super::block::{
+    BlockView, ConflictActions, CriterionView, NoticeState, Outcome, SaveNotice, Stored, Versioned,
+    apply_answer, apply_indicator, reload_answer, reload_indicator,
+};
+use super::db::AssessmentRow;
+use super::section::Posted;
+use crate::auth::CurrentUser;
+use crate::error::Result;
+use crate::framework;
+use crate::web::form::FieldErrors;
+use crate::web::{PageContext, PagePath, is_htmx, render, render_with_status};
+
+/// One criterion block (htmx: "take the stored value" after a conflict).
+#[derive(Template)]
+#[template(path = "assessments/criterion.html")]
+struct CriterionBlock {
+    ctx: PageContext,
+    assessment: AssessmentRow,
+    levels: Vec<framework::db::LevelRow>,
+    c: CriterionView,
+}
+
+/// The answer to an autosave: the version the form goes on with, the save state and the
+/// field messages, swapped out of band so that nothing the consultant is typing gets replaced.
+#[derive(Template)]
+#[template(path = "assessments/saved.html")]
+struct SavedFragment {
+    ctx: PageContext,
+    code: String,
+    fields: &'static [&'static str],
+    /// After a conflict the form stays on the version it was based on, so later automatic
+    /// saves keep reporting the conflict until the consultant chooses; only "keep my input"
+    /// sends the stored version.
+    version: String,
+    errors: FieldErrors,
+    notice: SaveNotice,
+}
+
+const ANSWER_FIELDS: &[&str] = &[
+    "level",
+    "justification",
+    "importance",
+    "target",
+    "evidence",
+    "confidence",
+];
+const INDICATOR_FIELDS: &[&str] = &["value", "year", "source_note"];
+
+pub async fn criterion_block(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    PagePath((id, code)): PagePath<(i64, String)>,
+) -> Result<Response> {
+    let assessment = super::load(&pool, id).await?;
+    let row = reload_answer(&pool, id, &code).await?;
+    render(&CriterionBlock {
+        levels: framework::db::levels(&pool, assessment.framework_version_id).await?,
+        c: CriterionView::stored(row),
+        assessment,
+        ctx,
+    })
+}
+
+/// Answers an autosave of `view`'s block: the fragment for htmx; for a plain form post, the
+/// overview when it saved, else the fragment with its status.
+fn reply<R: Stored, I: Versioned>(
+    ctx: PageContext,
+    headers: &HeaderMap,
+    assessment_id: i64,
+    view: BlockView<R, I>,
+    fields: &'static [&'static str],
+    reload: Option<String>,
+) -> Result<Response> {
+    let status = view.outcome.status();
+    if !is_htmx(headers) && status == StatusCode::OK {
+        return Ok(Redirect::to(&format!("/evaluations/{assessment_id}")).into_response());
+    }
+    let code = view.code().to_owned();
+    let version = match &view.outcome {
+        Outcome::Saved(version) => version.to_string(),
+        _ => view.input.based_on().to_owned(),
+    };
+    let actions = match &view.outcome {
+        Outcome::Conflict { version, .. } => Some(ConflictActions {
+            code: code.clone(),
+            keep_version: *version,
+            reload,
+        }),
+        _ => None,
+    };
+    let fragment = SavedFragment {
+        notice: view.notice(&ctx, actions),
+        errors: view.errors().clone(),
+        code,
+        fields,
+        version,
+        ctx,
+    };
+    render_with_status(status, &fragment)
+}
+
+/// Autosave of one criterion. Without htmx (a form posted to this URL), the overview.
+pub async fn save_criterion(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    PagePath((id, code)): PagePath<(i64, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let row = reload_answer(&pool, id, &code).await?;
+    let input = Posted::new(fields).answer(&code);
+    let view = apply_answer(&pool, &user, id, row, input).await?;
+    let reload = Some(format!("/evaluations/{id}/reponses/{code}"));
+    reply(ctx, &headers, id, view, ANSWER_FIELDS, reload)
+}
+
+/// Autosave of one indicator value. Without htmx, the overview.
+pub async fn save_indicator(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    PagePath((id, code)): PagePath<(i64, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response> {
+    let row = reload_indicator(&pool, id, &code).await?;
+    let input = Posted::new(fields).indicator(&code);
+    let view = apply_indicator(&pool, &user, id, row, input).await?;
+    reply(ctx, &headers, id, view, INDICATOR_FIELDS, None)
+}

@@ -1,0 +1,379 @@
+//! One criterion or indicator as a form block: its stored row, the input shown in the form,
+//! and the outcome of the last save, which is one value of [`Outcome`] (so errors, the save
+//! state and a conflict can never disagree). Also the one save path for both kinds of block
+//! (validate, save on the version the input was based on, read what is stored on a conflict)
+//! and the [`SaveNotice`] that `save_state.html` shows, whichever page renders the block.
+
+use axum::http::StatusCode;
+use sqlx::PgPool;
+
+use super::answer::{self, AnswerInput, Bounds, IndicatorInput};
+use super::db::{self, AnswerRow, IndicatorRow, Saved};
+use crate::auth::CurrentUser;
+use crate::error::{Error, Result};
+use crate::vocabulary::Version;
+use crate::web::PageContext;
+use crate::web::form::FieldErrors;
+
+/// What became of the last save of a block.
+#[derive(Clone, Debug)]
+pub enum Outcome<R> {
+    /// Nothing was saved yet: the stored values are shown.
+    Idle,
+    /// Stored (or unchanged) at this version.
+    Saved(Version),
+    /// Refused by validation: nothing was written.
+    Invalid(FieldErrors),
+    /// Someone else saved first: nothing was written; this is what is stored now.
+    Conflict { stored: R, version: Version },
+    /// The round is published: nothing can change.
+    ReadOnly,
+}
+
+impl<R> Outcome<R> {
+    /// The HTTP status of a response reporting this outcome.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Outcome::Idle | Outcome::Saved(_) => StatusCode::OK,
+            Outcome::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Outcome::Conflict { .. } | Outcome::ReadOnly => StatusCode::CONFLICT,
+        }
+    }
+}
+
+/// The status of a response that reports on several saves: a refusal first, then a conflict.
+pub fn strictest(statuses: impl IntoIterator<Item = StatusCode>) -> StatusCode {
+    statuses
+        .into_iter()
+        .max_by_key(|status| match *status {
+            StatusCode::UNPROCESSABLE_ENTITY => 2,
+            StatusCode::CONFLICT => 1,
+            _ => 0,
+        })
+        .unwrap_or(StatusCode::OK)
+}
+
+/// An input that carries the version it was based on (as typed in the form).
+pub trait Versioned {
+    fn based_on(&self) -> &str;
+}
+
+/// A stored row's code (its block's id in the page).
+pub trait Coded {
+    fn code(&self) -> &str;
+}
+
+impl Coded for AnswerRow {
+    fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+impl Coded for IndicatorRow {
+    fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+impl Versioned for AnswerInput {
+    fn based_on(&self) -> &str {
+        &self.version
+    }
+}
+
+impl Versioned for IndicatorInput {
+    fn based_on(&self) -> &str {
+        &self.version
+    }
+}
+
+/// A stored row as the conflict notice shows it.
+pub trait Stored: Coded {
+    /// Who saved it last.
+    fn updated_by(&self) -> Option<String>;
+    /// Its values as (label, value) lines.
+    fn summary(&self, ctx: &PageContext) -> Vec<(String, String)>;
+}
+
+impl Stored for AnswerRow {
+    fn updated_by(&self) -> Option<String> {
+        self.updated_by.clone()
+    }
+
+    fn summary(&self, ctx: &PageContext) -> Vec<(String, String)> {
+        let answer = self.answer();
+        let level = match (answer.not_applicable, answer.level) {
+            (true, _) => ctx.t("answer-na"),
+            (false, Some(level)) => level.to_string(),
+            (false, None) => ctx.t("answer-none"),
+        };
+        let mut lines = vec![
+            (ctx.t("answer-level"), level),
+            (ctx.t("answer-importance"), answer.importance.to_string()),
+            (
+                ctx.t("answer-target"),
+                answer.target.map(|t| t.to_string()).unwrap_or_default(),
+            ),
+            (
+                ctx.t("answer-confidence"),
+                answer
+                    .confidence
+                    .map(|c| ctx.label("confidence", c))
+                    .unwrap_or_default(),
+            ),
+            (ctx.t("answer-evidence"), answer.evidence.clone()),
+        ];
+        if answer.not_applicable {
+            lines.push((ctx.t("answer-justification"), answer.justification.clone()));
+        }
+        lines
+    }
+}
+
+impl Stored for IndicatorRow {
+    fn updated_by(&self) -> Option<String> {
+        self.updated_by.clone()
+    }
+
+    fn summary(&self, ctx: &PageContext) -> Vec<(String, String)> {
+        let value = self
+            .value
+            .map(|v| format!("{} {}", answer::format_number(v), self.unit))
+            .unwrap_or_default();
+        vec![
+            (ctx.t("indicator-value"), value),
+            (
+                ctx.t("indicator-year"),
+                self.year.map(|y| y.to_string()).unwrap_or_default(),
+            ),
+            (ctx.t("indicator-source-note"), self.source_note.clone()),
+        ]
+    }
+}
+
+/// One criterion or indicator as shown: the stored row, the input in the form, and what
+/// became of the last save.
+pub struct BlockView<R, I> {
+    pub row: R,
+    pub input: I,
+    pub outcome: Outcome<R>,
+}
+
+pub type CriterionView = BlockView<AnswerRow, AnswerInput>;
+pub type IndicatorView = BlockView<IndicatorRow, IndicatorInput>;
+
+/// The buttons of a conflict notice in an autosave answer (htmx): "keep my input" posts the
+/// block again on the stored version; "take the stored value" fetches the stored block.
+#[derive(Clone, Debug)]
+pub struct ConflictActions {
+    pub code: String,
+    pub keep_version: Version,
+    pub reload: Option<String>,
+}
+
+/// What the save-state slot of a block shows (`assessments/save_state.html`).
+pub struct SaveNotice {
+    pub state: NoticeState,
+    /// After a conflict: who saved, and what is stored now.
+    pub by: Option<String>,
+    pub stored: Vec<(String, String)>,
+    /// After a conflict in an autosave answer: the two ways out.
+    pub actions: Option<ConflictActions>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeState {
+    Idle,
+    Saved,
+    Invalid,
+    Conflict,
+    ReadOnly,
+}
+
+impl<R: Stored, I: Versioned> BlockView<R, I> {
+    pub fn new(row: R, input: I) -> Self {
+        Self {
+            row,
+            input,
+            outcome: Outcome::Idle,
+        }
+    }
+
+    /// The field messages of the last save (none unless it was refused).
+    pub fn errors(&self) -> &FieldErrors {
+        static NONE: std::sync::LazyLock<FieldErrors> =
+            std::sync::LazyLock::new(FieldErrors::default);
+        match &self.outcome {
+            Outcome::Invalid(errors) => errors,
+            _ => &NONE,
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        self.row.code()
+    }
+
+    pub fn has_conflict(&self) -> bool {
+        matches!(self.outcome, Outcome::Conflict { .. })
+    }
+
+    /// The version the form carries next: the new one after a save; after a conflict shown on
+    /// a whole page, the stored one (posting the page again keeps this input deliberately);
+    /// otherwise the one the input was based on.
+    pub fn form_version(&self) -> String {
+        match &self.outcome {
+            Outcome::Saved(version) | Outcome::Conflict { version, .. } => version.to_string(),
+            _ => self.input.based_on().to_owned(),
+        }
+    }
+
+    /// The save-state slot's content; `actions` are offered after a conflict (htmx answers).
+    pub fn notice(&self, ctx: &PageContext, actions: Option<ConflictActions>) -> SaveNotice {
+        let (state, by, stored, actions) = match &self.outcome {
+            Outcome::Idle => (NoticeState::Idle, None, Vec::new(), None),
+            Outcome::Saved(_) => (NoticeState::Saved, None, Vec::new(), None),
+            Outcome::Invalid(_) => (NoticeState::Invalid, None, Vec::new(), None),
+            Outcome::ReadOnly => (NoticeState::ReadOnly, None, Vec::new(), None),
+            Outcome::Conflict { stored, .. } => (
+                NoticeState::Conflict,
+                stored.updated_by(),
+                stored.summary(ctx),
+                actions,
+            ),
+        };
+        SaveNotice {
+            state,
+            by,
+            stored,
+            actions,
+        }
+    }
+}
+
+impl CriterionView {
+    /// The block as stored.
+    pub fn stored(row: AnswerRow) -> Self {
+        Self::new(row.clone(), row.answer().to_input(row.version))
+    }
+}
+
+impl IndicatorView {
+    /// The block as stored.
+    pub fn stored(row: IndicatorRow) -> Self {
+        Self::new(row.clone(), row.stored().to_input(row.version))
+    }
+}
+
+/// The version an input was based on; an unreadable one matches no stored version.
+fn based_on(input: &impl Versioned) -> Version {
+    Version::from_form(input.based_on()).unwrap_or(Version(-1))
+}
+
+/// The outcome of a save that went through the database.
+async fn settle<R>(
+    saved: Saved,
+    reload: impl AsyncFnOnce() -> Result<R>,
+    version_of: impl Fn(&R) -> Version,
+) -> Result<Outcome<R>> {
+    Ok(match saved {
+        Saved::Stored(version) | Saved::Unchanged(version) => Outcome::Saved(version),
+        Saved::ReadOnly => Outcome::ReadOnly,
+        Saved::Conflict => {
+            let stored = reload().await?;
+            let version = version_of(&stored);
+            Outcome::Conflict { stored, version }
+        }
+    })
+}
+
+/// Validates and saves one criterion's input; the view tells what happened.
+pub async fn apply_answer(
+    pool: &PgPool,
+    user: &CurrentUser,
+    assessment_id: i64,
+    row: AnswerRow,
+    input: AnswerInput,
+) -> Result<CriterionView> {
+    let mut view = CriterionView::new(row, input);
+    let answer = match answer::validate_answer(&view.input) {
+        Ok(answer) => answer,
+        Err(errors) => {
+            view.outcome = Outcome::Invalid(errors);
+            return Ok(view);
+        }
+    };
+    // The connection goes back to the pool before the conflict path reads again: holding it
+    // there would let concurrent conflicts exhaust the pool.
+    let saved = {
+        let mut conn = pool.acquire().await?;
+        let actor = user.actor();
+        let version = based_on(&view.input);
+        db::save_answer(
+            &mut conn,
+            &actor,
+            assessment_id,
+            &view.row,
+            version,
+            &answer,
+        )
+        .await?
+    };
+    let code = view.row.code.clone();
+    let reload = async || reload_answer(pool, assessment_id, &code).await;
+    view.outcome = settle(saved, reload, |row: &AnswerRow| row.version).await?;
+    Ok(view)
+}
+
+/// Validates and saves one indicator's input; the view tells what happened.
+pub async fn apply_indicator(
+    pool: &PgPool,
+    user: &CurrentUser,
+    assessment_id: i64,
+    row: IndicatorRow,
+    input: IndicatorInput,
+) -> Result<IndicatorView> {
+    let mut view = IndicatorView::new(row, input);
+    let bounds = Bounds {
+        min: view.row.min_value,
+        max: view.row.max_value,
+    };
+    let value = match answer::validate_indicator(&view.input, bounds, super::this_year()) {
+        Ok(value) => value,
+        Err(errors) => {
+            view.outcome = Outcome::Invalid(errors);
+            return Ok(view);
+        }
+    };
+    let saved = {
+        let mut conn = pool.acquire().await?;
+        let actor = user.actor();
+        let version = based_on(&view.input);
+        db::save_indicator(&mut conn, &actor, assessment_id, &view.row, version, &value).await?
+    };
+    let code = view.row.code.clone();
+    let reload = async || reload_indicator(pool, assessment_id, &code).await;
+    view.outcome = settle(saved, reload, |row: &IndicatorRow| row.version).await?;
+    Ok(view)
+}
+
+/// One criterion's answer as stored.
+pub async fn reload_answer(pool: &PgPool, assessment_id: i64, code: &str) -> Result<AnswerRow> {
+    db::answers(pool, assessment_id, None, Some(code))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(Error::NotFound)
+}
+
+/// One indicator's value as stored.
+pub async fn reload_indicator(
+    pool: &PgPool,
+    assessment_id: i64,
+    code: &str,
+) -> Result<IndicatorRow> {
+    db::indicators(pool, assessment_id, None, Some(code))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(Error::NotFound)
+}
