@@ -30,17 +30,8 @@ pub async fn audit(
     before: Option<Value>,
     after: Option<Value>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into audit_event (actor_user_id, actor_label, action, object_type, object_id, before, after)
-         values ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(actor.user_id)
-    .bind(&actor.label)
-    .bind(action)
-    .bind(object.0)
-    .bind(object.1)
-    .bind(before)
-    .bind(after)
+    sqlx::query!("insert into audit_event (actor_user_id, actor_label, action, object_type, object_id, before, after)
+         values ($1, $2, $3, $4, $5, $6, $7)", actor.user_id, &actor.label, action, object.0, object.1, before, after)
     .execute(db)
     .await?;
     Ok(())

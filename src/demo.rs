@@ -130,11 +130,12 @@ pub async fn run(pool: &sqlx::PgPool) -> anyhow::Result<Demo> {
             .await?
             .context("the demo report could not be published")?;
 
-    let exists: bool =
-        sqlx::query_scalar("select exists (select 1 from app_user where lower(email) = $1)")
-            .bind(DEMO_EMAIL)
-            .fetch_one(pool)
-            .await?;
+    let exists: bool = sqlx::query_scalar!(
+        r#"select exists (select 1 from app_user where lower(email) = $1) as "exists!""#,
+        DEMO_EMAIL
+    )
+    .fetch_one(pool)
+    .await?;
     let one_time_password = if exists {
         None
     } else {
@@ -256,10 +257,11 @@ async fn indicator_bands(
     pool: &sqlx::PgPool,
     version: i64,
 ) -> anyhow::Result<Vec<(String, Vec<f64>)>> {
-    Ok(
-        sqlx::query_as("select code, bands from indicator where framework_version_id = $1")
-            .bind(version)
-            .fetch_all(pool)
-            .await?,
+    let rows = sqlx::query!(
+        "select code, bands from indicator where framework_version_id = $1",
+        version
     )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.code, r.bands)).collect())
 }

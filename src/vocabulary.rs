@@ -270,6 +270,12 @@ impl Version {
     }
 }
 
+impl From<i32> for Version {
+    fn from(version: i32) -> Self {
+        Version(version)
+    }
+}
+
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)

@@ -1,6 +1,6 @@
 //! Account queries: creating users with their territories, and recording audit events.
 
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgExecutor};
 
 use crate::audit::{Actor, audit};
 use crate::vocabulary::Role;
@@ -23,22 +23,22 @@ pub async fn insert_user(
     new: &NewAccount<'_>,
 ) -> Result<i64, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "insert into app_user (email, display_name, role, password_hash, must_change_password)
          values ($1, $2, $3, $4, $5) returning user_id",
+        new.email,
+        new.display_name,
+        new.role.as_str(),
+        new.password_hash,
+        new.must_change_password
     )
-    .bind(new.email)
-    .bind(new.display_name)
-    .bind(new.role.as_str())
-    .bind(new.password_hash)
-    .bind(new.must_change_password)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into user_territory (user_id, territory_id) select $1, unnest($2::bigint[])",
+        id,
+        new.territories
     )
-    .bind(id)
-    .bind(new.territories)
     .execute(&mut *tx)
     .await?;
     let after = serde_json::json!({
@@ -58,4 +58,92 @@ pub async fn insert_user(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// The stored password hash of an account.
+pub async fn password_hash(db: impl PgExecutor<'_>, user_id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar!(
+        "select password_hash from app_user where user_id = $1",
+        user_id
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Replaces an account's password (the user chose it: no change is pending any more).
+pub async fn set_password(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "update app_user set password_hash = $2, must_change_password = false where user_id = $1",
+        user_id,
+        hash
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// How many of `ids` are territory profiles.
+pub async fn existing_territories(
+    db: impl PgExecutor<'_>,
+    ids: &[i64],
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from territory where territory_id = any($1)"#,
+        ids
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Whether any account exists.
+pub async fn any_account(db: impl PgExecutor<'_>) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(r#"select exists (select 1 from app_user) as "exists!""#)
+        .fetch_one(db)
+        .await
+}
+
+/// Makes `token_hash` the only valid setup token.
+pub async fn replace_setup_token(
+    pool: &sqlx::PgPool,
+    token_hash: &[u8],
+) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!("delete from setup_token")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "insert into setup_token (token_hash) values ($1)",
+        token_hash
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+pub async fn setup_token_exists(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from setup_token where token_hash = $1) as "exists!""#,
+        token_hash
+    )
+    .fetch_one(db)
+    .await
+}
+
+/// Uses up a setup token; `false` when it was not (or no longer) valid. Of two set-ups at
+/// once, one takes the row and the other finds it gone.
+pub async fn take_setup_token(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+) -> Result<bool, sqlx::Error> {
+    let taken = sqlx::query!("delete from setup_token where token_hash = $1", token_hash)
+        .execute(db)
+        .await?;
+    Ok(taken.rows_affected() == 1)
 }

@@ -215,11 +215,7 @@ async fn change_password(
             status = StatusCode::TOO_MANY_REQUESTS;
         }
         Some(reservation) => {
-            let stored: String =
-                sqlx::query_scalar("select password_hash from app_user where user_id = $1")
-                    .bind(user.user_id)
-                    .fetch_one(&state.pool)
-                    .await?;
+            let stored = db::password_hash(&state.pool, user.user_id).await?;
             let current = form.current_password.as_str();
             if sign_in::verify_reserved(&state.pool, reservation, current, stored).await? {
                 sign_in::succeeded(&state.pool, reservation).await?;
@@ -247,13 +243,7 @@ async fn change_password(
     }
     let hash = password::hash(form.new_password).await?;
     let mut tx = state.pool.begin().await?;
-    sqlx::query(
-        "update app_user set password_hash = $2, must_change_password = false where user_id = $1",
-    )
-    .bind(user.user_id)
-    .bind(hash)
-    .execute(&mut *tx)
-    .await?;
+    db::set_password(&mut *tx, user.user_id, &hash).await?;
     crate::audit::audit(
         &mut *tx,
         &user.actor(),
@@ -328,11 +318,7 @@ pub async fn add_user(
     if let Some((field, key)) = errors.all().first() {
         anyhow::bail!("--{field} : {}", I18n::new(Lang::Fr).t(key));
     }
-    let known: i64 =
-        sqlx::query_scalar("select count(*) from territory where territory_id = any($1)")
-            .bind(&new.territories)
-            .fetch_one(pool)
-            .await?;
+    let known = db::existing_territories(pool, &new.territories).await?;
     anyhow::ensure!(
         known as usize == new.territories.len(),
         "territoire inconnu parmi {:?}",

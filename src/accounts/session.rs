@@ -41,13 +41,13 @@ fn hash(token: &str) -> Vec<u8> {
 /// Starts a session for `user_id`; returns the cookie token.
 pub async fn start(db: impl PgExecutor<'_>, user_id: i64) -> Result<String, sqlx::Error> {
     let token = new_token();
-    sqlx::query(
+    sqlx::query!(
         "insert into user_session (token_hash, user_id, expires_at)
          values ($1, $2, now() + make_interval(secs => $3))",
+        hash(&token),
+        user_id,
+        ABSOLUTE.whole_seconds() as f64
     )
-    .bind(hash(&token))
-    .bind(user_id)
-    .bind(ABSOLUTE.whole_seconds() as f64)
     .execute(db)
     .await?;
     Ok(token)
@@ -66,26 +66,30 @@ struct SessionRow {
 /// The user of a live session, refreshing its idle deadline now and then.
 pub async fn find(pool: &PgPool, token: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
     let token_hash = hash(token);
-    let row: Option<SessionRow> = sqlx::query_as(
-        "select u.user_id, u.email, u.display_name, u.role, u.must_change_password,
-                s.last_seen_at < now() - make_interval(secs => $3) as stale
-           from user_session s join app_user u using (user_id)
-          where s.token_hash = $1
-            and s.expires_at > now()
-            and s.last_seen_at > now() - make_interval(secs => $2)
-            and u.disabled_at is null",
+    let row: Option<SessionRow> = sqlx::query_as!(
+        SessionRow,
+        r#"select u.user_id, u.email, u.display_name, u.role as "role: Role",
+                  u.must_change_password,
+                  s.last_seen_at < now() - make_interval(secs => $3) as "stale!"
+             from user_session s join app_user u using (user_id)
+            where s.token_hash = $1
+              and s.expires_at > now()
+              and s.last_seen_at > now() - make_interval(secs => $2)
+              and u.disabled_at is null"#,
+        &token_hash,
+        IDLE.whole_seconds() as f64,
+        TOUCH_EVERY.whole_seconds() as f64
     )
-    .bind(&token_hash)
-    .bind(IDLE.whole_seconds() as f64)
-    .bind(TOUCH_EVERY.whole_seconds() as f64)
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
     if row.stale {
-        sqlx::query("update user_session set last_seen_at = now() where token_hash = $1")
-            .bind(&token_hash)
-            .execute(pool)
-            .await?;
+        sqlx::query!(
+            "update user_session set last_seen_at = now() where token_hash = $1",
+            &token_hash
+        )
+        .execute(pool)
+        .await?;
     }
     Ok(Some(row.role).map(|role| CurrentUser {
         user_id: row.user_id,
@@ -99,8 +103,7 @@ pub async fn find(pool: &PgPool, token: &str) -> Result<Option<CurrentUser>, sql
 
 /// Ends one session (sign-out).
 pub async fn end(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<(), sqlx::Error> {
-    sqlx::query("delete from user_session where token_hash = $1")
-        .bind(token_hash)
+    sqlx::query!("delete from user_session where token_hash = $1", token_hash)
         .execute(db)
         .await?;
     Ok(())
@@ -109,10 +112,12 @@ pub async fn end(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<(), sqlx:
 /// Ends every session of `user_id` (disabled account, password changed), also deleting
 /// sessions that have expired anyway.
 pub async fn end_all(db: impl PgExecutor<'_>, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("delete from user_session where user_id = $1 or expires_at < now()")
-        .bind(user_id)
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "delete from user_session where user_id = $1 or expires_at < now()",
+        user_id
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -125,18 +130,18 @@ pub const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600
 /// Deletes sessions that have ended (idle or absolute lifetime) and sign-in attempts older
 /// than [`ATTEMPTS_KEPT`]; returns how many rows went. Safe to run from every instance.
 pub async fn purge(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    let sessions = sqlx::query(
+    let sessions = sqlx::query!(
         "delete from user_session
           where expires_at < now() or last_seen_at < now() - make_interval(secs => $1)",
+        IDLE.whole_seconds() as f64
     )
-    .bind(IDLE.whole_seconds() as f64)
     .execute(pool)
     .await?
     .rows_affected();
-    let attempts = sqlx::query(
+    let attempts = sqlx::query!(
         "delete from sign_in_attempt where attempted_at < now() - make_interval(secs => $1)",
+        ATTEMPTS_KEPT.whole_seconds() as f64
     )
-    .bind(ATTEMPTS_KEPT.whole_seconds() as f64)
     .execute(pool)
     .await?
     .rows_affected();

@@ -46,9 +46,7 @@ impl AccountsExist {
 
 /// Whether any account exists (the setup link is offered only when none does).
 pub async fn has_accounts(db: impl PgExecutor<'_>) -> Result<bool> {
-    Ok(sqlx::query_scalar("select exists (select 1 from app_user)")
-        .fetch_one(db)
-        .await?)
+    Ok(db::any_account(db).await?)
 }
 
 /// When no account exists, makes a new setup token (the only valid one) and returns the link
@@ -61,15 +59,7 @@ pub async fn offer(pool: &PgPool, addr: SocketAddr) -> Result<Option<String>> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let mut tx = pool.begin().await?;
-    sqlx::query("delete from setup_token")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("insert into setup_token (token_hash) values ($1)")
-        .bind(hash(&token))
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    db::replace_setup_token(pool, &hash(&token)).await?;
     let host = if addr.ip().is_unspecified() {
         SocketAddr::new([127, 0, 0, 1].into(), addr.port())
     } else {
@@ -87,12 +77,7 @@ async fn usable(db: &mut sqlx::PgConnection, token: &str) -> Result<bool> {
     if token.is_empty() || has_accounts(&mut *db).await? {
         return Ok(false);
     }
-    Ok(
-        sqlx::query_scalar("select exists (select 1 from setup_token where token_hash = $1)")
-            .bind(hash(token))
-            .fetch_one(&mut *db)
-            .await?,
-    )
+    Ok(db::setup_token_exists(&mut *db, &hash(token)).await?)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -199,12 +184,7 @@ pub async fn create(
     let password_hash = password::hash(form.password.clone()).await?;
     let mut tx = state.pool.begin().await?;
     // Two set-ups at once: the token row is taken by one, the other finds it gone.
-    let taken = sqlx::query("delete from setup_token where token_hash = $1")
-        .bind(hash(&form.jeton))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-        == 1;
+    let taken = db::take_setup_token(&mut *tx, &hash(&form.jeton)).await?;
     if !taken || has_accounts(&mut *tx).await? {
         return Err(Error::NotFound);
     }

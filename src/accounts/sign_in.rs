@@ -59,40 +59,43 @@ pub async fn reserve(
     let email = lookup_key(email);
     let ip = ip.map(|ip| ip.to_string());
     let mut tx = pool.begin().await?;
-    sqlx::query(
+    sqlx::query!(
         "select pg_advisory_xact_lock(hashtextextended('sign-in account ' || lower($1), 0))",
+        &email
     )
-    .bind(&email)
     .execute(&mut *tx)
     .await?;
     if let Some(ip) = &ip {
-        sqlx::query("select pg_advisory_xact_lock(hashtextextended('sign-in address ' || $1, 0))")
-            .bind(ip)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "select pg_advisory_xact_lock(hashtextextended('sign-in address ' || $1, 0))",
+            ip
+        )
+        .execute(&mut *tx)
+        .await?;
     }
-    let (account_failures, address_failures): (i64, i64) = sqlx::query_as(
-        "select count(*) filter (where lower(email) = lower($1)),
-                count(*) filter (where ip = $2::inet)
-           from sign_in_attempt
-          where not succeeded and attempted_at > now() - make_interval(secs => $3)
-            and (lower(email) = lower($1) or ip = $2::inet)",
+    let failures = sqlx::query!(
+        r#"select count(*) filter (where lower(email) = lower($1)) as "account!",
+                  count(*) filter (where ip = $2::text::inet) as "address!"
+             from sign_in_attempt
+            where not succeeded and attempted_at > now() - make_interval(secs => $3)
+              and (lower(email) = lower($1) or ip = $2::text::inet)"#,
+        &email,
+        ip.as_deref(),
+        WINDOW.whole_seconds() as f64
     )
-    .bind(&email)
-    .bind(&ip)
-    .bind(WINDOW.whole_seconds() as f64)
     .fetch_one(&mut *tx)
     .await?;
+    let (account_failures, address_failures) = (failures.account, failures.address);
     if account_failures >= MAX_FAILURES_PER_ACCOUNT || address_failures >= MAX_FAILURES_PER_ADDRESS
     {
         return Ok(None);
     }
-    let id = sqlx::query_scalar(
-        "insert into sign_in_attempt (email, ip, succeeded) values ($1, $2::inet, false)
+    let id = sqlx::query_scalar!(
+        "insert into sign_in_attempt (email, ip, succeeded) values ($1, $2::text::inet, false)
          returning sign_in_attempt_id",
+        &email,
+        ip.as_deref()
     )
-    .bind(&email)
-    .bind(&ip)
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -101,19 +104,23 @@ pub async fn reserve(
 
 /// The attempt turned out right: it no longer counts as a failure.
 pub async fn succeeded(pool: &PgPool, reservation: Reservation) -> Result<()> {
-    sqlx::query("update sign_in_attempt set succeeded = true where sign_in_attempt_id = $1")
-        .bind(reservation.0)
-        .execute(pool)
-        .await?;
+    sqlx::query!(
+        "update sign_in_attempt set succeeded = true where sign_in_attempt_id = $1",
+        reservation.0
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
 /// The attempt was never checked (the server was too busy): it does not count.
 pub async fn withdraw(pool: &PgPool, reservation: Reservation) -> Result<()> {
-    sqlx::query("delete from sign_in_attempt where sign_in_attempt_id = $1")
-        .bind(reservation.0)
-        .execute(pool)
-        .await?;
+    sqlx::query!(
+        "delete from sign_in_attempt where sign_in_attempt_id = $1",
+        reservation.0
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -156,11 +163,12 @@ pub async fn attempt(
     let Some(reservation) = reserve(pool, email, ip).await? else {
         return Ok(Outcome::TooManyAttempts);
     };
-    let candidate: Option<Candidate> = sqlx::query_as(
-        "select user_id, password_hash, disabled_at is not null as disabled
-           from app_user where lower(email) = lower($1)",
+    let candidate: Option<Candidate> = sqlx::query_as!(
+        Candidate,
+        r#"select user_id, password_hash, disabled_at is not null as "disabled!"
+             from app_user where lower(email) = lower($1)"#,
+        lookup_key(email)
     )
-    .bind(lookup_key(email))
     .fetch_optional(pool)
     .await?;
     let hash = match &candidate {

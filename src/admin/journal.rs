@@ -9,8 +9,9 @@ use axum_extra::extract::Query;
 use serde::Deserialize;
 use serde_json::Value;
 use sqlx::PgPool;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
+use super::db::{self, EventRow};
 use crate::error::Result;
 use crate::web::form::{FieldErrors, iso_date};
 use crate::web::{PageContext, render, render_with_status, urlencode};
@@ -27,18 +28,6 @@ pub struct JournalParams {
     from: String,
     to: String,
     page: String,
-}
-
-#[derive(Debug, sqlx::FromRow)]
-pub struct EventRow {
-    pub occurred_at: OffsetDateTime,
-    pub actor_label: String,
-    pub action: String,
-    pub object_type: String,
-    pub object_id: Option<i64>,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
-    pub total: i64,
 }
 
 impl EventRow {
@@ -135,13 +124,10 @@ pub async fn list(
     Query(params): Query<JournalParams>,
 ) -> Result<Response> {
     let page: i64 = params.page.trim().parse().unwrap_or(1).clamp(1, 100_000);
-    let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
-    let actions = sqlx::query_scalar("select distinct action from audit_event order by 1")
-        .fetch_all(&pool)
-        .await?;
-    let objects = sqlx::query_scalar("select distinct object_type from audit_event order by 1")
-        .fetch_all(&pool)
-        .await?;
+    fn text(v: &str) -> Option<&str> {
+        Some(v.trim()).filter(|v| !v.is_empty())
+    }
+    let (actions, objects) = db::event_kinds(&pool).await?;
     let mut errors = FieldErrors::default();
     let (from, to) = (date(&params.from), date(&params.to));
     if from.is_err() {
@@ -165,27 +151,14 @@ pub async fn list(
         };
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let events: Vec<EventRow> = sqlx::query_as(
-        "select occurred_at, actor_label, action, object_type, object_id, before, after,
-                count(*) over () as total
-           from audit_event
-          where ($1::text is null or actor_label ilike '%' || $1 || '%')
-            and ($2::text is null or action = $2)
-            and ($3::text is null or object_type = $3)
-            and ($4::date is null or occurred_at >= $4::date)
-            and ($5::date is null or occurred_at < $5::date + 1)
-          order by occurred_at desc, audit_event_id desc
-          limit $6 offset $7",
-    )
-    .bind(text(&params.actor))
-    .bind(text(&params.action))
-    .bind(text(&params.object))
-    .bind(from)
-    .bind(to)
-    .bind(PAGE_SIZE)
-    .bind((page - 1) * PAGE_SIZE)
-    .fetch_all(&pool)
-    .await?;
+    let filter = db::EventFilter {
+        actor: text(&params.actor),
+        action: text(&params.action),
+        object: text(&params.object),
+        from,
+        to,
+    };
+    let events = db::events(&pool, &filter, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
     let total = events.first().map_or(0, |e| e.total);
     render(&JournalPage {
         ctx,

@@ -2,6 +2,7 @@
 //! and territories, disable, issue a new one-time password; never delete) and the audit log
 //! (`/admin/journal`: who did what, when, on which object, with the changed values).
 
+pub mod db;
 mod journal;
 mod users;
 

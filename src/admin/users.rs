@@ -8,66 +8,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
-use serde_json::json;
 use sqlx::PgPool;
-use time::OffsetDateTime;
 
-use crate::accounts::session;
+use super::db::{self as admin_db, TerritoryChoice, UserRow, UserUpdate};
 use crate::accounts::{Role, check_account, db, password};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
+use crate::vocabulary::Version;
 use crate::web::form::{FieldErrors, bounded};
 use crate::web::{Id, PageContext, render, render_with_status};
 
 /// Longest display name accepted.
 const MAX_NAME: usize = 120;
-
-#[derive(Debug, sqlx::FromRow)]
-pub struct UserRow {
-    pub user_id: i64,
-    pub email: String,
-    pub display_name: String,
-    pub role: Role,
-    pub disabled_at: Option<OffsetDateTime>,
-    pub must_change_password: bool,
-    pub version: i32,
-    pub territories: Vec<i64>,
-    pub territory_names: Vec<String>,
-    pub last_sign_in: Option<OffsetDateTime>,
-}
-
-const USER_COLUMNS: &str = "u.user_id, u.email, u.display_name, u.role, u.disabled_at,
-    u.must_change_password, u.version,
-    array(select territory_id from user_territory ut where ut.user_id = u.user_id
-          order by territory_id) as territories,
-    array(select t.name from user_territory ut join territory t using (territory_id)
-          where ut.user_id = u.user_id order by t.name) as territory_names,
-    (select max(attempted_at) from sign_in_attempt a
-      where lower(a.email) = lower(u.email) and a.succeeded) as last_sign_in";
-
-async fn find(pool: &PgPool, id: i64) -> Result<Option<UserRow>> {
-    Ok(sqlx::query_as(&format!(
-        "select {USER_COLUMNS} from app_user u where user_id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(pool)
-    .await?)
-}
-
-/// A territory profile an élu can be linked to.
-#[derive(Debug, sqlx::FromRow)]
-pub struct TerritoryChoice {
-    pub territory_id: i64,
-    pub name: String,
-}
-
-async fn territory_choices(pool: &PgPool) -> Result<Vec<TerritoryChoice>> {
-    Ok(
-        sqlx::query_as("select territory_id, name from territory order by name, territory_id")
-            .fetch_all(pool)
-            .await?,
-    )
-}
 
 // ---------------------------------------------------------------------------------------------
 // List
@@ -80,11 +32,7 @@ struct ListPage {
 }
 
 pub async fn list(ctx: PageContext, State(pool): State<PgPool>) -> Result<Response> {
-    let users = sqlx::query_as(&format!(
-        "select {USER_COLUMNS} from app_user u order by u.disabled_at is not null, lower(u.email)"
-    ))
-    .fetch_all(&pool)
-    .await?;
+    let users = admin_db::list_users(&pool).await?;
     render(&ListPage { ctx, users })
 }
 
@@ -210,7 +158,7 @@ pub async fn new(ctx: PageContext, State(pool): State<PgPool>) -> Result<Respons
             ..UserForm::default()
         },
         errors: FieldErrors::default(),
-        choices: territory_choices(&pool).await?,
+        choices: admin_db::territory_choices(&pool).await?,
         editing: None,
         conflict: None,
     })
@@ -222,7 +170,7 @@ pub async fn create(
     admin: CurrentUser,
     Form(form): Form<UserForm>,
 ) -> Result<Response> {
-    let choices = territory_choices(&pool).await?;
+    let choices = admin_db::territory_choices(&pool).await?;
     let errors = match validate(&form, &choices) {
         Ok(account) => {
             let one_time = password::one_time();
@@ -269,12 +217,14 @@ pub async fn create(
 }
 
 pub async fn edit(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Result<Response> {
-    let user = find(&pool, id).await?.ok_or(Error::NotFound)?;
+    let user = admin_db::find_user(&pool, id)
+        .await?
+        .ok_or(Error::NotFound)?;
     render(&FormPage {
         ctx,
         form: UserForm::of(&user),
         errors: FieldErrors::default(),
-        choices: territory_choices(&pool).await?,
+        choices: admin_db::territory_choices(&pool).await?,
         editing: Some(user),
         conflict: None,
     })
@@ -287,10 +237,12 @@ pub async fn update(
     Id(id): Id,
     Form(mut form): Form<UserForm>,
 ) -> Result<Response> {
-    let user = find(&pool, id).await?.ok_or(Error::NotFound)?;
+    let user = admin_db::find_user(&pool, id)
+        .await?
+        .ok_or(Error::NotFound)?;
     // The email is the account's identity in the audit log: it does not change here.
     form.email = user.email.clone();
-    let choices = territory_choices(&pool).await?;
+    let choices = admin_db::territory_choices(&pool).await?;
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let mut conflict = None;
     let errors = match validate(&form, &choices) {
@@ -300,7 +252,6 @@ pub async fn update(
             errors
         }
         Ok(account) => {
-            let version: i32 = form.version.trim().parse().unwrap_or(0);
             let reset = !form.reset_password.is_empty();
             let one_time = password::one_time();
             let hash = if reset {
@@ -308,99 +259,16 @@ pub async fn update(
             } else {
                 None
             };
-            let mut tx = pool.begin().await?;
-            // Changes that may remove an administrator are serialised, and the count checked
-            // after the write: two admins demoting each other at once cannot leave none.
-            sqlx::query(
-                "select pg_advisory_xact_lock(hashtextextended('active administrators', 0))",
-            )
-            .execute(&mut *tx)
-            .await?;
-            let updated = sqlx::query(
-                "update app_user
-                    set display_name = $3, role = $4,
-                        disabled_at = case when $5 then null else coalesce(disabled_at, now()) end,
-                        password_hash = coalesce($6, password_hash),
-                        must_change_password = must_change_password or $6 is not null,
-                        version = version + 1
-                  where user_id = $1 and version = $2",
-            )
-            .bind(id)
-            .bind(version)
-            .bind(&account.display_name)
-            .bind(account.role.as_str())
-            .bind(form.active())
-            .bind(&hash)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-                == 1;
-            let admins_left: i64 = sqlx::query_scalar(
-                "select count(*) from app_user where role = 'admin' and disabled_at is null",
-            )
-            .fetch_one(&mut *tx)
-            .await?;
-            if updated && admins_left == 0 {
-                drop(tx);
-                let mut errors = FieldErrors::default();
-                errors.add("role", "account-error-last-admin");
-                let page = FormPage {
-                    ctx,
-                    form,
-                    errors,
-                    choices,
-                    editing: Some(user),
-                    conflict: None,
-                };
-                return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
-            }
-            if updated {
-                sqlx::query("delete from user_territory where user_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(
-                    "insert into user_territory (user_id, territory_id)
-                     select $1, unnest($2::bigint[])",
-                )
-                .bind(id)
-                .bind(&account.territories)
-                .execute(&mut *tx)
-                .await?;
-                let before = json!({
-                    "display_name": user.display_name,
-                    "role": user.role,
-                    "territories": user.territories,
-                    "active": user.disabled_at.is_none(),
-                });
-                let mut after = json!({
-                    "display_name": account.display_name,
-                    "role": account.role.as_str(),
-                    "territories": account.territories,
-                    "active": form.active(),
-                });
-                if reset {
-                    after["password"] = json!("mot de passe à usage unique émis");
-                }
-                let action = match (user.disabled_at.is_none(), form.active()) {
-                    (true, false) => "user.disable",
-                    (false, true) => "user.enable",
-                    _ => "user.update",
-                };
-                crate::audit::audit(
-                    &mut *tx,
-                    &admin.actor(),
-                    action,
-                    ("app_user", Some(id)),
-                    Some(before),
-                    Some(after),
-                )
-                .await?;
-                if reset || !form.active() {
-                    session::end_all(&mut *tx, id).await?;
-                }
-                tx.commit().await?;
-                if reset {
+            let change = admin_db::UserChange {
+                version: Version::from_form(&form.version).unwrap_or(Version(-1)),
+                display_name: &account.display_name,
+                role: account.role,
+                active: form.active(),
+                territories: &account.territories,
+                password_hash: hash.as_deref(),
+            };
+            match admin_db::update_user(&pool, &admin.actor(), &user, &change).await? {
+                UserUpdate::Updated if reset => {
                     let page = PasswordIssuedPage {
                         ctx,
                         user_id: id,
@@ -409,12 +277,29 @@ pub async fn update(
                     };
                     return render(&page);
                 }
-                return Ok(Redirect::to("/admin/utilisateurs").into_response());
+                UserUpdate::Updated => {
+                    return Ok(Redirect::to("/admin/utilisateurs").into_response());
+                }
+                UserUpdate::LastAdmin => {
+                    let mut errors = FieldErrors::default();
+                    errors.add("role", "account-error-last-admin");
+                    let page = FormPage {
+                        ctx,
+                        form,
+                        errors,
+                        choices,
+                        editing: Some(user),
+                        conflict: None,
+                    };
+                    return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+                }
+                UserUpdate::Stale => {}
             }
-            drop(tx);
             // Someone saved in between: keep this input, show what is stored, and base the
             // next save on the current version.
-            let current = find(&pool, id).await?.ok_or(Error::NotFound)?;
+            let current = admin_db::find_user(&pool, id)
+                .await?
+                .ok_or(Error::NotFound)?;
             form.version = current.version.to_string();
             conflict = Some(current);
             status = StatusCode::CONFLICT;

@@ -10,7 +10,7 @@ use time::{Date, OffsetDateTime};
 use super::answer::{Answer, IndicatorValue};
 use crate::audit::{Actor, audit, changed_fields};
 use crate::framework;
-use crate::vocabulary::{AssessmentStatus, Confidence, Version};
+use crate::vocabulary::{AssessmentStatus, Confidence, DimensionKind, Version};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AssessmentRow {
@@ -34,20 +34,22 @@ impl AssessmentRow {
     }
 }
 
-const ASSESSMENT_COLUMNS: &str = "a.assessment_id, a.territory_id, t.name as territory_name,
-    a.framework_version_id, f.name_fr as framework_name_fr, f.name_en as framework_name_en,
-    a.label, a.round_date, a.status, a.version, a.previous_assessment_id, a.updated_at";
-
 pub async fn find(
     db: impl PgExecutor<'_>,
     assessment_id: i64,
 ) -> Result<Option<AssessmentRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "select {ASSESSMENT_COLUMNS} from assessment a join territory t using (territory_id)
-           join framework_version f using (framework_version_id)
-          where a.assessment_id = $1"
-    ))
-    .bind(assessment_id)
+    sqlx::query_as!(
+        AssessmentRow,
+        r#"select a.assessment_id, a.territory_id, t.name as territory_name,
+                  a.framework_version_id, f.name_fr as framework_name_fr,
+                  f.name_en as framework_name_en, a.label, a.round_date,
+                  a.status as "status: AssessmentStatus", a.version, a.previous_assessment_id,
+                  a.updated_at
+             from assessment a join territory t using (territory_id)
+             join framework_version f using (framework_version_id)
+            where a.assessment_id = $1"#,
+        assessment_id
+    )
     .fetch_optional(db)
     .await
 }
@@ -57,12 +59,18 @@ pub async fn list_for_territory(
     db: impl PgExecutor<'_>,
     territory_id: i64,
 ) -> Result<Vec<AssessmentRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "select {ASSESSMENT_COLUMNS} from assessment a join territory t using (territory_id)
-           join framework_version f using (framework_version_id)
-          where a.territory_id = $1 order by a.round_date desc, a.assessment_id desc"
-    ))
-    .bind(territory_id)
+    sqlx::query_as!(
+        AssessmentRow,
+        r#"select a.assessment_id, a.territory_id, t.name as territory_name,
+                  a.framework_version_id, f.name_fr as framework_name_fr,
+                  f.name_en as framework_name_en, a.label, a.round_date,
+                  a.status as "status: AssessmentStatus", a.version, a.previous_assessment_id,
+                  a.updated_at
+             from assessment a join territory t using (territory_id)
+             join framework_version f using (framework_version_id)
+            where a.territory_id = $1 order by a.round_date desc, a.assessment_id desc"#,
+        territory_id
+    )
     .fetch_all(db)
     .await
 }
@@ -85,21 +93,21 @@ pub async fn create(
 ) -> Result<i64, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
     framework::db::lock_version(&mut *tx, round.framework_version_id).await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "insert into assessment (territory_id, framework_version_id, label, round_date,
                                  previous_assessment_id, created_by)
          values ($1, $2, $3, $4, $5, $6) returning assessment_id",
+        round.territory_id,
+        round.framework_version_id,
+        round.label,
+        round.round_date,
+        round.previous,
+        actor.user_id
     )
-    .bind(round.territory_id)
-    .bind(round.framework_version_id)
-    .bind(round.label)
-    .bind(round.round_date)
-    .bind(round.previous)
-    .bind(actor.user_id)
     .fetch_one(&mut *tx)
     .await?;
     // Criteria named by one of the territory's challenges start at the highest importance.
-    sqlx::query(
+    sqlx::query!(
         "insert into criterion_answer (assessment_id, criterion_id, importance)
          select $1, c.criterion_id,
                 case when exists (
@@ -110,24 +118,23 @@ pub async fn create(
                        and tt.territory_id = $2)
                 then 3 else 1 end
            from criterion c where c.framework_version_id = $3",
+        id,
+        round.territory_id,
+        round.framework_version_id
     )
-    .bind(id)
-    .bind(round.territory_id)
-    .bind(round.framework_version_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into indicator_value (assessment_id, indicator_id)
          select $1, indicator_id from indicator where framework_version_id = $2",
+        id,
+        round.framework_version_id
     )
-    .bind(id)
-    .bind(round.framework_version_id)
     .execute(&mut *tx)
     .await?;
     if let Some(previous) = round.previous {
         // Same criterion code, possibly in another framework version.
-        sqlx::query(
-            "update criterion_answer a
+        sqlx::query!("update criterion_answer a
                 set level = p.level, not_applicable = p.not_applicable,
                     justification = p.justification, importance = greatest(a.importance, p.importance),
                     target = p.target, evidence = p.evidence, confidence = p.confidence
@@ -135,13 +142,10 @@ pub async fn create(
                join criterion pc on pc.criterion_id = p.criterion_id,
                     criterion c
               where a.assessment_id = $1 and p.assessment_id = $2
-                and c.criterion_id = a.criterion_id and c.code = pc.code",
-        )
-        .bind(id)
-        .bind(previous)
+                and c.criterion_id = a.criterion_id and c.code = pc.code", id, previous)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "update indicator_value v
                 set value = p.value, year = p.year, source_note = p.source_note
                from indicator_value p
@@ -149,9 +153,9 @@ pub async fn create(
                     indicator i
               where v.assessment_id = $1 and p.assessment_id = $2
                 and i.indicator_id = v.indicator_id and i.code = pi.code",
+            id,
+            previous
         )
-        .bind(id)
-        .bind(previous)
         .execute(&mut *tx)
         .await?;
     }
@@ -177,7 +181,7 @@ pub async fn create(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct DimensionProgress {
     pub code: String,
-    pub kind: String,
+    pub kind: DimensionKind,
     pub name_fr: String,
     pub name_en: String,
     pub criteria: i64,
@@ -212,12 +216,13 @@ pub async fn progress(
     db: impl PgExecutor<'_>,
     assessment_id: i64,
 ) -> Result<Vec<DimensionProgress>, sqlx::Error> {
-    sqlx::query_as(
-        "select d.code, d.kind, d.name_fr, d.name_en,
-                coalesce(a.criteria, 0) as criteria, coalesce(a.answered, 0) as answered,
-                coalesce(a.not_applicable, 0) as not_applicable,
-                coalesce(v.indicators, 0) as indicators,
-                coalesce(v.indicator_values, 0) as indicator_values
+    sqlx::query_as!(
+        DimensionProgress,
+        r#"select d.code, d.kind as "kind: DimensionKind", d.name_fr, d.name_en,
+                coalesce(a.criteria, 0) as "criteria!", coalesce(a.answered, 0) as "answered!",
+                coalesce(a.not_applicable, 0) as "not_applicable!",
+                coalesce(v.indicators, 0) as "indicators!",
+                coalesce(v.indicator_values, 0) as "indicator_values!"
            from dimension d
            left join (select c.dimension_id, count(*) as criteria,
                              count(*) filter (where a.level is not null) as answered,
@@ -230,9 +235,9 @@ pub async fn progress(
                        where v.assessment_id = $1 group by i.dimension_id) v using (dimension_id)
           where d.framework_version_id = (select framework_version_id from assessment
                                            where assessment_id = $1)
-          order by d.position",
+          order by d.position"#,
+        assessment_id
     )
-    .bind(assessment_id)
     .fetch_all(db)
     .await
 }
@@ -284,20 +289,19 @@ pub async fn answers(
     dimension: Option<&str>,
     criterion: Option<&str>,
 ) -> Result<Vec<AnswerRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select c.criterion_id, c.code, c.name_fr, c.name_en, c.description_fr, c.description_en,
-                array(select text_fr from level_descriptor l where l.criterion_id = c.criterion_id order by level) as levels_fr,
-                array(select text_en from level_descriptor l where l.criterion_id = c.criterion_id order by level) as levels_en,
+    sqlx::query_as!(AnswerRow, r#"select c.criterion_id, c.code, c.name_fr, c.name_en, c.description_fr, c.description_en,
+                array(select text_fr from level_descriptor l where l.criterion_id = c.criterion_id order by level) as "levels_fr!",
+                array(select text_en from level_descriptor l where l.criterion_id = c.criterion_id order by level) as "levels_en!",
                 array(select ft.name_fr from framework_tag_criterion tc join framework_tag ft using (framework_tag_id)
                         join territory_tag tt on tt.family = ft.family and tt.code = ft.code
                        where tc.criterion_id = c.criterion_id and ft.family = 'challenge'
-                         and tt.territory_id = s.territory_id order by ft.position) as challenges_fr,
+                         and tt.territory_id = s.territory_id order by ft.position) as "challenges_fr!",
                 array(select ft.name_en from framework_tag_criterion tc join framework_tag ft using (framework_tag_id)
                         join territory_tag tt on tt.family = ft.family and tt.code = ft.code
                        where tc.criterion_id = c.criterion_id and ft.family = 'challenge'
-                         and tt.territory_id = s.territory_id order by ft.position) as challenges_en,
+                         and tt.territory_id = s.territory_id order by ft.position) as "challenges_en!",
                 a.level, a.not_applicable, a.justification, a.importance, a.target, a.evidence,
-                a.confidence, a.version, u.email as updated_by, a.updated_at
+                a.confidence as "confidence: Confidence", a.version, u.email as "updated_by?", a.updated_at
            from criterion_answer a
            join assessment s using (assessment_id)
            join criterion c using (criterion_id)
@@ -305,11 +309,7 @@ pub async fn answers(
            left join app_user u on u.user_id = a.updated_by
           where a.assessment_id = $1 and ($2::text is null or d.code = $2)
             and ($3::text is null or c.code = $3)
-          order by c.position",
-    )
-    .bind(assessment_id)
-    .bind(dimension)
-    .bind(criterion)
+          order by c.position"#, assessment_id, dimension, criterion)
     .fetch_all(db)
     .await
 }
@@ -350,21 +350,22 @@ pub async fn indicators(
     dimension: Option<&str>,
     indicator: Option<&str>,
 ) -> Result<Vec<IndicatorRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select i.indicator_id, i.code, i.name_fr, i.name_en, i.unit, i.source_fr, i.source_en,
+    sqlx::query_as!(
+        IndicatorRow,
+        r#"select i.indicator_id, i.code, i.name_fr, i.name_en, i.unit, i.source_fr, i.source_en,
                 i.min_value, i.max_value, v.value, v.year, v.source_note, v.version,
-                u.email as updated_by, v.updated_at
+                u.email as "updated_by?", v.updated_at
            from indicator_value v
            join indicator i using (indicator_id)
            join dimension d using (dimension_id)
            left join app_user u on u.user_id = v.updated_by
           where v.assessment_id = $1 and ($2::text is null or d.code = $2)
             and ($3::text is null or i.code = $3)
-          order by i.position",
+          order by i.position"#,
+        assessment_id,
+        dimension,
+        indicator
     )
-    .bind(assessment_id)
-    .bind(dimension)
-    .bind(indicator)
     .fetch_all(db)
     .await
 }
@@ -404,31 +405,38 @@ async fn lock_for_save(
     version: Version,
 ) -> Result<Result<Locked<'_>, Saved>, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
-    let status: Option<AssessmentStatus> =
-        sqlx::query_scalar("select status from assessment where assessment_id = $1 for share")
-            .bind(assessment_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let status: Option<AssessmentStatus> = sqlx::query_scalar!(
+        r#"select status as "status: AssessmentStatus" from assessment where assessment_id = $1 for share"#,
+        assessment_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     if status.is_none_or(AssessmentStatus::is_read_only) {
         return Ok(Err(Saved::ReadOnly));
     }
-    let (sql, key) = match row {
-        Row::Answer(id) => (
-            "select version from criterion_answer
+    let current = match row {
+        Row::Answer(id) => {
+            sqlx::query_scalar!(
+                "select version from criterion_answer
               where assessment_id = $1 and criterion_id = $2 for update",
-            id,
-        ),
-        Row::Indicator(id) => (
-            "select version from indicator_value
+                assessment_id,
+                id
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+        Row::Indicator(id) => {
+            sqlx::query_scalar!(
+                "select version from indicator_value
               where assessment_id = $1 and indicator_id = $2 for update",
-            id,
-        ),
-    };
-    let current: Option<Version> = sqlx::query_scalar(sql)
-        .bind(assessment_id)
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?;
+                assessment_id,
+                id
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+    }
+    .map(Version);
     Ok(match current.filter(|v| *v == version) {
         Some(version) => Ok(Locked { tx, version }),
         None => Err(Saved::Conflict),
@@ -485,26 +493,28 @@ pub async fn save_answer(
     if before == after {
         return Ok(Saved::Unchanged(locked.version));
     }
-    let new_version: Version = sqlx::query_scalar(
-        "update criterion_answer
+    let new_version = Version(
+        sqlx::query_scalar!(
+            "update criterion_answer
             set level = $3, not_applicable = $4, justification = $5, importance = $6,
                 target = $7, evidence = $8, confidence = $9, version = version + 1,
                 updated_by = $10, updated_at = now()
           where assessment_id = $1 and criterion_id = $2
           returning version",
-    )
-    .bind(assessment_id)
-    .bind(row.criterion_id)
-    .bind(answer.level)
-    .bind(answer.not_applicable)
-    .bind(&answer.justification)
-    .bind(answer.importance)
-    .bind(answer.target)
-    .bind(&answer.evidence)
-    .bind(answer.confidence)
-    .bind(actor.user_id)
-    .fetch_one(&mut *locked.tx)
-    .await?;
+            assessment_id,
+            row.criterion_id,
+            answer.level,
+            answer.not_applicable,
+            &answer.justification,
+            answer.importance,
+            answer.target,
+            &answer.evidence,
+            answer.confidence.map(Confidence::as_str),
+            actor.user_id
+        )
+        .fetch_one(&mut *locked.tx)
+        .await?,
+    );
     let change = Change {
         action: "answer.update",
         field: "criterion",
@@ -541,21 +551,23 @@ pub async fn save_indicator(
     if before == after {
         return Ok(Saved::Unchanged(locked.version));
     }
-    let new_version: Version = sqlx::query_scalar(
-        "update indicator_value
+    let new_version = Version(
+        sqlx::query_scalar!(
+            "update indicator_value
             set value = $3, year = $4, source_note = $5, version = version + 1,
                 updated_by = $6, updated_at = now()
           where assessment_id = $1 and indicator_id = $2
           returning version",
-    )
-    .bind(assessment_id)
-    .bind(row.indicator_id)
-    .bind(value.value)
-    .bind(value.year)
-    .bind(&value.source_note)
-    .bind(actor.user_id)
-    .fetch_one(&mut *locked.tx)
-    .await?;
+            assessment_id,
+            row.indicator_id,
+            value.value,
+            value.year,
+            &value.source_note,
+            actor.user_id
+        )
+        .fetch_one(&mut *locked.tx)
+        .await?,
+    );
     let change = Change {
         action: "indicator.update",
         field: "indicator",
@@ -577,14 +589,14 @@ pub async fn set_status(
     (from, to): (AssessmentStatus, AssessmentStatus),
 ) -> Result<bool, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
-    let changed = sqlx::query(
+    let changed = sqlx::query!(
         "update assessment set status = $4, version = version + 1
           where assessment_id = $1 and version = $2 and status = $3",
+        assessment_id,
+        version.0,
+        from.as_str(),
+        to.as_str()
     )
-    .bind(assessment_id)
-    .bind(version)
-    .bind(from)
-    .bind(to)
     .execute(&mut *tx)
     .await?
     .rows_affected()

@@ -82,11 +82,12 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
 /// Creates database `name` through the maintenance URL `admin_url` unless it exists.
 pub async fn create_database_if_missing(admin_url: &str, name: &str) -> anyhow::Result<()> {
     let mut conn = PgConnection::connect_with(&connect_options(admin_url)?).await?;
-    let exists: bool =
-        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-            .bind(name)
-            .fetch_one(&mut conn)
-            .await?;
+    let exists: bool = sqlx::query_scalar!(
+        r#"select exists (select 1 from pg_database where datname = $1) as "exists!""#,
+        name
+    )
+    .fetch_one(&mut conn)
+    .await?;
     if !exists {
         sqlx::query(&format!("create database {}", quote_ident(name)))
             .execute(&mut conn)
@@ -103,7 +104,7 @@ pub fn quote_ident(name: &str) -> String {
 
 /// A round trip to the database, bounded in time, for health checks.
 pub async fn ping(pool: &PgPool) -> bool {
-    let query = sqlx::query_scalar::<_, i32>("select 1").fetch_one(pool);
+    let query = sqlx::query_scalar!(r#"select 1 as "one!""#).fetch_one(pool);
     matches!(
         tokio::time::timeout(Duration::from_secs(2), query).await,
         Ok(Ok(1))

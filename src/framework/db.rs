@@ -39,18 +39,21 @@ pub async fn install(
     let fingerprint = source.fingerprint();
     let mut tx = sqlx::Connection::begin(conn).await?;
     // Two instances starting together install one after the other.
-    sqlx::query("select pg_advisory_xact_lock(hashtext('framework:' || $1))")
-        .bind(&header.code)
-        .execute(&mut *tx)
-        .await?;
-    let existing: Option<(i64, String, bool)> = sqlx::query_as(
-        "select framework_version_id, fingerprint, locked_at is not null
-         from framework_version where code = $1 and version = $2",
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtext('framework:' || $1))",
+        &header.code
     )
-    .bind(&header.code)
-    .bind(header.version)
-    .fetch_optional(&mut *tx)
+    .execute(&mut *tx)
     .await?;
+    let existing = sqlx::query!(
+        r#"select framework_version_id, fingerprint, locked_at is not null as "locked!"
+             from framework_version where code = $1 and version = $2"#,
+        &header.code,
+        header.version
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .map(|r| (r.framework_version_id, r.fingerprint, r.locked));
     let outcome = match existing {
         Some((_, ref loaded, _)) if *loaded == fingerprint => return Ok(Installed::Unchanged),
         Some((_, _, true)) => {
@@ -60,10 +63,12 @@ pub async fn install(
             });
         }
         Some((id, _, false)) => {
-            sqlx::query("delete from framework_version where framework_version_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query!(
+                "delete from framework_version where framework_version_id = $1",
+                id
+            )
+            .execute(&mut *tx)
+            .await?;
             Installed::Replaced
         }
         None => Installed::New,
@@ -79,53 +84,45 @@ async fn insert(
     fingerprint: &str,
 ) -> Result<(), sqlx::Error> {
     let h = &source.framework;
-    let version_id: i64 = sqlx::query_scalar(
+    let version_id: i64 = sqlx::query_scalar!(
         "insert into framework_version
              (code, version, name_fr, name_en, description_fr, description_en, fingerprint)
          values ($1, $2, $3, $4, $5, $6, $7) returning framework_version_id",
+        &h.code,
+        h.version,
+        &h.name_fr,
+        &h.name_en,
+        &h.description_fr,
+        &h.description_en,
+        fingerprint
     )
-    .bind(&h.code)
-    .bind(h.version)
-    .bind(&h.name_fr)
-    .bind(&h.name_en)
-    .bind(&h.description_fr)
-    .bind(&h.description_en)
-    .bind(fingerprint)
     .fetch_one(&mut *tx)
     .await?;
 
     for l in &source.level {
-        sqlx::query(
-            "insert into maturity_level (framework_version_id, level, label_fr, label_en, generic_fr, generic_en)
-             values ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(version_id)
-        .bind(l.level)
-        .bind(&l.label_fr)
-        .bind(&l.label_en)
-        .bind(&l.generic_fr)
-        .bind(&l.generic_en)
+        sqlx::query!("insert into maturity_level (framework_version_id, level, label_fr, label_en, generic_fr, generic_en)
+             values ($1, $2, $3, $4, $5, $6)", version_id, l.level, &l.label_fr, &l.label_en, &l.generic_fr, &l.generic_en)
         .execute(&mut *tx)
         .await?;
     }
 
     let mut dimension_ids = std::collections::HashMap::new();
     for (position, d) in source.dimension.iter().enumerate() {
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar!(
             "insert into dimension (framework_version_id, code, kind, position, name_fr, name_en,
                                     description_fr, description_en, giffinger_fr, giffinger_en)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning dimension_id",
+            version_id,
+            &d.code,
+            d.kind.as_str(),
+            position as i16,
+            &d.name_fr,
+            &d.name_en,
+            &d.description_fr,
+            &d.description_en,
+            d.giffinger_fr.as_deref(),
+            d.giffinger_en.as_deref()
         )
-        .bind(version_id)
-        .bind(&d.code)
-        .bind(d.kind.as_str())
-        .bind(position as i16)
-        .bind(&d.name_fr)
-        .bind(&d.name_en)
-        .bind(&d.description_fr)
-        .bind(&d.description_en)
-        .bind(&d.giffinger_fr)
-        .bind(&d.giffinger_en)
         .fetch_one(&mut *tx)
         .await?;
         dimension_ids.insert(d.code.as_str(), id);
@@ -133,90 +130,53 @@ async fn insert(
 
     let mut criterion_ids = std::collections::HashMap::new();
     for (position, c) in source.criterion.iter().enumerate() {
-        let id: i64 = sqlx::query_scalar(
-            "insert into criterion (framework_version_id, dimension_id, code, position, name_fr, name_en,
+        let id: i64 = sqlx::query_scalar!("insert into criterion (framework_version_id, dimension_id, code, position, name_fr, name_en,
                                     description_fr, description_en, giffinger_factors, weight)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning criterion_id",
-        )
-        .bind(version_id)
-        .bind(dimension_ids[c.dimension.as_str()])
-        .bind(&c.code)
-        .bind(position as i16)
-        .bind(&c.name_fr)
-        .bind(&c.name_en)
-        .bind(&c.description_fr)
-        .bind(&c.description_en)
-        .bind(&c.giffinger_factors)
-        .bind(c.weight)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning criterion_id", version_id, dimension_ids[c.dimension.as_str()], &c.code, position as i16, &c.name_fr, &c.name_en, &c.description_fr, &c.description_en, &c.giffinger_factors, c.weight)
         .fetch_one(&mut *tx)
         .await?;
         criterion_ids.insert(c.code.as_str(), id);
-        sqlx::query(
+        sqlx::query!(
             "insert into level_descriptor (criterion_id, level, text_fr, text_en)
              select $1, level::smallint - 1, text_fr, text_en
              from unnest($2::text[], $3::text[]) with ordinality as t(text_fr, text_en, level)",
+            id,
+            &c.levels_fr,
+            &c.levels_en
         )
-        .bind(id)
-        .bind(&c.levels_fr)
-        .bind(&c.levels_en)
         .execute(&mut *tx)
         .await?;
         for r in &c.recommendation {
-            sqlx::query(
+            sqlx::query!(
                 "insert into recommendation_template
                      (criterion_id, from_level, to_level, horizon, cost, text_fr, text_en)
                  values ($1, $2, $3, $4, $5, $6, $7)",
+                id,
+                r.from,
+                r.to,
+                r.horizon.as_str(),
+                r.cost.as_str(),
+                &r.text_fr,
+                &r.text_en
             )
-            .bind(id)
-            .bind(r.from)
-            .bind(r.to)
-            .bind(r.horizon.as_str())
-            .bind(r.cost.as_str())
-            .bind(&r.text_fr)
-            .bind(&r.text_en)
             .execute(&mut *tx)
             .await?;
         }
     }
 
     for (position, i) in source.indicator.iter().enumerate() {
-        sqlx::query(
-            "insert into indicator (framework_version_id, dimension_id, code, position, name_fr, name_en,
+        sqlx::query!("insert into indicator (framework_version_id, dimension_id, code, position, name_fr, name_en,
                                     unit, direction, source_fr, source_en, min_value, max_value, bands)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(version_id)
-        .bind(dimension_ids[i.dimension.as_str()])
-        .bind(&i.code)
-        .bind(position as i16)
-        .bind(&i.name_fr)
-        .bind(&i.name_en)
-        .bind(&i.unit)
-        .bind(i.direction.as_str())
-        .bind(&i.source_fr)
-        .bind(&i.source_en)
-        .bind(i.min)
-        .bind(i.max)
-        .bind(&i.bands)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", version_id, dimension_ids[i.dimension.as_str()], &i.code, position as i16, &i.name_fr, &i.name_en, &i.unit, i.direction.as_str(), &i.source_fr, &i.source_en, i.min, i.max, &i.bands)
         .execute(&mut *tx)
         .await?;
     }
 
     for (family, tags) in [("challenge", &source.challenge), ("asset", &source.asset)] {
         for (position, t) in tags.iter().enumerate() {
-            let id: i64 = sqlx::query_scalar(
-                "insert into framework_tag (framework_version_id, family, code, position, name_fr, name_en,
+            let id: i64 = sqlx::query_scalar!("insert into framework_tag (framework_version_id, family, code, position, name_fr, name_en,
                                             description_fr, description_en)
-                 values ($1, $2, $3, $4, $5, $6, $7, $8) returning framework_tag_id",
-            )
-            .bind(version_id)
-            .bind(family)
-            .bind(&t.code)
-            .bind(position as i16)
-            .bind(&t.name_fr)
-            .bind(&t.name_en)
-            .bind(&t.description_fr)
-            .bind(&t.description_en)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8) returning framework_tag_id", version_id, family, &t.code, position as i16, &t.name_fr, &t.name_en, &t.description_fr, &t.description_en)
             .fetch_one(&mut *tx)
             .await?;
             let criteria: Vec<i64> = t
@@ -224,29 +184,29 @@ async fn insert(
                 .iter()
                 .map(|c| criterion_ids[c.as_str()])
                 .collect();
-            sqlx::query(
+            sqlx::query!(
                 "insert into framework_tag_criterion (framework_tag_id, criterion_id)
                  select $1, unnest($2::bigint[])",
+                id,
+                &criteria
             )
-            .bind(id)
-            .bind(&criteria)
             .execute(&mut *tx)
             .await?;
         }
     }
 
     for d in &source.dependency {
-        sqlx::query(
+        sqlx::query!(
             "insert into criterion_dependency
                  (criterion_id, level, requires_criterion_id, requires_level, reason_fr, reason_en)
              values ($1, $2, $3, $4, $5, $6)",
+            criterion_ids[d.criterion.as_str()],
+            d.level,
+            criterion_ids[d.requires.as_str()],
+            d.requires_level,
+            &d.reason_fr,
+            &d.reason_en
         )
-        .bind(criterion_ids[d.criterion.as_str()])
-        .bind(d.level)
-        .bind(criterion_ids[d.requires.as_str()])
-        .bind(d.requires_level)
-        .bind(&d.reason_fr)
-        .bind(&d.reason_en)
         .execute(&mut *tx)
         .await?;
     }
@@ -259,11 +219,11 @@ pub async fn lock_version(
     db: impl PgExecutor<'_>,
     framework_version_id: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "update framework_version set locked_at = coalesce(locked_at, now())
          where framework_version_id = $1",
+        framework_version_id
     )
-    .bind(framework_version_id)
     .execute(db)
     .await?;
     Ok(())
@@ -286,11 +246,8 @@ pub async fn current_version(
     db: impl PgExecutor<'_>,
     code: &str,
 ) -> Result<Option<VersionRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select framework_version_id, code, version, name_fr, name_en, description_fr, description_en
-         from framework_version where code = $1 order by version desc limit 1",
-    )
-    .bind(code)
+    sqlx::query_as!(VersionRow, "select framework_version_id, code, version, name_fr, name_en, description_fr, description_en
+         from framework_version where code = $1 order by version desc limit 1", code)
     .fetch_optional(db)
     .await
 }
@@ -308,11 +265,12 @@ pub async fn levels(
     db: impl PgExecutor<'_>,
     version_id: i64,
 ) -> Result<Vec<LevelRow>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        LevelRow,
         "select level, label_fr, label_en, generic_fr, generic_en
          from maturity_level where framework_version_id = $1 order by level",
+        version_id
     )
-    .bind(version_id)
     .fetch_all(db)
     .await
 }
@@ -336,14 +294,11 @@ pub async fn dimensions(
     db: impl PgExecutor<'_>,
     version_id: i64,
 ) -> Result<Vec<DimensionRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select d.dimension_id, d.code, d.kind, d.name_fr, d.name_en, d.description_fr, d.description_en,
+    sqlx::query_as!(DimensionRow, r#"select d.dimension_id, d.code, d.kind as "kind: DimensionKind", d.name_fr, d.name_en, d.description_fr, d.description_en,
                 d.giffinger_fr, d.giffinger_en,
-                (select count(*) from criterion c where c.dimension_id = d.dimension_id) as criteria,
-                (select count(*) from indicator i where i.dimension_id = d.dimension_id) as indicators
-         from dimension d where d.framework_version_id = $1 order by d.position",
-    )
-    .bind(version_id)
+                (select count(*) from criterion c where c.dimension_id = d.dimension_id) as "criteria!",
+                (select count(*) from indicator i where i.dimension_id = d.dimension_id) as "indicators!"
+         from dimension d where d.framework_version_id = $1 order by d.position"#, version_id)
     .fetch_all(db)
     .await
 }
@@ -369,17 +324,13 @@ pub async fn criteria(
     version_id: i64,
     dimension: Option<&str>,
 ) -> Result<Vec<CriterionRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select c.criterion_id, d.code as dimension_code, c.code, c.name_fr, c.name_en,
+    sqlx::query_as!(CriterionRow, r#"select c.criterion_id, d.code as dimension_code, c.code, c.name_fr, c.name_en,
                 c.description_fr, c.description_en, c.giffinger_factors, c.weight,
-                array(select text_fr from level_descriptor l where l.criterion_id = c.criterion_id order by level) as levels_fr,
-                array(select text_en from level_descriptor l where l.criterion_id = c.criterion_id order by level) as levels_en
+                array(select text_fr from level_descriptor l where l.criterion_id = c.criterion_id order by level) as "levels_fr!",
+                array(select text_en from level_descriptor l where l.criterion_id = c.criterion_id order by level) as "levels_en!"
          from criterion c join dimension d using (dimension_id)
          where c.framework_version_id = $1 and ($2::text is null or d.code = $2)
-         order by c.position",
-    )
-    .bind(version_id)
-    .bind(dimension)
+         order by c.position"#, version_id, dimension)
     .fetch_all(db)
     .await
 }
@@ -400,14 +351,10 @@ pub async fn recommendations(
     version_id: i64,
     dimension: &str,
 ) -> Result<Vec<RecommendationRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select c.code as criterion_code, r.from_level, r.to_level, r.horizon, r.cost, r.text_fr, r.text_en
+    sqlx::query_as!(RecommendationRow, r#"select c.code as criterion_code, r.from_level, r.to_level, r.horizon as "horizon: Horizon", r.cost as "cost: Cost", r.text_fr, r.text_en
          from recommendation_template r join criterion c using (criterion_id) join dimension d using (dimension_id)
          where c.framework_version_id = $1 and d.code = $2
-         order by c.position, r.from_level",
-    )
-    .bind(version_id)
-    .bind(dimension)
+         order by c.position, r.from_level"#, version_id, dimension)
     .fetch_all(db)
     .await
 }
@@ -429,14 +376,10 @@ pub async fn indicators(
     version_id: i64,
     dimension: Option<&str>,
 ) -> Result<Vec<IndicatorRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select d.code as dimension_code, i.code, i.name_fr, i.name_en, i.unit, i.direction, i.source_fr, i.source_en
+    sqlx::query_as!(IndicatorRow, r#"select d.code as dimension_code, i.code, i.name_fr, i.name_en, i.unit, i.direction as "direction: Direction", i.source_fr, i.source_en
          from indicator i join dimension d using (dimension_id)
          where i.framework_version_id = $1 and ($2::text is null or d.code = $2)
-         order by i.position",
-    )
-    .bind(version_id)
-    .bind(dimension)
+         order by i.position"#, version_id, dimension)
     .fetch_all(db)
     .await
 }
@@ -454,14 +397,11 @@ pub struct TagRow {
 
 /// Challenge and asset tags of a version, with the codes of the criteria they concern.
 pub async fn tags(db: impl PgExecutor<'_>, version_id: i64) -> Result<Vec<TagRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select t.family, t.code, t.name_fr, t.name_en, t.description_fr, t.description_en,
+    sqlx::query_as!(TagRow, r#"select t.family as "family: TagFamily", t.code, t.name_fr, t.name_en, t.description_fr, t.description_en,
                 array(select c.code from framework_tag_criterion tc join criterion c using (criterion_id)
-                      where tc.framework_tag_id = t.framework_tag_id order by c.position) as criteria
+                      where tc.framework_tag_id = t.framework_tag_id order by c.position) as "criteria!"
          from framework_tag t where t.framework_version_id = $1
-         order by t.family desc, t.position",
-    )
-    .bind(version_id)
+         order by t.family desc, t.position"#, version_id)
     .fetch_all(db)
     .await
 }

@@ -81,19 +81,24 @@ pub async fn search(
     let mut found: Vec<AreaRow> = statement.fetch_all(&mut *conn).await?;
     if found.is_empty() {
         // Nothing contains the words as typed: closest names first (trigram distance, GiST).
-        found = sqlx::query_as(&format!(
-            "select {AREA_COLUMNS} from (
-                 select g.*, g.search_name <-> search_key($1) as distance from geo_area g
-                 where not g.retired and ($2::text is null or g.kind = $2)
-                 order by g.search_name <-> search_key($1)
-                 limit $3
-             ) g {AREA_JOINS}
-             where g.distance <= 0.7
-             order by round(g.distance::numeric, 2), g.population desc nulls last"
-        ))
-        .bind(query)
-        .bind(kind)
-        .bind(limit)
+        found = sqlx::query_as!(
+            AreaRow,
+            r#"select a.geo_area_id as "geo_area_id!", a.kind as "kind!: AreaKind",
+                      a.code as "code!", a.name as "name!", a.population, a.departement_code,
+                      a.departement_name, a.region_code, a.region_name, a.epci_code, a.epci_name,
+                      a.epci_type, a.postal_codes as "postal_codes!"
+                 from (select g.geo_area_id, g.search_name <-> search_key($1) as distance
+                         from geo_area g
+                        where not g.retired and ($2::text is null or g.kind = $2)
+                        order by g.search_name <-> search_key($1)
+                        limit $3) n
+                 join area_detail a using (geo_area_id)
+                where n.distance <= 0.7
+                order by round(n.distance::numeric, 2), a.population desc nulls last"#,
+            query,
+            kind,
+            limit
+        )
         .fetch_all(&mut *conn)
         .await?;
     }
@@ -105,10 +110,14 @@ pub async fn find(
     db: impl PgExecutor<'_>,
     geo_area_id: i64,
 ) -> Result<Option<AreaRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "select {AREA_COLUMNS} from geo_area g {AREA_JOINS} where g.geo_area_id = $1"
-    ))
-    .bind(geo_area_id)
+    sqlx::query_as!(
+        AreaRow,
+        r#"select geo_area_id as "geo_area_id!", kind as "kind!: AreaKind", code as "code!",
+                  name as "name!", population, departement_code, departement_name, region_code,
+                  region_name, epci_code, epci_name, epci_type, postal_codes as "postal_codes!"
+             from area_detail where geo_area_id = $1"#,
+        geo_area_id
+    )
     .fetch_optional(db)
     .await
 }
@@ -118,11 +127,15 @@ pub async fn communes_by_code(
     db: impl PgExecutor<'_>,
     codes: &[String],
 ) -> Result<Vec<AreaRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "select {AREA_COLUMNS} from geo_area g {AREA_JOINS}
-         where g.kind = 'commune' and not g.retired and g.code = any($1) order by g.name"
-    ))
-    .bind(codes)
+    sqlx::query_as!(
+        AreaRow,
+        r#"select geo_area_id as "geo_area_id!", kind as "kind!: AreaKind", code as "code!",
+                  name as "name!", population, departement_code, departement_name, region_code,
+                  region_name, epci_code, epci_name, epci_type, postal_codes as "postal_codes!"
+             from area_detail
+            where kind = 'commune' and not retired and code = any($1) order by name"#,
+        codes
+    )
     .fetch_all(db)
     .await
 }
@@ -132,12 +145,16 @@ pub async fn epci_members(
     db: impl PgExecutor<'_>,
     epci_code: &str,
 ) -> Result<Vec<AreaRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "select {AREA_COLUMNS} from geo_area g {AREA_JOINS}
-         where g.kind = 'commune' and not g.retired and g.epci_code = $1
-         order by g.population desc nulls last, g.name"
-    ))
-    .bind(epci_code)
+    sqlx::query_as!(
+        AreaRow,
+        r#"select geo_area_id as "geo_area_id!", kind as "kind!: AreaKind", code as "code!",
+                  name as "name!", population, departement_code, departement_name, region_code,
+                  region_name, epci_code, epci_name, epci_type, postal_codes as "postal_codes!"
+             from area_detail
+            where kind = 'commune' and not retired and epci_code = $1
+            order by population desc nulls last, name"#,
+        epci_code
+    )
     .fetch_all(db)
     .await
 }
@@ -147,8 +164,11 @@ pub async fn list_kind(
     db: impl PgExecutor<'_>,
     kind: AreaKind,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as("select code, name from geo_area where kind = $1 and not retired order by code")
-        .bind(kind)
-        .fetch_all(db)
-        .await
+    let rows = sqlx::query!(
+        "select code, name from geo_area where kind = $1 and not retired order by code",
+        kind.as_str()
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.code, r.name)).collect())
 }

@@ -261,28 +261,29 @@ pub async fn import(pool: &PgPool, areas: &[Area], source: &str) -> anyhow::Resu
         .log_slow_statements(tracing::log::LevelFilter::Off, std::time::Duration::ZERO);
     let mut conn = sqlx::PgConnection::connect_with(&options).await?;
     let mut tx = sqlx::Connection::begin(&mut conn).await?;
-    sqlx::query("select pg_advisory_xact_lock(hashtext('geo-import'))")
+    sqlx::query!("select pg_advisory_xact_lock(hashtext('geo-import'))")
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "create temporary table geo_staging on commit drop as
-         select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[],
-                              $7::text[], $8::text[], $9::text[])
-             as s(kind, code, name, population, departement_code, region_code, epci_code, epci_type, postal_codes)",
+    sqlx::query!("delete from geo_staging")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "insert into geo_staging
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[],
+                              $6::text[], $7::text[], $8::text[], $9::text[])",
+        &kinds as &[&str],
+        &codes as &[Option<String>],
+        &names as &[Option<String>],
+        &populations as &[Option<i32>],
+        &departements as &[Option<String>],
+        &regions as &[Option<String>],
+        &epcis as &[Option<String>],
+        &epci_types as &[Option<String>],
+        &postal_codes as &[Option<String>]
     )
-    .bind(&kinds)
-    .bind(&codes)
-    .bind(&names)
-    .bind(&populations)
-    .bind(&departements)
-    .bind(&regions)
-    .bind(&epcis)
-    .bind(&epci_types)
-    .bind(&postal_codes)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "insert into geo_area (kind, code, name, population, departement_code, region_code, epci_code,
+    sqlx::query!("insert into geo_area (kind, code, name, population, departement_code, region_code, epci_code,
                                epci_type, postal_codes)
          select kind, code, name, population, departement_code, region_code, epci_code, epci_type,
                 coalesce(string_to_array(nullif(postal_codes, ''), ' '), '{}')
@@ -296,14 +297,13 @@ pub async fn import(pool: &PgPool, areas: &[Area], source: &str) -> anyhow::Resu
                 geo_area.epci_code, geo_area.epci_type, geo_area.postal_codes, geo_area.retired)
                is distinct from
                (excluded.name, excluded.population, excluded.departement_code, excluded.region_code,
-                excluded.epci_code, excluded.epci_type, excluded.postal_codes, false)",
-    )
+                excluded.epci_code, excluded.epci_type, excluded.postal_codes, false)")
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "update geo_area g set retired = true
          where not g.retired
-           and not exists (select 1 from geo_staging s where s.kind = g.kind and s.code = g.code)",
+           and not exists (select 1 from geo_staging s where s.kind = g.kind and s.code = g.code)"
     )
     .execute(&mut *tx)
     .await?;
@@ -314,19 +314,12 @@ pub async fn import(pool: &PgPool, areas: &[Area], source: &str) -> anyhow::Resu
         epcis: count("epci"),
         communes: count("commune"),
     };
-    sqlx::query(
-        "insert into geo_import (source, communes, epcis, departements, regions) values ($1, $2, $3, $4, $5)",
-    )
-    .bind(source)
-    .bind(counts.communes)
-    .bind(counts.epcis)
-    .bind(counts.departements)
-    .bind(counts.regions)
+    sqlx::query!("insert into geo_import (source, communes, epcis, departements, regions) values ($1, $2, $3, $4, $5)", source, counts.communes, counts.epcis, counts.departements, counts.regions)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     // Fresh statistics, so that searches use the trigram indexes from the first query.
-    sqlx::query("analyze geo_area").execute(&mut conn).await?;
+    sqlx::query!("analyze geo_area").execute(&mut conn).await?;
     sqlx::Connection::close(conn).await?;
     Ok(counts)
 }
@@ -351,9 +344,10 @@ pub async fn import_from(pool: &PgPool, dir: Option<&Path>) -> anyhow::Result<Co
 
 /// Imports the built-in geography when none has been imported yet (first start).
 pub async fn import_if_empty(pool: &PgPool) -> anyhow::Result<()> {
-    let imported: bool = sqlx::query_scalar("select exists (select 1 from geo_import)")
-        .fetch_one(pool)
-        .await?;
+    let imported: bool =
+        sqlx::query_scalar!(r#"select exists (select 1 from geo_import) as "exists!""#)
+            .fetch_one(pool)
+            .await?;
     if !imported {
         import_from(pool, None).await?;
     }

@@ -21,9 +21,6 @@ use crate::vocabulary::Role;
 use crate::vocabulary::{Cost, Direction, Horizon, TagFamily};
 use crate::{assessments, framework, geo, territories};
 
-/// Population bands of the reference group (upper bounds, exclusive).
-const POPULATION_BANDS: &str = "array[2000, 10000, 50000, 200000]";
-
 #[derive(sqlx::FromRow)]
 struct IndicatorDefinition {
     code: String,
@@ -60,29 +57,32 @@ pub async fn load(
     let criteria = framework::db::criteria(&mut *conn, version, None).await?;
     let levels = framework::db::levels(&mut *conn, version).await?;
     let tags = framework::db::tags(&mut *conn, version).await?;
-    let indicators: Vec<IndicatorDefinition> = sqlx::query_as(
-        "select i.code, d.code as dimension_code, i.direction, i.bands
+    let indicators: Vec<IndicatorDefinition> = sqlx::query_as!(
+        IndicatorDefinition,
+        r#"select i.code, d.code as dimension_code, i.direction as "direction: Direction", i.bands
            from indicator i join dimension d using (dimension_id)
-          where i.framework_version_id = $1 order by i.position",
+          where i.framework_version_id = $1 order by i.position"#,
+        version
     )
-    .bind(version)
     .fetch_all(&mut *conn)
     .await?;
-    let templates: Vec<TemplateRow> = sqlx::query_as(
-        "select c.code as criterion_code, r.from_level, r.horizon, r.cost, r.text_fr, r.text_en
+    let templates: Vec<TemplateRow> = sqlx::query_as!(
+        TemplateRow,
+        r#"select c.code as criterion_code, r.from_level, r.horizon as "horizon: Horizon", r.cost as "cost: Cost", r.text_fr, r.text_en
            from recommendation_template r join criterion c using (criterion_id)
-          where c.framework_version_id = $1 order by c.position, r.from_level",
+          where c.framework_version_id = $1 order by c.position, r.from_level"#,
+        version
     )
-    .bind(version)
     .fetch_all(&mut *conn)
     .await?;
-    let dependencies: Vec<DependencyRow> = sqlx::query_as(
+    let dependencies: Vec<DependencyRow> = sqlx::query_as!(
+        DependencyRow,
         "select c.code as criterion_code, d.level, r.code as requires_code, d.requires_level
            from criterion_dependency d join criterion c using (criterion_id)
            join criterion r on r.criterion_id = d.requires_criterion_id
           where c.framework_version_id = $1",
+        version
     )
-    .bind(version)
     .fetch_all(&mut *conn)
     .await?;
     let answers =
@@ -203,10 +203,10 @@ pub async fn load(
         round_date: assessment.round_date.to_string(),
         framework: Text::new(&assessment.framework_name_fr, &assessment.framework_name_en),
         framework_code: framework::FRAMEWORK_CODE.to_owned(),
-        framework_version: sqlx::query_scalar(
+        framework_version: sqlx::query_scalar!(
             "select version from framework_version where framework_version_id = $1",
+            version
         )
-        .bind(version)
         .fetch_one(&mut *conn)
         .await?,
         levels: levels
@@ -310,8 +310,9 @@ async fn reference_values(
     territory: &territories::db::TerritoryRow,
     population: Option<i64>,
 ) -> Result<BTreeMap<String, Vec<f64>>> {
-    let rows: Vec<(String, f64)> = sqlx::query_as(&format!(
-        "select code, value from (
+    // Population bands, upper bounds exclusive: < 2k, 2–10k, 10–50k, 50–200k, > 200k.
+    let rows = sqlx::query!(
+        r#"select code as "code!", value as "value!" from (
             select distinct on (t.territory_id, i.code) i.code, v.value
               from indicator_value v
               join indicator i using (indicator_id)
@@ -320,18 +321,18 @@ async fn reference_values(
               left join geo_area g on g.geo_area_id = t.geo_area_id
              where a.status = 'published' and v.value is not null
                and t.territory_id <> $1 and t.kind = $2
-               and width_bucket(g.population, {POPULATION_BANDS})
-                   is not distinct from width_bucket($3::int, {POPULATION_BANDS})
-             order by t.territory_id, i.code, a.round_date desc, a.assessment_id desc) latest"
-    ))
-    .bind(territory.territory_id)
-    .bind(territory.kind)
-    .bind(population.map(|p| p as i32))
+               and width_bucket(g.population, array[2000, 10000, 50000, 200000])
+                   is not distinct from width_bucket($3::int, array[2000, 10000, 50000, 200000])
+             order by t.territory_id, i.code, a.round_date desc, a.assessment_id desc) latest"#,
+        territory.territory_id,
+        territory.kind.as_str(),
+        population.map(|p| p as i32)
+    )
     .fetch_all(&mut *conn)
     .await?;
     let mut reference: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for (code, value) in rows {
-        reference.entry(code).or_default().push(value);
+    for row in rows {
+        reference.entry(row.code).or_default().push(row.value);
     }
     Ok(reference)
 }
@@ -341,15 +342,15 @@ async fn previous_report(
     conn: &mut PgConnection,
     assessment: &AssessmentRow,
 ) -> Result<Option<ReportData>> {
-    let snapshot: Option<serde_json::Value> = sqlx::query_scalar(
+    let snapshot: Option<serde_json::Value> = sqlx::query_scalar!(
         "select r.snapshot from report r join assessment a using (assessment_id)
           where r.territory_id = $1 and r.assessment_id <> $2
             and (a.round_date, a.assessment_id) < ($3, $2)
           order by a.round_date desc, a.assessment_id desc limit 1",
+        assessment.territory_id,
+        assessment.assessment_id,
+        assessment.round_date
     )
-    .bind(assessment.territory_id)
-    .bind(assessment.assessment_id)
-    .bind(assessment.round_date)
     .fetch_optional(&mut *conn)
     .await?;
     Ok(snapshot.and_then(|s| serde_json::from_value(s).ok()))
@@ -372,12 +373,12 @@ pub async fn lock_for_publication(
     assessment_id: i64,
     version: crate::vocabulary::Version,
 ) -> Result<Option<AssessmentRow>> {
-    let locked: Option<i64> = sqlx::query_scalar(
+    let locked: Option<i64> = sqlx::query_scalar!(
         "select assessment_id from assessment
           where assessment_id = $1 and version = $2 and status = 'review' for update",
+        assessment_id,
+        version.0
     )
-    .bind(assessment_id)
-    .bind(version)
     .fetch_optional(&mut *conn)
     .await?;
     match locked {
@@ -394,26 +395,26 @@ pub async fn publish(
     publication: &Publication<'_>,
 ) -> Result<i64> {
     let assessment = publication.assessment;
-    sqlx::query(
+    sqlx::query!(
         "update assessment set status = 'published', version = version + 1
           where assessment_id = $1",
+        assessment.assessment_id
     )
-    .bind(assessment.assessment_id)
     .execute(&mut *tx)
     .await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "insert into report (assessment_id, territory_id, territory_name, published_by, snapshot,
                              body_fr, body_en, fingerprint)
          values ($1, $2, $3, $4, $5, $6, $7, $8) returning report_id",
+        assessment.assessment_id,
+        assessment.territory_id,
+        &publication.data.territory.name,
+        actor.user_id,
+        serde_json::to_value(publication.data).map_err(anyhow::Error::from)?,
+        publication.body_fr,
+        publication.body_en,
+        publication.fingerprint
     )
-    .bind(assessment.assessment_id)
-    .bind(assessment.territory_id)
-    .bind(&publication.data.territory.name)
-    .bind(actor.user_id)
-    .bind(serde_json::to_value(publication.data).map_err(anyhow::Error::from)?)
-    .bind(publication.body_fr)
-    .bind(publication.body_en)
-    .bind(publication.fingerprint)
     .fetch_one(&mut *tx)
     .await?;
     audit(
@@ -442,27 +443,28 @@ pub async fn find_readable(
     user: &CurrentUser,
     report_id: i64,
 ) -> Result<Option<ReportRow>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as!(
+        ReportRow,
         "select r.report_id, r.territory_name, r.fingerprint
            from report r
           where r.report_id = $1
             and ($2 or exists (select 1 from user_territory ut
                                 where ut.user_id = $3 and ut.territory_id = r.territory_id))",
+        report_id,
+        user.role != Role::Elu,
+        user.user_id
     )
-    .bind(report_id)
-    .bind(user.role != Role::Elu)
-    .bind(user.user_id)
     .fetch_optional(pool)
     .await?)
 }
 
 /// The body of a report in `lang`.
 pub async fn body(pool: &PgPool, report_id: i64, lang: crate::i18n::Lang) -> Result<String> {
-    Ok(sqlx::query_scalar(
-        "select case when $2 then body_en else body_fr end from report where report_id = $1",
+    Ok(sqlx::query_scalar!(
+        r#"select case when $2 then body_en else body_fr end as "body!" from report where report_id = $1"#,
+        report_id,
+        lang == crate::i18n::Lang::En
     )
-    .bind(report_id)
-    .bind(lang == crate::i18n::Lang::En)
     .fetch_one(pool)
     .await?)
 }
@@ -484,7 +486,8 @@ pub async fn list_readable(
     territory: Option<i64>,
     limit: i64,
 ) -> Result<Vec<ReportListRow>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as!(
+        ReportListRow,
         "select r.report_id, r.territory_id, r.territory_name, a.round_date,
                 a.label as round_label, r.published_at
            from report r join assessment a on a.assessment_id = r.assessment_id
@@ -492,21 +495,21 @@ pub async fn list_readable(
                                 where ut.user_id = $2 and ut.territory_id = r.territory_id))
             and ($3::bigint is null or r.territory_id = $3)
           order by r.published_at desc limit $4",
+        user.role != Role::Elu,
+        user.user_id,
+        territory,
+        limit
     )
-    .bind(user.role != Role::Elu)
-    .bind(user.user_id)
-    .bind(territory)
-    .bind(limit)
     .fetch_all(pool)
     .await?)
 }
 
 /// The report of an assessment, if published.
 pub async fn of_assessment(pool: &PgPool, assessment_id: i64) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("select report_id from report where assessment_id = $1")
-            .bind(assessment_id)
-            .fetch_optional(pool)
-            .await?,
+    Ok(sqlx::query_scalar!(
+        "select report_id from report where assessment_id = $1",
+        assessment_id
     )
+    .fetch_optional(pool)
+    .await?)
 }

@@ -29,12 +29,13 @@ pub async fn find(
     db: impl PgExecutor<'_>,
     territory_id: i64,
 ) -> Result<Option<TerritoryRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select territory_id, kind, geo_area_id, name, context_notes, contact_name, contact_role,
+    sqlx::query_as!(
+        TerritoryRow,
+        r#"select territory_id, kind as "kind: TerritoryKind", geo_area_id, name, context_notes, contact_name, contact_role,
                 contact_email, contact_phone, version, created_at, updated_at
-         from territory where territory_id = $1",
+         from territory where territory_id = $1"#,
+        territory_id
     )
-    .bind(territory_id)
     .fetch_optional(db)
     .await
 }
@@ -44,10 +45,13 @@ pub async fn find_by_area(
     db: impl PgExecutor<'_>,
     geo_area_id: i64,
 ) -> Result<Option<(i64, String)>, sqlx::Error> {
-    sqlx::query_as("select territory_id, name from territory where geo_area_id = $1")
-        .bind(geo_area_id)
-        .fetch_optional(db)
-        .await
+    let row = sqlx::query!(
+        "select territory_id, name from territory where geo_area_id = $1",
+        geo_area_id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.territory_id, r.name)))
 }
 
 /// Tag codes of a territory in `family`.
@@ -56,11 +60,11 @@ pub async fn tags(
     territory_id: i64,
     family: TagFamily,
 ) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select code from territory_tag where territory_id = $1 and family = $2 order by code",
+        territory_id,
+        family.as_str()
     )
-    .bind(territory_id)
-    .bind(family)
     .fetch_all(db)
     .await
 }
@@ -70,11 +74,11 @@ pub async fn member_codes(
     db: impl PgExecutor<'_>,
     territory_id: i64,
 ) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select g.code from territory_member m join geo_area g using (geo_area_id)
          where m.territory_id = $1 order by g.code",
+        territory_id
     )
-    .bind(territory_id)
     .fetch_all(db)
     .await
 }
@@ -87,19 +91,19 @@ pub async fn insert(
     profile: &Profile,
 ) -> Result<i64, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar!(
         "insert into territory (kind, geo_area_id, name, context_notes, contact_name, contact_role,
                                 contact_email, contact_phone)
          values ($1, $2, $3, $4, $5, $6, $7, $8) returning territory_id",
+        profile.kind.as_str(),
+        profile.geo_area_id,
+        &profile.name,
+        &profile.context_notes,
+        &profile.contact.name,
+        &profile.contact.role,
+        &profile.contact.email,
+        &profile.contact.phone
     )
-    .bind(profile.kind)
-    .bind(profile.geo_area_id)
-    .bind(&profile.name)
-    .bind(&profile.context_notes)
-    .bind(&profile.contact.name)
-    .bind(&profile.contact.role)
-    .bind(&profile.contact.email)
-    .bind(&profile.contact.phone)
     .fetch_one(&mut *tx)
     .await?;
     replace_members_and_tags(&mut tx, id, profile).await?;
@@ -127,19 +131,19 @@ pub async fn update(
 ) -> Result<bool, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
     let before = snapshot(&mut tx, territory_id).await?;
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "update territory set name = $3, context_notes = $4, contact_name = $5, contact_role = $6,
                 contact_email = $7, contact_phone = $8, version = version + 1
          where territory_id = $1 and version = $2",
+        territory_id,
+        version,
+        &profile.name,
+        &profile.context_notes,
+        &profile.contact.name,
+        &profile.contact.role,
+        &profile.contact.email,
+        &profile.contact.phone
     )
-    .bind(territory_id)
-    .bind(version)
-    .bind(&profile.name)
-    .bind(&profile.context_notes)
-    .bind(&profile.contact.name)
-    .bind(&profile.contact.role)
-    .bind(&profile.contact.email)
-    .bind(&profile.contact.phone)
     .execute(&mut *tx)
     .await?
     .rows_affected();
@@ -163,8 +167,8 @@ pub async fn update(
 
 /// The editable fields of a profile as JSON, for the audit log.
 async fn snapshot(tx: &mut PgConnection, territory_id: i64) -> Result<Value, sqlx::Error> {
-    sqlx::query_scalar(
-        "select jsonb_build_object(
+    sqlx::query_scalar!(
+        r#"select jsonb_build_object(
                 'name', name, 'context_notes', context_notes,
                 'contact_name', contact_name, 'contact_role', contact_role,
                 'contact_email', contact_email, 'contact_phone', contact_phone,
@@ -174,10 +178,10 @@ async fn snapshot(tx: &mut PgConnection, territory_id: i64) -> Result<Value, sql
                 'challenges', array(select code from territory_tag tt where tt.family = 'challenge'
                                     and tt.territory_id = t.territory_id order by code),
                 'assets', array(select code from territory_tag tt where tt.family = 'asset'
-                                and tt.territory_id = t.territory_id order by code))
-           from territory t where territory_id = $1",
+                                and tt.territory_id = t.territory_id order by code)) as "snapshot!"
+           from territory t where territory_id = $1"#,
+        territory_id
     )
-    .bind(territory_id)
     .fetch_one(&mut *tx)
     .await
 }
@@ -187,29 +191,30 @@ async fn replace_members_and_tags(
     territory_id: i64,
     profile: &Profile,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("delete from territory_member where territory_id = $1")
-        .bind(territory_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "insert into territory_member (territory_id, geo_area_id) select $1, unnest($2::bigint[])",
+    sqlx::query!(
+        "delete from territory_member where territory_id = $1",
+        territory_id
     )
-    .bind(territory_id)
-    .bind(&profile.member_ids)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("delete from territory_tag where territory_id = $1")
-        .bind(territory_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "insert into territory_member (territory_id, geo_area_id) select $1, unnest($2::bigint[])",
+        territory_id,
+        &profile.member_ids
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "delete from territory_tag where territory_id = $1",
+        territory_id
+    )
+    .execute(&mut *tx)
+    .await?;
     for (family, codes) in [
         ("challenge", &profile.challenges),
         ("asset", &profile.assets),
     ] {
-        sqlx::query("insert into territory_tag (territory_id, family, code) select $1, $2, unnest($3::text[])")
-            .bind(territory_id)
-            .bind(family)
-            .bind(codes)
+        sqlx::query!("insert into territory_tag (territory_id, family, code) select $1, $2, unnest($3::text[])", territory_id, family, codes)
             .execute(&mut *tx)
             .await?;
     }

@@ -1,0 +1,64 @@
+//! The home page's queries: the territories an élu follows, and the open rounds of the
+//! consultants' dashboard with their progress.
+
+use sqlx::PgExecutor;
+use time::Date;
+
+use crate::vocabulary::{AssessmentStatus, TerritoryKind};
+
+/// A territory an élu follows.
+#[derive(Debug)]
+pub struct FollowedTerritory {
+    pub territory_id: i64,
+    pub name: String,
+    pub kind: TerritoryKind,
+}
+
+/// An assessment on the dashboard.
+#[derive(Debug)]
+pub struct RecentAssessment {
+    pub assessment_id: i64,
+    pub territory_name: String,
+    pub round_date: Date,
+    pub status: AssessmentStatus,
+    pub answered: i64,
+    pub criteria: i64,
+}
+
+/// The territories `user_id` (an élu) may read, by name.
+pub async fn followed_territories(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+) -> Result<Vec<FollowedTerritory>, sqlx::Error> {
+    sqlx::query_as!(
+        FollowedTerritory,
+        r#"select t.territory_id, t.name, t.kind as "kind: TerritoryKind"
+             from user_territory ut join territory t using (territory_id)
+            where ut.user_id = $1 order by t.name"#,
+        user_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The `limit` rounds not yet published, last changed first, with their progress.
+pub async fn open_assessments(
+    db: impl PgExecutor<'_>,
+    limit: i64,
+) -> Result<Vec<RecentAssessment>, sqlx::Error> {
+    sqlx::query_as!(
+        RecentAssessment,
+        r#"select a.assessment_id, t.name as territory_name, a.round_date,
+                  a.status as "status: AssessmentStatus",
+                  (select count(*) from criterion_answer c where c.assessment_id = a.assessment_id
+                      and (c.level is not null or c.not_applicable)) as "answered!",
+                  (select count(*) from criterion_answer c
+                    where c.assessment_id = a.assessment_id) as "criteria!"
+             from assessment a join territory t using (territory_id)
+            where a.status <> 'published'
+            order by a.updated_at desc limit $1"#,
+        limit
+    )
+    .fetch_all(db)
+    .await
+}
