@@ -1,6 +1,6 @@
-//! Who is making the request: the signed-in user (set on the request by the session
-//! middleware of [`crate::accounts::session`]) and the extractors that read it. A leaf module,
-//! so that the web layer can know the user without depending on the accounts feature.
+//! Who is making the request: the signed-in user (set on the request by the accounts
+//! feature's session middleware) and the extractors that read it. A leaf module, so that the
+//! web layer can know the user without depending on the accounts feature.
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;

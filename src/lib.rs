@@ -156,3 +156,140 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutdown requested: finishing in-flight requests");
 }
+
+#[cfg(test)]
+mod architecture {
+    //! The shape of the code, checked: no source file over 600 lines, no import cycle between
+    //! files, and feature queries that depend only on the features to their left
+    //! (framework → territories → assessments → reports).
+
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    /// Every source file as (module path, text without comments).
+    fn sources() -> BTreeMap<String, String> {
+        fn walk(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, files);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        walk(&root, &mut files);
+        files
+            .into_iter()
+            .map(|path| {
+                let relative = path.strip_prefix(&root).unwrap().with_extension("");
+                let mut module = relative.to_string_lossy().replace('/', "::");
+                if let Some(parent) = module.strip_suffix("::mod") {
+                    module = parent.to_owned();
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                let code: String = text
+                    .lines()
+                    .filter(|l| !l.trim_start().starts_with("//"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                (module, code)
+            })
+            .collect()
+    }
+
+    /// The modules each module uses (`crate::…` and `super::…` paths, resolved to files).
+    fn dependencies() -> BTreeMap<String, BTreeSet<String>> {
+        let sources = sources();
+        let resolve = |path: &str| -> Option<String> {
+            let parts: Vec<&str> = path.split("::").collect();
+            (1..=parts.len())
+                .rev()
+                .map(|n| parts[..n].join("::"))
+                .find(|candidate| sources.contains_key(candidate))
+        };
+        sources
+            .iter()
+            .map(|(module, code)| {
+                let parent = module.rsplit_once("::").map(|(p, _)| p).unwrap_or("");
+                let mut used = BTreeSet::new();
+                for (prefix, base) in [("crate::", String::new()), ("super::", parent.to_owned())] {
+                    for found in code.split(prefix).skip(1) {
+                        let path: String = found
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                            .collect();
+                        let full = if base.is_empty() { path } else { format!("{base}::{path}") };
+                        if let Some(target) = resolve(full.trim_end_matches(':')) {
+                            used.insert(target);
+                        }
+                    }
+                }
+                used.remove(module);
+                (module.clone(), used)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_source_file_is_over_600_lines() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut long = Vec::new();
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if std::fs::read_to_string(&path).unwrap().lines().count() > 600 {
+                    long.push(path);
+                }
+            }
+        }
+        assert!(long.is_empty(), "{long:?}");
+    }
+
+    #[test]
+    fn no_file_imports_a_file_that_imports_it_back() {
+        let graph = dependencies();
+        let mut cycles = Vec::new();
+        for start in graph.keys() {
+            // Depth-first from `start`: a path back to it is a cycle.
+            let mut stack = vec![(start.clone(), vec![start.clone()])];
+            let mut seen = BTreeSet::new();
+            while let Some((node, path)) = stack.pop() {
+                for next in &graph[&node] {
+                    if next == start {
+                        cycles.push(path.join(" → "));
+                    } else if seen.insert(next.clone()) {
+                        let mut longer = path.clone();
+                        longer.push(next.clone());
+                        stack.push((next.clone(), longer));
+                    }
+                }
+            }
+        }
+        assert!(cycles.is_empty(), "{cycles:#?}");
+    }
+
+    #[test]
+    fn feature_queries_use_only_the_features_to_their_left() {
+        const ORDER: [&str; 4] = ["framework", "territories", "assessments", "reports"];
+        let graph = dependencies();
+        for (rank, feature) in ORDER.iter().enumerate() {
+            for (module, used) in &graph {
+                if !(module == &format!("{feature}::db") || module.starts_with(&format!("{feature}::db::"))) {
+                    continue;
+                }
+                for later in &ORDER[rank + 1..] {
+                    assert!(
+                        !used.iter().any(|u| u == later || u.starts_with(&format!("{later}::"))),
+                        "{module} uses {later}"
+                    );
+                }
+            }
+        }
+    }
+}
