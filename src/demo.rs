@@ -202,9 +202,9 @@ pub async fn fill_assessment(
                 importance: row.importance.max(1 + (n % 3) as i16).to_string(),
                 evidence: format!(
                     "Entretiens de diagnostic et documents transmis : {}",
-                    row.levels_fr
+                    row.levels
                         .get(level as usize)
-                        .cloned()
+                        .map(|l| l.fr.clone())
                         .unwrap_or_default()
                 ),
                 confidence: Confidence::ALL[n % 3].to_string(),
@@ -238,7 +238,7 @@ pub async fn fill_assessment(
         let input = answer::IndicatorInput {
             value: answer::format_number((value * 10.0).round() / 10.0),
             year: (this_year - 2 - (n % 2) as i16).to_string(),
-            source_note: row.source_fr.clone(),
+            source_note: row.source.fr.clone(),
             version: row.version.to_string(),
         };
         let bounds = answer::Bounds {

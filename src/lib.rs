@@ -22,6 +22,7 @@ pub mod reports;
 pub mod scoring;
 pub mod server;
 pub mod territories;
+pub mod text;
 pub mod vocabulary;
 pub mod web;
 
@@ -221,7 +222,11 @@ mod architecture {
                             .chars()
                             .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
                             .collect();
-                        let full = if base.is_empty() { path } else { format!("{base}::{path}") };
+                        let full = if base.is_empty() {
+                            path
+                        } else {
+                            format!("{base}::{path}")
+                        };
                         if let Some(target) = resolve(full.trim_end_matches(':')) {
                             used.insert(target);
                         }
@@ -280,12 +285,16 @@ mod architecture {
         let graph = dependencies();
         for (rank, feature) in ORDER.iter().enumerate() {
             for (module, used) in &graph {
-                if !(module == &format!("{feature}::db") || module.starts_with(&format!("{feature}::db::"))) {
+                if !(module == &format!("{feature}::db")
+                    || module.starts_with(&format!("{feature}::db::")))
+                {
                     continue;
                 }
                 for later in &ORDER[rank + 1..] {
                     assert!(
-                        !used.iter().any(|u| u == later || u.starts_with(&format!("{later}::"))),
+                        !used
+                            .iter()
+                            .any(|u| u == later || u.starts_with(&format!("{later}::"))),
                         "{module} uses {later}"
                     );
                 }

@@ -4,6 +4,7 @@
 use sqlx::{PgConnection, PgExecutor};
 
 use super::model::FrameworkSource;
+use crate::text::Text;
 use crate::vocabulary::{Cost, DimensionKind, Direction, Horizon, TagFamily};
 
 /// What installing a source did.
@@ -235,10 +236,8 @@ pub struct VersionRow {
     pub framework_version_id: i64,
     pub code: String,
     pub version: i32,
-    pub name_fr: String,
-    pub name_en: String,
-    pub description_fr: String,
-    pub description_en: String,
+    pub name: Text,
+    pub description: Text,
 }
 
 /// The newest version of framework `code`.
@@ -246,8 +245,8 @@ pub async fn current_version(
     db: impl PgExecutor<'_>,
     code: &str,
 ) -> Result<Option<VersionRow>, sqlx::Error> {
-    sqlx::query_as!(VersionRow, "select framework_version_id, code, version, name_fr, name_en, description_fr, description_en
-         from framework_version where code = $1 order by version desc limit 1", code)
+    sqlx::query_as!(VersionRow, r#"select framework_version_id, code, version, (name_fr, name_en)::bilingual as "name!: Text", (description_fr, description_en)::bilingual as "description!: Text"
+         from framework_version where code = $1 order by version desc limit 1"#, code)
     .fetch_optional(db)
     .await
 }
@@ -255,10 +254,8 @@ pub async fn current_version(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct LevelRow {
     pub level: i16,
-    pub label_fr: String,
-    pub label_en: String,
-    pub generic_fr: String,
-    pub generic_en: String,
+    pub label: Text,
+    pub generic: Text,
 }
 
 pub async fn levels(
@@ -267,8 +264,8 @@ pub async fn levels(
 ) -> Result<Vec<LevelRow>, sqlx::Error> {
     sqlx::query_as!(
         LevelRow,
-        "select level, label_fr, label_en, generic_fr, generic_en
-         from maturity_level where framework_version_id = $1 order by level",
+        r#"select level, (label_fr, label_en)::bilingual as "label!: Text", (generic_fr, generic_en)::bilingual as "generic!: Text"
+         from maturity_level where framework_version_id = $1 order by level"#,
         version_id
     )
     .fetch_all(db)
@@ -280,12 +277,10 @@ pub struct DimensionRow {
     pub dimension_id: i64,
     pub code: String,
     pub kind: DimensionKind,
-    pub name_fr: String,
-    pub name_en: String,
-    pub description_fr: String,
-    pub description_en: String,
-    pub giffinger_fr: Option<String>,
-    pub giffinger_en: Option<String>,
+    pub name: Text,
+    pub description: Text,
+    /// The Giffinger characteristic of a thematic axis.
+    pub giffinger: Option<Text>,
     pub criteria: i64,
     pub indicators: i64,
 }
@@ -294,8 +289,9 @@ pub async fn dimensions(
     db: impl PgExecutor<'_>,
     version_id: i64,
 ) -> Result<Vec<DimensionRow>, sqlx::Error> {
-    sqlx::query_as!(DimensionRow, r#"select d.dimension_id, d.code, d.kind as "kind: DimensionKind", d.name_fr, d.name_en, d.description_fr, d.description_en,
-                d.giffinger_fr, d.giffinger_en,
+    sqlx::query_as!(DimensionRow, r#"select d.dimension_id, d.code, d.kind as "kind: DimensionKind", (d.name_fr, d.name_en)::bilingual as "name!: Text", (d.description_fr, d.description_en)::bilingual as "description!: Text",
+                case when d.giffinger_fr is not null
+                     then (d.giffinger_fr, d.giffinger_en)::bilingual end as "giffinger: Text",
                 (select count(*) from criterion c where c.dimension_id = d.dimension_id) as "criteria!",
                 (select count(*) from indicator i where i.dimension_id = d.dimension_id) as "indicators!"
          from dimension d where d.framework_version_id = $1 order by d.position"#, version_id)
@@ -308,14 +304,11 @@ pub struct CriterionRow {
     pub criterion_id: i64,
     pub dimension_code: String,
     pub code: String,
-    pub name_fr: String,
-    pub name_en: String,
-    pub description_fr: String,
-    pub description_en: String,
+    pub name: Text,
+    pub description: Text,
     pub giffinger_factors: Vec<String>,
     pub weight: f64,
-    pub levels_fr: Vec<String>,
-    pub levels_en: Vec<String>,
+    pub levels: Vec<Text>,
 }
 
 /// The criteria of a version (of one dimension when `dimension` is given), with descriptors.
@@ -324,10 +317,9 @@ pub async fn criteria(
     version_id: i64,
     dimension: Option<&str>,
 ) -> Result<Vec<CriterionRow>, sqlx::Error> {
-    sqlx::query_as!(CriterionRow, r#"select c.criterion_id, d.code as dimension_code, c.code, c.name_fr, c.name_en,
-                c.description_fr, c.description_en, c.giffinger_factors, c.weight,
-                array(select text_fr from level_descriptor l where l.criterion_id = c.criterion_id order by level) as "levels_fr!",
-                array(select text_en from level_descriptor l where l.criterion_id = c.criterion_id order by level) as "levels_en!"
+    sqlx::query_as!(CriterionRow, r#"select c.criterion_id, d.code as dimension_code, c.code, (c.name_fr, c.name_en)::bilingual as "name!: Text",
+                (c.description_fr, c.description_en)::bilingual as "description!: Text", c.giffinger_factors, c.weight,
+                array(select (text_fr, text_en)::bilingual from level_descriptor l where l.criterion_id = c.criterion_id order by level) as "levels!: Vec<Text>"
          from criterion c join dimension d using (dimension_id)
          where c.framework_version_id = $1 and ($2::text is null or d.code = $2)
          order by c.position"#, version_id, dimension)
@@ -342,8 +334,7 @@ pub struct RecommendationRow {
     pub to_level: i16,
     pub horizon: Horizon,
     pub cost: Cost,
-    pub text_fr: String,
-    pub text_en: String,
+    pub text: Text,
 }
 
 pub async fn recommendations(
@@ -351,7 +342,7 @@ pub async fn recommendations(
     version_id: i64,
     dimension: &str,
 ) -> Result<Vec<RecommendationRow>, sqlx::Error> {
-    sqlx::query_as!(RecommendationRow, r#"select c.code as criterion_code, r.from_level, r.to_level, r.horizon as "horizon: Horizon", r.cost as "cost: Cost", r.text_fr, r.text_en
+    sqlx::query_as!(RecommendationRow, r#"select c.code as criterion_code, r.from_level, r.to_level, r.horizon as "horizon: Horizon", r.cost as "cost: Cost", (r.text_fr, r.text_en)::bilingual as "text!: Text"
          from recommendation_template r join criterion c using (criterion_id) join dimension d using (dimension_id)
          where c.framework_version_id = $1 and d.code = $2
          order by c.position, r.from_level"#, version_id, dimension)
@@ -363,12 +354,10 @@ pub async fn recommendations(
 pub struct IndicatorRow {
     pub dimension_code: String,
     pub code: String,
-    pub name_fr: String,
-    pub name_en: String,
+    pub name: Text,
     pub unit: String,
     pub direction: Direction,
-    pub source_fr: String,
-    pub source_en: String,
+    pub source: Text,
 }
 
 pub async fn indicators(
@@ -376,7 +365,7 @@ pub async fn indicators(
     version_id: i64,
     dimension: Option<&str>,
 ) -> Result<Vec<IndicatorRow>, sqlx::Error> {
-    sqlx::query_as!(IndicatorRow, r#"select d.code as dimension_code, i.code, i.name_fr, i.name_en, i.unit, i.direction as "direction: Direction", i.source_fr, i.source_en
+    sqlx::query_as!(IndicatorRow, r#"select d.code as dimension_code, i.code, (i.name_fr, i.name_en)::bilingual as "name!: Text", i.unit, i.direction as "direction: Direction", (i.source_fr, i.source_en)::bilingual as "source!: Text"
          from indicator i join dimension d using (dimension_id)
          where i.framework_version_id = $1 and ($2::text is null or d.code = $2)
          order by i.position"#, version_id, dimension)
@@ -388,16 +377,14 @@ pub async fn indicators(
 pub struct TagRow {
     pub family: TagFamily,
     pub code: String,
-    pub name_fr: String,
-    pub name_en: String,
-    pub description_fr: String,
-    pub description_en: String,
+    pub name: Text,
+    pub description: Text,
     pub criteria: Vec<String>,
 }
 
 /// Challenge and asset tags of a version, with the codes of the criteria they concern.
 pub async fn tags(db: impl PgExecutor<'_>, version_id: i64) -> Result<Vec<TagRow>, sqlx::Error> {
-    sqlx::query_as!(TagRow, r#"select t.family as "family: TagFamily", t.code, t.name_fr, t.name_en, t.description_fr, t.description_en,
+    sqlx::query_as!(TagRow, r#"select t.family as "family: TagFamily", t.code, (t.name_fr, t.name_en)::bilingual as "name!: Text", (t.description_fr, t.description_en)::bilingual as "description!: Text",
                 array(select c.code from framework_tag_criterion tc join criterion c using (criterion_id)
                       where tc.framework_tag_id = t.framework_tag_id order by c.position) as "criteria!"
          from framework_tag t where t.framework_version_id = $1

@@ -35,8 +35,7 @@ struct TemplateRow {
     from_level: i16,
     horizon: Horizon,
     cost: Cost,
-    text_fr: String,
-    text_en: String,
+    text: Text,
 }
 
 #[derive(sqlx::FromRow)]
@@ -68,7 +67,8 @@ pub async fn load(
     .await?;
     let templates: Vec<TemplateRow> = sqlx::query_as!(
         TemplateRow,
-        r#"select c.code as criterion_code, r.from_level, r.horizon as "horizon: Horizon", r.cost as "cost: Cost", r.text_fr, r.text_en
+        r#"select c.code as criterion_code, r.from_level, r.horizon as "horizon: Horizon", r.cost as "cost: Cost",
+                  (r.text_fr, r.text_en)::bilingual as "text!: Text"
            from recommendation_template r join criterion c using (criterion_id)
           where c.framework_version_id = $1 order by c.position, r.from_level"#,
         version
@@ -176,7 +176,7 @@ pub async fn load(
     let tag_text = |family: &str, codes: &[String]| -> Vec<Text> {
         tags.iter()
             .filter(|t| t.family == family && codes.contains(&t.code))
-            .map(|t| Text::new(&t.name_fr, &t.name_en))
+            .map(|t| t.name.clone())
             .collect()
     };
     let place = area
@@ -201,7 +201,7 @@ pub async fn load(
         },
         round_label: assessment.label.clone(),
         round_date: assessment.round_date.to_string(),
-        framework: Text::new(&assessment.framework_name_fr, &assessment.framework_name_en),
+        framework: assessment.framework_name.clone(),
         framework_code: framework::FRAMEWORK_CODE.to_owned(),
         framework_version: sqlx::query_scalar!(
             "select version from framework_version where framework_version_id = $1",
@@ -213,19 +213,13 @@ pub async fn load(
             .iter()
             .map(|l| LevelPart {
                 level: l.level,
-                label: Text::new(&l.label_fr, &l.label_en),
-                generic: Text::new(&l.generic_fr, &l.generic_en),
+                label: l.label.clone(),
+                generic: l.generic.clone(),
             })
             .collect(),
         dimensions: dimensions
             .iter()
-            .map(|d| {
-                let giffinger = match (&d.giffinger_fr, &d.giffinger_en) {
-                    (Some(fr), Some(en)) => Some(Text::new(fr, en)),
-                    _ => None,
-                };
-                (d.code.clone(), Text::new(&d.name_fr, &d.name_en), giffinger)
-            })
+            .map(|d| (d.code.clone(), d.name.clone(), d.giffinger.clone()))
             .collect(),
         criteria: answers
             .iter()
@@ -235,20 +229,15 @@ pub async fn load(
                     .find(|c| c.code == a.code)
                     .map(|c| c.dimension_code.clone())
                     .unwrap_or_default();
-                let descriptors = a
-                    .levels_fr
-                    .iter()
-                    .zip(&a.levels_en)
-                    .map(|(fr, en)| Text::new(fr, en))
-                    .collect();
+                let descriptors = a.levels.clone();
                 (
                     a.code.clone(),
                     dimension,
-                    Text::new(&a.name_fr, &a.name_en),
+                    a.name.clone(),
                     descriptors,
                     CriterionPart {
                         code: a.code.clone(),
-                        name: Text::new(&a.name_fr, &a.name_en),
+                        name: a.name.clone(),
                         level: a.level,
                         not_applicable: a.not_applicable,
                         justification: a.justification.clone(),
@@ -273,9 +262,9 @@ pub async fn load(
                     dimension,
                     IndicatorPart {
                         code: v.code.clone(),
-                        name: Text::new(&v.name_fr, &v.name_en),
+                        name: v.name.clone(),
                         unit: v.unit.clone(),
-                        source: Text::new(&v.source_fr, &v.source_en),
+                        source: v.source.clone(),
                         value: v.value,
                         year: v.year,
                         source_note: v.source_note.clone(),
@@ -286,17 +275,11 @@ pub async fn load(
             .collect(),
         templates: templates
             .iter()
-            .map(|t| {
-                (
-                    t.criterion_code.clone(),
-                    t.from_level,
-                    Text::new(&t.text_fr, &t.text_en),
-                )
-            })
+            .map(|t| (t.criterion_code.clone(), t.from_level, t.text.clone()))
             .collect(),
         tag_names: tags
             .iter()
-            .map(|t| (t.code.clone(), Text::new(&t.name_fr, &t.name_en)))
+            .map(|t| (t.code.clone(), t.name.clone()))
             .collect(),
         previous: previous_report(&mut *conn, assessment).await?,
     };

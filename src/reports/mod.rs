@@ -73,7 +73,7 @@ pub struct ReportBody<'a> {
 
 impl ReportBody<'_> {
     fn text<'t>(&self, text: &'t Text) -> &'t str {
-        self.ctx.pick(&text.fr, &text.en)
+        self.ctx.text(text)
     }
 
     /// A number with `digits` decimals, in the page's language.

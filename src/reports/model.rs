@@ -7,21 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::scoring::{self, DimensionScore, IndicatorScore, Kind, Scores};
 
-/// A text in both languages.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Text {
-    pub fr: String,
-    pub en: String,
-}
-
-impl Text {
-    pub fn new(fr: impl Into<String>, en: impl Into<String>) -> Self {
-        Self {
-            fr: fr.into(),
-            en: en.into(),
-        }
-    }
-}
+pub use crate::text::Text;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReportData {

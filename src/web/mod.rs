@@ -43,11 +43,11 @@ impl PageContext {
         self.i18n.t(key)
     }
 
-    /// The French or English version of a bilingual text, in the page's language.
-    pub fn pick<'a>(&self, fr: &'a str, en: &'a str) -> &'a str {
+    /// A bilingual text in the page's language.
+    pub fn text<'a>(&self, text: &'a crate::text::Text) -> &'a str {
         match self.i18n.lang {
-            Lang::Fr => fr,
-            Lang::En => en,
+            Lang::Fr => &text.fr,
+            Lang::En => &text.en,
         }
     }
 

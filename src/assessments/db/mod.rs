@@ -15,6 +15,7 @@ use time::{Date, OffsetDateTime};
 use super::answer::{Answer, IndicatorValue};
 use crate::audit::{Actor, audit};
 use crate::framework;
+use crate::text::Text;
 use crate::vocabulary::{AssessmentStatus, Confidence, DimensionKind, Version};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -23,8 +24,7 @@ pub struct AssessmentRow {
     pub territory_id: i64,
     pub territory_name: String,
     pub framework_version_id: i64,
-    pub framework_name_fr: String,
-    pub framework_name_en: String,
+    pub framework_name: Text,
     pub label: String,
     pub round_date: Date,
     pub status: AssessmentStatus,
@@ -46,8 +46,7 @@ pub async fn find(
     sqlx::query_as!(
         AssessmentRow,
         r#"select a.assessment_id, a.territory_id, t.name as territory_name,
-                  a.framework_version_id, f.name_fr as framework_name_fr,
-                  f.name_en as framework_name_en, a.label, a.round_date,
+                  a.framework_version_id, (f.name_fr, f.name_en)::bilingual as "framework_name!: Text", a.label, a.round_date,
                   a.status as "status: AssessmentStatus", a.version, a.previous_assessment_id,
                   a.updated_at
              from assessment a join territory t using (territory_id)
@@ -67,8 +66,7 @@ pub async fn list_for_territory(
     sqlx::query_as!(
         AssessmentRow,
         r#"select a.assessment_id, a.territory_id, t.name as territory_name,
-                  a.framework_version_id, f.name_fr as framework_name_fr,
-                  f.name_en as framework_name_en, a.label, a.round_date,
+                  a.framework_version_id, (f.name_fr, f.name_en)::bilingual as "framework_name!: Text", a.label, a.round_date,
                   a.status as "status: AssessmentStatus", a.version, a.previous_assessment_id,
                   a.updated_at
              from assessment a join territory t using (territory_id)
@@ -187,8 +185,7 @@ pub async fn create(
 pub struct DimensionProgress {
     pub code: String,
     pub kind: DimensionKind,
-    pub name_fr: String,
-    pub name_en: String,
+    pub name: Text,
     pub criteria: i64,
     /// Criteria with a level.
     pub answered: i64,
@@ -223,7 +220,7 @@ pub async fn progress(
 ) -> Result<Vec<DimensionProgress>, sqlx::Error> {
     sqlx::query_as!(
         DimensionProgress,
-        r#"select d.code, d.kind as "kind: DimensionKind", d.name_fr, d.name_en,
+        r#"select d.code, d.kind as "kind: DimensionKind", (d.name_fr, d.name_en)::bilingual as "name!: Text",
                 coalesce(a.criteria, 0) as "criteria!", coalesce(a.answered, 0) as "answered!",
                 coalesce(a.not_applicable, 0) as "not_applicable!",
                 coalesce(v.indicators, 0) as "indicators!",
@@ -252,15 +249,11 @@ pub async fn progress(
 pub struct AnswerRow {
     pub criterion_id: i64,
     pub code: String,
-    pub name_fr: String,
-    pub name_en: String,
-    pub description_fr: String,
-    pub description_en: String,
-    pub levels_fr: Vec<String>,
-    pub levels_en: Vec<String>,
+    pub name: Text,
+    pub description: Text,
+    pub levels: Vec<Text>,
     /// Names of the territory's challenges that raise this criterion's importance.
-    pub challenges_fr: Vec<String>,
-    pub challenges_en: Vec<String>,
+    pub challenges: Vec<Text>,
     pub level: Option<i16>,
     pub not_applicable: bool,
     pub justification: String,
@@ -294,17 +287,13 @@ pub async fn answers(
     dimension: Option<&str>,
     criterion: Option<&str>,
 ) -> Result<Vec<AnswerRow>, sqlx::Error> {
-    sqlx::query_as!(AnswerRow, r#"select c.criterion_id, c.code, c.name_fr, c.name_en, c.description_fr, c.description_en,
-                array(select text_fr from level_descriptor l where l.criterion_id = c.criterion_id order by level) as "levels_fr!",
-                array(select text_en from level_descriptor l where l.criterion_id = c.criterion_id order by level) as "levels_en!",
-                array(select ft.name_fr from framework_tag_criterion tc join framework_tag ft using (framework_tag_id)
+    sqlx::query_as!(AnswerRow, r#"select c.criterion_id, c.code, (c.name_fr, c.name_en)::bilingual as "name!: Text", (c.description_fr, c.description_en)::bilingual as "description!: Text",
+                array(select (text_fr, text_en)::bilingual from level_descriptor l where l.criterion_id = c.criterion_id order by level) as "levels!: Vec<Text>",
+                array(select (ft.name_fr, ft.name_en)::bilingual
+                        from framework_tag_criterion tc join framework_tag ft using (framework_tag_id)
                         join territory_tag tt on tt.family = ft.family and tt.code = ft.code
                        where tc.criterion_id = c.criterion_id and ft.family = 'challenge'
-                         and tt.territory_id = s.territory_id order by ft.position) as "challenges_fr!",
-                array(select ft.name_en from framework_tag_criterion tc join framework_tag ft using (framework_tag_id)
-                        join territory_tag tt on tt.family = ft.family and tt.code = ft.code
-                       where tc.criterion_id = c.criterion_id and ft.family = 'challenge'
-                         and tt.territory_id = s.territory_id order by ft.position) as "challenges_en!",
+                         and tt.territory_id = s.territory_id order by ft.position) as "challenges!: Vec<Text>",
                 a.level, a.not_applicable, a.justification, a.importance, a.target, a.evidence,
                 a.confidence as "confidence: Confidence", a.version, u.email as "updated_by?", a.updated_at
            from criterion_answer a
@@ -324,11 +313,9 @@ pub async fn answers(
 pub struct IndicatorRow {
     pub indicator_id: i64,
     pub code: String,
-    pub name_fr: String,
-    pub name_en: String,
+    pub name: Text,
     pub unit: String,
-    pub source_fr: String,
-    pub source_en: String,
+    pub source: Text,
     pub min_value: f64,
     pub max_value: f64,
     pub value: Option<f64>,
@@ -357,7 +344,7 @@ pub async fn indicators(
 ) -> Result<Vec<IndicatorRow>, sqlx::Error> {
     sqlx::query_as!(
         IndicatorRow,
-        r#"select i.indicator_id, i.code, i.name_fr, i.name_en, i.unit, i.source_fr, i.source_en,
+        r#"select i.indicator_id, i.code, (i.name_fr, i.name_en)::bilingual as "name!: Text", i.unit, (i.source_fr, i.source_en)::bilingual as "source!: Text",
                 i.min_value, i.max_value, v.value, v.year, v.source_note, v.version,
                 u.email as "updated_by?", v.updated_at
            from indicator_value v

@@ -218,4 +218,3 @@ pub async fn save_indicator(
     record_save(locked.tx, actor, assessment_id, change).await?;
     Ok(Saved::Stored(new_version))
 }
-
