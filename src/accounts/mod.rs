@@ -22,6 +22,7 @@ use sqlx::PgPool;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
+use crate::database;
 use crate::error::Result;
 use crate::i18n::{I18n, Lang};
 use crate::web::access::{Access, PASSWORD_PAGE, Routes, local_path};
@@ -348,11 +349,12 @@ pub async fn add_user(
     };
     let user_id = db::insert_user(&mut conn, actor, &account)
         .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(d) if d.constraint() == Some("app_user_email_key") => {
+        .map_err(|e| {
+            if database::violates(&e, "app_user_email_key") {
                 anyhow::anyhow!("un compte existe déjà pour {email}")
+            } else {
+                e.into()
             }
-            _ => e.into(),
         })?;
     Ok(Created {
         user_id,

@@ -13,6 +13,7 @@ use sqlx::PgPool;
 use super::db::{self as admin_db, TerritoryChoice, UserRow, UserUpdate};
 use crate::accounts::{Role, check_account, db, password};
 use crate::auth::CurrentUser;
+use crate::database;
 use crate::error::{Error, Result};
 use crate::vocabulary::Version;
 use crate::web::form::{FieldErrors, bounded};
@@ -195,7 +196,7 @@ pub async fn create(
                     };
                     return render_with_status(StatusCode::CREATED, &page);
                 }
-                Err(sqlx::Error::Database(e)) if e.constraint() == Some("app_user_email_key") => {
+                Err(e) if database::violates(&e, "app_user_email_key") => {
                     let mut errors = FieldErrors::default();
                     errors.add("email", "account-error-email-taken");
                     errors

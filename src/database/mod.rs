@@ -97,6 +97,12 @@ pub async fn create_database_if_missing(admin_url: &str, name: &str) -> anyhow::
     Ok(())
 }
 
+/// Whether `error` is PostgreSQL refusing a write because of `constraint` (a unique key
+/// that a concurrent or repeated creation hit), which the caller reports at a field.
+pub fn violates(error: &sqlx::Error, constraint: &str) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.constraint() == Some(constraint))
+}
+
 /// Quotes an SQL identifier (for the few statements that cannot take bind parameters).
 pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))

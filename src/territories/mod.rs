@@ -16,6 +16,7 @@ use sqlx::PgPool;
 
 use crate::assessments;
 use crate::auth::CurrentUser;
+use crate::database;
 use crate::error::{Error, Result};
 use crate::framework::{self, FRAMEWORK_CODE};
 use crate::geo;
@@ -309,9 +310,7 @@ async fn create(
                     Ok(id) => {
                         return Ok(Redirect::to(&format!("/territoires/{id}")).into_response());
                     }
-                    Err(sqlx::Error::Database(e))
-                        if e.constraint() == Some("territory_geo_area_key") =>
-                    {
+                    Err(e) if database::violates(&e, "territory_geo_area_key") => {
                         duplicate =
                             db::find_by_area(&pool, profile.geo_area_id.unwrap_or_default())
                                 .await?;

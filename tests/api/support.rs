@@ -25,6 +25,19 @@ pub struct TestApp {
     pub pool: PgPool,
 }
 
+/// An element found in a page by a CSS selector.
+#[derive(Debug)]
+pub struct Element {
+    pub attributes: std::collections::BTreeMap<String, String>,
+    pub text: String,
+}
+
+impl Element {
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attributes.get(name).map(String::as_str)
+    }
+}
+
 /// A response read whole: status, headers and body text.
 pub struct Page {
     pub status: StatusCode,
@@ -33,6 +46,36 @@ pub struct Page {
 }
 
 impl Page {
+    /// The elements of the body matching the CSS `selector`, each as (attributes, text).
+    pub fn select(&self, selector: &str) -> Vec<Element> {
+        let document = scraper::Html::parse_document(&self.body);
+        let selector = scraper::Selector::parse(selector)
+            .unwrap_or_else(|e| panic!("bad selector {selector:?}: {e}"));
+        document
+            .select(&selector)
+            .map(|e| Element {
+                attributes: e
+                    .value()
+                    .attrs()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
+                text: e.text().collect(),
+            })
+            .collect()
+    }
+
+    /// The one element matching `selector` (a test failure when there is none, or several).
+    pub fn one(&self, selector: &str) -> Element {
+        let mut found = self.select(selector);
+        assert_eq!(found.len(), 1, "{selector}: {} matches", found.len());
+        found.remove(0)
+    }
+
+    /// Whether some element matches `selector`.
+    pub fn has(&self, selector: &str) -> bool {
+        !self.select(selector).is_empty()
+    }
+
     /// The session token this response sets, if any (empty when it clears the cookie).
     pub fn session_cookie(&self) -> Option<String> {
         self.headers

@@ -155,13 +155,10 @@ async fn a_grouping_needs_a_name_and_known_communes_and_keeps_the_input() {
     assert!(field_error(&page, "members").contains("Certains codes"));
     assert!(page.body.contains(">69123 99998</textarea>"));
     assert!(
-        page.body.contains(r#"value="securite" checked"#),
+        page.has(r#"input[value="securite"][checked]"#),
         "ticked challenge kept"
     );
-    assert!(
-        page.body
-            .contains(r#"id="mode-grouping" name="mode" value="grouping" checked"#)
-    );
+    assert!(page.has(r#"input#mode-grouping[name="mode"][value="grouping"][checked]"#));
 
     let created = app
         .post_form(
@@ -296,7 +293,10 @@ async fn an_edit_based_on_an_old_version_does_not_overwrite_the_newer_one() {
     )
     .await;
     let edit = app.get(&format!("{path}/modifier")).await;
-    assert!(edit.body.contains(r#"name="version" value="1""#));
+    assert_eq!(
+        edit.one(r#"input[name="version"]"#).attr("value"),
+        Some("1")
+    );
 
     let first = app
         .post_form(
@@ -321,7 +321,10 @@ async fn an_edit_based_on_an_old_version_does_not_overwrite_the_newer_one() {
         stale.body.contains("écrit par Alice"),
         "Alice's saved text is shown"
     );
-    assert!(stale.body.contains(r#"name="version" value="2""#));
+    assert_eq!(
+        stale.one(r#"input[name="version"]"#).attr("value"),
+        Some("2")
+    );
     let profile = app.get(&path).await;
     assert!(profile.body.contains("écrit par Alice") && !profile.body.contains("écrit par Bruno"));
 
