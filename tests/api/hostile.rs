@@ -970,74 +970,49 @@ async fn the_first_start_prints_a_setup_link_for_the_first_administrator() {
         .unwrap();
     let token = path.split("jeton=").nth(1).unwrap().to_owned();
 
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let sign_in = browser
-        .get(format!("{}/connexion", server.base_url))
-        .send()
-        .await
-        .unwrap();
+    let browser = TestApp::at(&server.base_url, pool.clone());
+    let sign_in = browser.get("/connexion").await;
     assert!(
         sign_in
-            .text()
-            .await
-            .unwrap()
+            .body
             .contains(&escaped("Aucun compte n'existe encore"))
     );
-    assert_eq!(
-        browser
-            .get(format!("{}/installation?jeton=faux", server.base_url))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::NOT_FOUND
-    );
-    let form = browser
-        .get(format!("{}{path}", server.base_url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(form.status(), StatusCode::OK);
+    let guessed = browser.get("/installation?jeton=faux").await;
+    assert_eq!(guessed.status, StatusCode::NOT_FOUND);
+    assert_eq!(browser.get(&path).await.status, StatusCode::OK);
     let weak = browser
-        .post(format!("{}/installation", server.base_url))
-        .form(&[
-            ("jeton", token.as_str()),
-            ("email", "premiere@cabinet.fr"),
-            ("password", "court"),
-            ("confirmation", "court"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        weak.text().await.unwrap().contains("premiere@cabinet.fr"),
+        .post_form(
+            "/installation",
+            &[
+                ("jeton", token.as_str()),
+                ("email", "premiere@cabinet.fr"),
+                ("password", "court"),
+                ("confirmation", "court"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        weak.one("input#email").attr("value"),
+        Some("premiere@cabinet.fr"),
         "the email is kept"
     );
     let created = browser
-        .post(format!("{}/installation", server.base_url))
-        .form(&[
-            ("jeton", token.as_str()),
-            ("email", "premiere@cabinet.fr"),
-            ("display_name", "Première"),
-            ("password", "cheval-agrafe-batterie"),
-            ("confirmation", "cheval-agrafe-batterie"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), StatusCode::SEE_OTHER);
-    let home = browser
-        .get(format!("{}/admin/utilisateurs", server.base_url))
-        .send()
-        .await
-        .unwrap();
+        .post_form(
+            "/installation",
+            &[
+                ("jeton", token.as_str()),
+                ("email", "premiere@cabinet.fr"),
+                ("display_name", "Première"),
+                ("password", "cheval-agrafe-batterie"),
+                ("confirmation", "cheval-agrafe-batterie"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let accounts = browser.get("/admin/utilisateurs").await;
     assert_eq!(
-        home.status(),
+        accounts.status,
         StatusCode::OK,
         "signed in as the administrator"
     );
@@ -1048,15 +1023,7 @@ async fn the_first_start_prints_a_setup_link_for_the_first_administrator() {
             .unwrap();
     assert_eq!(role, "admin");
     // Used up: the link is gone.
-    assert_eq!(
-        browser
-            .get(format!("{}{path}", server.base_url))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(browser.get(&path).await.status, StatusCode::NOT_FOUND);
     let tokens: i64 = sqlx::query_scalar("select count(*) from setup_token")
         .fetch_one(&pool)
         .await

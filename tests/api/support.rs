@@ -136,6 +136,15 @@ impl TestApp {
         app
     }
 
+    /// A browser on an application served elsewhere (a [`Binary`]), with its database.
+    pub fn at(base_url: &str, pool: PgPool) -> Self {
+        Self {
+            base_url: base_url.to_owned(),
+            client: browser(),
+            pool,
+        }
+    }
+
     /// Another browser (empty cookie jar) on the same application.
     pub fn new_browser(&self) -> Self {
         Self {
