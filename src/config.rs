@@ -96,6 +96,21 @@ pub enum Command {
     },
     /// Create a complete demo assessment of a real territory and publish its report.
     Demo,
+    /// Write a consistent backup of the database in use (while the app keeps serving).
+    Backup {
+        /// The backup file (default: territoires-<date>.backup in the current directory).
+        file: Option<PathBuf>,
+    },
+    /// Restore a backup into an empty data dir or database (then upgrade it to this version).
+    Restore {
+        file: PathBuf,
+        /// Discard what the target database holds first.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Verify the database: migrations, report bodies, published rounds. Exits non-zero with
+    /// the list of problems.
+    Check,
     /// The official geography.
     Geo {
         #[command(subcommand)]

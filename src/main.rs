@@ -11,7 +11,7 @@ use territoires::accounts::{self, NewUser};
 use territoires::audit::Actor;
 use territoires::config::{Cli, Command, GeoCommand, UserCommand};
 use territoires::database::Database;
-use territoires::{AppState, app, geo, prepare_database, serve};
+use territoires::{AppState, app, geo, operations, prepare_database, serve};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -33,8 +33,43 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config;
     let db = Database::open(config.database_url.as_deref(), &config.data_dir).await?;
     let outcome = async {
+        let command = cli.command.unwrap_or(Command::Serve);
+        // These read or replace the database as it is: no migration first.
+        match &command {
+            Command::Backup { file } => return backup(&db, file.as_deref()).await,
+            Command::Restore { file, replace } => {
+                let started = std::time::Instant::now();
+                let manifest = operations::backup::restore(&db.pool, &db.url, file, *replace).await?;
+                prepare_database(&db.pool).await?;
+                println!(
+                    "restauré en {:.1} s : {} territoires, {} évaluations, {} rapports \
+                     (sauvegarde du {}, version {}, migration {})",
+                    started.elapsed().as_secs_f64(),
+                    manifest.territories,
+                    manifest.assessments,
+                    manifest.reports,
+                    manifest.created_at,
+                    manifest.app_version,
+                    manifest.migration
+                );
+                return Ok(());
+            }
+            Command::Check => {
+                let problems = operations::check::check(&db.pool).await?;
+                if problems.is_empty() {
+                    println!("base vérifiée : aucun problème");
+                    return Ok(());
+                }
+                for problem in &problems {
+                    println!("{problem}");
+                }
+                anyhow::bail!("{} problème(s) trouvé(s)", problems.len());
+            }
+            _ => {}
+        }
         prepare_database(&db.pool).await?;
-        match cli.command.unwrap_or(Command::Serve) {
+        match command {
+            Command::Backup { .. } | Command::Restore { .. } | Command::Check => unreachable!(),
             Command::Migrate => {
                 tracing::info!("migrations applied");
                 Ok(())
@@ -131,6 +166,33 @@ fn return_large_blocks_to_the_system() {
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
     }
+}
+
+/// `territoires backup [FILE]`: writes the backup and says what it holds.
+async fn backup(
+    db: &territoires::database::Database,
+    file: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let file = file.map(std::path::Path::to_path_buf).unwrap_or_else(|| {
+        let date = time::OffsetDateTime::now_utc().date();
+        std::path::PathBuf::from(format!("territoires-{date}.backup"))
+    });
+    let started = std::time::Instant::now();
+    let manifest = operations::backup::backup(&db.pool, &db.url, &file).await?;
+    let size = std::fs::metadata(&file)?.len();
+    println!(
+        "{} : {:.1} Mo en {:.1} s — {} territoires, {} évaluations, {} rapports ; migration {}, \
+         référentiels {}",
+        file.display(),
+        size as f64 / 1_000_000.0,
+        started.elapsed().as_secs_f64(),
+        manifest.territories,
+        manifest.assessments,
+        manifest.reports,
+        manifest.migration,
+        manifest.frameworks.join(", ")
+    );
+    Ok(())
 }
 
 /// The password piped on standard input (first line), or `None` when stdin is a terminal or empty.

@@ -21,6 +21,8 @@ pub const EMBEDDED_DATABASE: &str = "territoires";
 /// An open database: the pool, plus the embedded cluster when we started one (to stop it last).
 pub struct Database {
     pub pool: PgPool,
+    /// The connection URL of the application database (for `pg_dump` and `pg_restore`).
+    pub url: String,
     pub embedded: Option<EmbeddedPostgres>,
 }
 
@@ -41,7 +43,11 @@ impl Database {
             }
         };
         let pool = pool_options().connect_with(connect_options(&url)?).await?;
-        Ok(Self { pool, embedded })
+        Ok(Self {
+            pool,
+            url,
+            embedded,
+        })
     }
 
     /// Closes the pool, then stops the embedded cluster if we run one.

@@ -199,6 +199,15 @@ impl ReportBody<'_> {
     }
 }
 
+/// The fingerprint stored with a report: of both bodies as published (`territoires check`
+/// recomputes it to find a body changed since).
+pub fn fingerprint(body_fr: &str, body_en: &str) -> String {
+    format!(
+        "{:016x}",
+        crate::fingerprint::fnv1a(format!("{body_fr}\u{0}{body_en}").as_bytes())
+    )
+}
+
 /// Renders the report body in `lang`.
 pub fn render_body(data: &ReportData, lang: Lang, draft: bool) -> Result<String> {
     let ctx = PageContext {
@@ -253,10 +262,7 @@ pub async fn publish_assessment(
     let data = build(&mut tx, &assessment).await?;
     let body_fr = render_body(&data, Lang::Fr, false)?;
     let body_en = render_body(&data, Lang::En, false)?;
-    let fingerprint = format!(
-        "{:016x}",
-        crate::fingerprint::fnv1a(format!("{body_fr}\u{0}{body_en}").as_bytes())
-    );
+    let fingerprint = fingerprint(&body_fr, &body_en);
     let publication = db::Publication {
         assessment: &assessment,
         data: &data,

@@ -7,6 +7,7 @@ mod foundation;
 mod framework;
 mod geography;
 mod hostile;
+mod operations;
 mod reports;
 mod sessions;
 mod support;

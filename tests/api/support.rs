@@ -278,6 +278,11 @@ impl TestApp {
         Self::serve_with(fresh_database().await, config).await
     }
 
+    /// The application on an existing database (restored, upgraded…).
+    pub async fn on(pool: PgPool) -> Self {
+        Self::serve(pool).await
+    }
+
     async fn serve(pool: PgPool) -> Self {
         Self::serve_with(pool, Config::for_tests()).await
     }
@@ -554,8 +559,17 @@ pub async fn fresh_database() -> PgPool {
 
 /// A fresh, migrated database: its URL (for a process of the binary) and a pool on it.
 pub async fn fresh_database_with_url() -> (String, PgPool) {
+    new_database(Some(template_database().await)).await
+}
+
+/// A new database with nothing in it (no migration): its URL and a pool on it.
+pub async fn empty_database_with_url() -> (String, PgPool) {
+    new_database(None).await
+}
+
+/// A new database, copied from `template` or empty.
+async fn new_database(template: Option<&str>) -> (String, PgPool) {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let template = template_database().await;
     let name = format!(
         "{TEST_DB_PREFIX}{}_{}",
         std::process::id(),
@@ -563,15 +577,15 @@ pub async fn fresh_database_with_url() -> (String, PgPool) {
     );
     let admin = admin_options().await;
     let mut conn = PgConnection::connect_with(&admin).await.unwrap();
-    execute(
-        &mut conn,
-        &format!(
+    let create = match template {
+        Some(template) => format!(
             "create database {} template {}",
             quote_ident(&name),
             quote_ident(template)
         ),
-    )
-    .await;
+        None => format!("create database {}", quote_ident(&name)),
+    };
+    execute(&mut conn, &create).await;
     conn.close().await.unwrap();
     let pool = database::pool_options()
         .max_connections(8)
