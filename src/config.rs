@@ -66,6 +66,23 @@ pub struct Config {
         global = true
     )]
     pub metrics_token: Option<String>,
+    /// How log lines are written on standard error: `text` for people, `json` (one JSON
+    /// object a line) for a log collector.
+    #[arg(
+        long,
+        env = "TERRITOIRES_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text,
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+/// The format of the log lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 impl Config {
@@ -78,6 +95,7 @@ impl Config {
             secure_cookies: false,
             trust_proxy: false,
             metrics_token: None,
+            log_format: LogFormat::Text,
         }
     }
 }

@@ -9,18 +9,22 @@ use std::io::{IsTerminal, Read};
 
 use territoires::accounts::{self, NewUser};
 use territoires::audit::Actor;
-use territoires::config::{Cli, Command, GeoCommand, UserCommand};
+use territoires::config::{Cli, Command, GeoCommand, LogFormat, UserCommand};
 use territoires::database::Database;
 use territoires::{AppState, app, geo, operations, prepare_database, serve};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     return_large_blocks_to_the_system();
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
-    match run(Cli::parse()).await {
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()));
+    match cli.config.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+    match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("territoires: {error:#}");
