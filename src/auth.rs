@@ -29,6 +29,14 @@ impl CurrentUser {
         }
     }
 
+    /// The user as a reader of reports (élus: their territories only).
+    pub fn reader(&self) -> Reader {
+        Reader {
+            user_id: self.user_id,
+            role: self.role,
+        }
+    }
+
     /// The name shown in the page header.
     pub fn label(&self) -> &str {
         if self.display_name.is_empty() {
@@ -64,4 +72,11 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
     ) -> Result<Option<Self>, Self::Rejection> {
         Ok(parts.extensions.get::<CurrentUser>().cloned())
     }
+}
+
+/// Who reads reports: élus read their territories' only; admins and consultants read all.
+#[derive(Clone, Copy, Debug)]
+pub struct Reader {
+    pub user_id: i64,
+    pub role: Role,
 }

@@ -46,7 +46,7 @@ async fn show(ctx: PageContext, State(pool): State<PgPool>, user: CurrentUser) -
     } else {
         db::open_assessments(&pool, RECENT).await?
     };
-    let reports = reports::db::list_readable(&pool, &user, None, RECENT).await?;
+    let reports = reports::db::list_readable(&pool, user.reader(), None, RECENT).await?;
     render(&ShowPage {
         ctx,
         is_elu,

@@ -14,7 +14,7 @@ use super::model::{
 };
 use crate::assessments::db::AssessmentRow;
 use crate::audit::{Actor, audit};
-use crate::auth::CurrentUser;
+use crate::auth::Reader;
 use crate::error::Result;
 use crate::scoring;
 use crate::vocabulary::Role;
@@ -423,7 +423,7 @@ pub struct ReportRow {
 /// only).
 pub async fn find_readable(
     pool: &PgPool,
-    user: &CurrentUser,
+    reader: Reader,
     report_id: i64,
 ) -> Result<Option<ReportRow>> {
     Ok(sqlx::query_as!(
@@ -434,8 +434,8 @@ pub async fn find_readable(
             and ($2 or exists (select 1 from user_territory ut
                                 where ut.user_id = $3 and ut.territory_id = r.territory_id))",
         report_id,
-        user.role != Role::Elu,
-        user.user_id
+        reader.role != Role::Elu,
+        reader.user_id
     )
     .fetch_optional(pool)
     .await?)
@@ -465,7 +465,7 @@ pub struct ReportListRow {
 
 pub async fn list_readable(
     pool: &PgPool,
-    user: &CurrentUser,
+    reader: Reader,
     territory: Option<i64>,
     limit: i64,
 ) -> Result<Vec<ReportListRow>> {
@@ -478,8 +478,8 @@ pub async fn list_readable(
                                 where ut.user_id = $2 and ut.territory_id = r.territory_id))
             and ($3::bigint is null or r.territory_id = $3)
           order by r.published_at desc limit $4",
-        user.role != Role::Elu,
-        user.user_id,
+        reader.role != Role::Elu,
+        reader.user_id,
         territory,
         limit
     )

@@ -323,7 +323,7 @@ async fn show(
     headers: HeaderMap,
     Id(id): Id,
 ) -> Result<Response> {
-    let report = db::find_readable(&pool, &user, id)
+    let report = db::find_readable(&pool, user.reader(), id)
         .await?
         .ok_or(Error::NotFound)?;
     // The body never changes; the page around it depends on the reader and the language.
