@@ -1,7 +1,7 @@
 //! The domain vocabulary, typed: the text values the database CHECKs (roles, statuses, kinds,
 //! tag families, confidence, horizons, costs) as Rust enums that read and write themselves as
-//! PostgreSQL text, the ids of the main records as newtypes, and the version a form was based
-//! on, parsed once at the edge. A leaf module: it depends on nothing else of the crate.
+//! PostgreSQL text, and the version a form was based on, parsed once at the edge. A leaf
+//! module: it depends on nothing else of the crate.
 
 use std::fmt;
 
@@ -210,51 +210,6 @@ vocabulary! {
         Eleve = "eleve",
     }
 }
-
-/// Ids of the main records: numbers that cannot be mixed up with one another.
-macro_rules! id {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(
-            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-            sqlx::Type,
-        )]
-        #[sqlx(transparent)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = std::num::ParseIntError;
-
-            fn from_str(text: &str) -> Result<Self, Self::Err> {
-                text.parse().map($name)
-            }
-        }
-    };
-}
-
-id!(
-    /// A territory profile.
-    TerritoryId
-);
-id!(
-    /// An assessment (a round).
-    AssessmentId
-);
-id!(
-    /// A published report.
-    ReportId
-);
-id!(
-    /// An account.
-    UserId
-);
 
 /// The version of a row a form was based on (optimistic locking), read once at the edge: a
 /// form without a readable version was based on nothing, and conflicts with whatever is stored.
