@@ -16,7 +16,7 @@ use anyhow::Context;
 use territoires::audit::Actor;
 use territoires::database::Database;
 use territoires::territories::form::{Contact, Profile};
-use territoires::vocabulary::{AssessmentStatus, TerritoryKind, Version};
+use territoires::vocabulary::{AssessmentStatus, TerritoryId, TerritoryKind, Version};
 use territoires::{assessments, demo, framework, reports, territories};
 
 /// Territories seeded at once.
@@ -139,7 +139,7 @@ async fn draft(pool: &sqlx::PgPool, nth: i64) -> anyhow::Result<()> {
         .await?
         .context("no framework")?;
     let round = assessments::db::NewRound {
-        territory_id: territory,
+        territory_id: TerritoryId(territory),
         framework_version_id: version.framework_version_id,
         label: "Autosave",
         round_date: time::OffsetDateTime::now_utc().date(),
@@ -151,7 +151,7 @@ async fn draft(pool: &sqlx::PgPool, nth: i64) -> anyhow::Result<()> {
         "select c.code from criterion_answer a join criterion c using (criterion_id)
           where a.assessment_id = $1 order by c.position",
     )
-    .bind(id)
+    .bind(id.0)
     .fetch_all(pool)
     .await?;
     println!("{id} {}", codes.join(","));

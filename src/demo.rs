@@ -12,7 +12,9 @@ use crate::assessments::{self, answer};
 use crate::audit::Actor;
 use crate::framework::{self, FRAMEWORK_CODE};
 use crate::territories::{self, form::Contact, form::Profile};
-use crate::vocabulary::{AssessmentStatus, Confidence, TerritoryKind, Version};
+use crate::vocabulary::{
+    AssessmentId, AssessmentStatus, Confidence, ReportId, TerritoryId, TerritoryKind, Version,
+};
 use crate::{geo, reports};
 
 /// INSEE code of the demo commune.
@@ -39,9 +41,9 @@ const PROFILE: &[(&str, i16)] = &[
 
 /// What the demo created.
 pub struct Demo {
-    pub territory_id: i64,
-    pub assessment_id: i64,
-    pub report_id: i64,
+    pub territory_id: TerritoryId,
+    pub assessment_id: AssessmentId,
+    pub report_id: ReportId,
     /// The demo account's one-time password, when the account was created now.
     pub one_time_password: Option<String>,
 }
@@ -167,7 +169,7 @@ pub async fn run(pool: &sqlx::PgPool) -> anyhow::Result<Demo> {
 pub async fn fill_assessment(
     pool: &sqlx::PgPool,
     actor: &Actor,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     variant: usize,
 ) -> anyhow::Result<()> {
     let mut conn = pool.acquire().await?;

@@ -211,6 +211,46 @@ vocabulary! {
     }
 }
 
+/// Ids of the main records: numbers that cannot be mixed up with one another. Rows read them
+/// from their `bigint` columns (`From<i64>`); queries bind their number (`.0`).
+macro_rules! id {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+            sqlx::Type,
+        )]
+        #[sqlx(transparent)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl From<i64> for $name {
+            fn from(id: i64) -> Self {
+                $name(id)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+id!(
+    /// A territory profile.
+    TerritoryId
+);
+id!(
+    /// An assessment (a round).
+    AssessmentId
+);
+id!(
+    /// A published report.
+    ReportId
+);
+
 /// The version of a row a form was based on (optimistic locking), read once at the edge: a
 /// form without a readable version was based on nothing, and conflicts with whatever is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]

@@ -20,6 +20,7 @@ use super::section::Posted;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::framework;
+use crate::vocabulary::AssessmentId;
 use crate::web::form::FieldErrors;
 use crate::web::{PageContext, PagePath, is_htmx, render, render_with_status};
 
@@ -62,7 +63,7 @@ const INDICATOR_FIELDS: &[&str] = &["value", "year", "source_note"];
 pub async fn criterion_block(
     ctx: PageContext,
     State(pool): State<PgPool>,
-    PagePath((id, code)): PagePath<(i64, String)>,
+    PagePath((id, code)): PagePath<(AssessmentId, String)>,
 ) -> Result<Response> {
     let assessment = super::load(&pool, id).await?;
     let row = reload_answer(&pool, id, &code).await?;
@@ -79,7 +80,7 @@ pub async fn criterion_block(
 fn reply<R: Stored, I: Versioned>(
     ctx: PageContext,
     headers: &HeaderMap,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     view: BlockView<R, I>,
     fields: &'static [&'static str],
     reload: Option<String>,
@@ -118,7 +119,7 @@ pub async fn save_criterion(
     State(pool): State<PgPool>,
     user: CurrentUser,
     headers: HeaderMap,
-    PagePath((id, code)): PagePath<(i64, String)>,
+    PagePath((id, code)): PagePath<(AssessmentId, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
     let row = reload_answer(&pool, id, &code).await?;
@@ -134,7 +135,7 @@ pub async fn save_indicator(
     State(pool): State<PgPool>,
     user: CurrentUser,
     headers: HeaderMap,
-    PagePath((id, code)): PagePath<(i64, String)>,
+    PagePath((id, code)): PagePath<(AssessmentId, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
     let row = reload_indicator(&pool, id, &code).await?;

@@ -11,7 +11,7 @@ use super::answer::{self, AnswerInput, Bounds, IndicatorInput};
 use super::db::{self, AnswerRow, IndicatorRow, Saved};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
-use crate::vocabulary::Version;
+use crate::vocabulary::{AssessmentId, Version};
 use crate::web::PageContext;
 use crate::web::form::FieldErrors;
 
@@ -290,7 +290,7 @@ async fn settle<R>(
 pub async fn apply_answer(
     pool: &PgPool,
     user: &CurrentUser,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     row: AnswerRow,
     input: AnswerInput,
 ) -> Result<CriterionView> {
@@ -328,7 +328,7 @@ pub async fn apply_answer(
 pub async fn apply_indicator(
     pool: &PgPool,
     user: &CurrentUser,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     row: IndicatorRow,
     input: IndicatorInput,
 ) -> Result<IndicatorView> {
@@ -357,7 +357,11 @@ pub async fn apply_indicator(
 }
 
 /// One criterion's answer as stored.
-pub async fn reload_answer(pool: &PgPool, assessment_id: i64, code: &str) -> Result<AnswerRow> {
+pub async fn reload_answer(
+    pool: &PgPool,
+    assessment_id: AssessmentId,
+    code: &str,
+) -> Result<AnswerRow> {
     db::answers(pool, assessment_id, None, Some(code))
         .await?
         .into_iter()
@@ -368,7 +372,7 @@ pub async fn reload_answer(pool: &PgPool, assessment_id: i64, code: &str) -> Res
 /// One indicator's value as stored.
 pub async fn reload_indicator(
     pool: &PgPool,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     code: &str,
 ) -> Result<IndicatorRow> {
     db::indicators(pool, assessment_id, None, Some(code))

@@ -17,6 +17,7 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 
 use crate::error::{Error, Result};
+use crate::vocabulary::AssessmentId;
 use crate::web::access::{Access, Routes};
 use db::AssessmentRow;
 
@@ -70,6 +71,6 @@ fn this_year() -> i16 {
 }
 
 /// The round `id`, or the 404 page.
-async fn load(pool: &PgPool, id: i64) -> Result<AssessmentRow> {
+async fn load(pool: &PgPool, id: AssessmentId) -> Result<AssessmentRow> {
     db::find(pool, id).await?.ok_or(Error::NotFound)
 }

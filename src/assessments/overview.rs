@@ -15,7 +15,7 @@ use super::load;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::reports;
-use crate::vocabulary::{AssessmentStatus, Version};
+use crate::vocabulary::{AssessmentId, AssessmentStatus, ReportId, Version};
 use crate::web::{Id, PageContext, render, render_with_status};
 
 #[derive(Template)]
@@ -25,7 +25,7 @@ struct OverviewPage {
     assessment: AssessmentRow,
     progress: Vec<db::DimensionProgress>,
     /// The published report, once there is one.
-    report: Option<i64>,
+    report: Option<ReportId>,
     /// An i18n key: why the last status change was refused.
     problem: Option<&'static str>,
 }
@@ -56,7 +56,7 @@ pub struct OverviewParams {
 pub async fn overview(
     ctx: PageContext,
     State(pool): State<PgPool>,
-    Id(id): Id,
+    Id(id): Id<AssessmentId>,
     Query(params): Query<OverviewParams>,
 ) -> Result<Response> {
     let assessment = load(&pool, id).await?;
@@ -86,7 +86,7 @@ pub async fn change_status(
     ctx: PageContext,
     State(pool): State<PgPool>,
     user: CurrentUser,
-    Id(id): Id,
+    Id(id): Id<AssessmentId>,
     Form(form): Form<StatusForm>,
 ) -> Result<Response> {
     let assessment = load(&pool, id).await?;

@@ -16,6 +16,7 @@ use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::framework::{self, FRAMEWORK_CODE};
 use crate::territories;
+use crate::vocabulary::TerritoryId;
 use crate::web::form::{FieldErrors, bounded, iso_date};
 use crate::web::{Id, PageContext, render, render_with_status};
 
@@ -41,7 +42,11 @@ struct NewPage {
     errors: FieldErrors,
 }
 
-pub async fn new(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Result<Response> {
+pub async fn new(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    Id(id): Id<TerritoryId>,
+) -> Result<Response> {
     let territory = territories::db::find(&pool, id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -64,7 +69,7 @@ pub async fn create(
     ctx: PageContext,
     State(pool): State<PgPool>,
     user: CurrentUser,
-    Id(id): Id,
+    Id(id): Id<TerritoryId>,
     Form(form): Form<RoundForm>,
 ) -> Result<Response> {
     let territory = territories::db::find(&pool, id)

@@ -21,6 +21,7 @@ use super::db::{self, AssessmentRow};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::framework;
+use crate::vocabulary::AssessmentId;
 use crate::web::{PageContext, PagePath, render, render_with_status};
 
 /// A section's fields as posted: `<code>.<field>` → value (the first one when repeated).
@@ -140,7 +141,12 @@ pub struct SavedParam {
 }
 
 /// The section page's data, with the criteria and indicators as stored.
-async fn section_page(ctx: PageContext, pool: &PgPool, id: i64, code: &str) -> Result<SectionPage> {
+async fn section_page(
+    ctx: PageContext,
+    pool: &PgPool,
+    id: AssessmentId,
+    code: &str,
+) -> Result<SectionPage> {
     let assessment = super::load(pool, id).await?;
     let dimensions = framework::db::dimensions(pool, assessment.framework_version_id).await?;
     let dimension = dimensions
@@ -172,7 +178,7 @@ async fn section_page(ctx: PageContext, pool: &PgPool, id: i64, code: &str) -> R
 pub async fn section(
     ctx: PageContext,
     State(pool): State<PgPool>,
-    PagePath((id, code)): PagePath<(i64, String)>,
+    PagePath((id, code)): PagePath<(AssessmentId, String)>,
     Query(params): Query<SavedParam>,
 ) -> Result<Response> {
     let mut page = section_page(ctx, &pool, id, &code).await?;
@@ -186,7 +192,7 @@ pub async fn save_section(
     ctx: PageContext,
     State(pool): State<PgPool>,
     user: CurrentUser,
-    PagePath((id, code)): PagePath<(i64, String)>,
+    PagePath((id, code)): PagePath<(AssessmentId, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
     let posted = Posted::new(fields);

@@ -7,6 +7,7 @@ use sqlx::PgPool;
 
 use crate::database::MIGRATOR;
 use crate::reports::model::ReportData;
+use crate::vocabulary::AssessmentId;
 
 /// Everything wrong with the database, in words (empty when all is well).
 pub async fn check(pool: &PgPool) -> anyhow::Result<Vec<String>> {
@@ -76,9 +77,15 @@ async fn rounds(pool: &PgPool) -> anyhow::Result<Vec<String>> {
             continue;
         };
         let answers =
-            crate::assessments::db::answers(pool, report.assessment_id, None, None).await?;
-        let values =
-            crate::assessments::db::indicators(pool, report.assessment_id, None, None).await?;
+            crate::assessments::db::answers(pool, AssessmentId(report.assessment_id), None, None)
+                .await?;
+        let values = crate::assessments::db::indicators(
+            pool,
+            AssessmentId(report.assessment_id),
+            None,
+            None,
+        )
+        .await?;
         let published: Vec<_> = snapshot
             .dimensions
             .iter()

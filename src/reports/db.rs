@@ -18,7 +18,7 @@ use crate::auth::Reader;
 use crate::error::Result;
 use crate::scoring;
 use crate::vocabulary::Role;
-use crate::vocabulary::{Cost, Direction, Horizon, TagFamily};
+use crate::vocabulary::{AssessmentId, Cost, Direction, Horizon, ReportId, TagFamily, TerritoryId};
 use crate::{assessments, framework, geo, territories};
 
 #[derive(sqlx::FromRow)]
@@ -307,7 +307,7 @@ async fn reference_values(
                and width_bucket(g.population, array[2000, 10000, 50000, 200000])
                    is not distinct from width_bucket($3::int, array[2000, 10000, 50000, 200000])
              order by t.territory_id, i.code, a.round_date desc, a.assessment_id desc) latest"#,
-        territory.territory_id,
+        territory.territory_id.0,
         territory.kind.as_str(),
         population.map(|p| p as i32)
     )
@@ -330,8 +330,8 @@ async fn previous_report(
           where r.territory_id = $1 and r.assessment_id <> $2
             and (a.round_date, a.assessment_id) < ($3, $2)
           order by a.round_date desc, a.assessment_id desc limit 1",
-        assessment.territory_id,
-        assessment.assessment_id,
+        assessment.territory_id.0,
+        assessment.assessment_id.0,
         assessment.round_date
     )
     .fetch_optional(&mut *conn)
@@ -353,19 +353,19 @@ pub struct Publication<'a> {
 /// at `version`, and returns it as it now stands; `None` when it is not.
 pub async fn lock_for_publication(
     conn: &mut PgConnection,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     version: crate::vocabulary::Version,
 ) -> Result<Option<AssessmentRow>> {
     let locked: Option<i64> = sqlx::query_scalar!(
         "select assessment_id from assessment
           where assessment_id = $1 and version = $2 and status = 'review' for update",
-        assessment_id,
+        assessment_id.0,
         version.0
     )
     .fetch_optional(&mut *conn)
     .await?;
     match locked {
-        Some(id) => Ok(assessments::db::find(&mut *conn, id).await?),
+        Some(id) => Ok(assessments::db::find(&mut *conn, AssessmentId(id)).await?),
         None => Ok(None),
     }
 }
@@ -376,12 +376,12 @@ pub async fn publish(
     tx: &mut PgConnection,
     actor: &Actor,
     publication: &Publication<'_>,
-) -> Result<i64> {
+) -> Result<ReportId> {
     let assessment = publication.assessment;
     sqlx::query!(
         "update assessment set status = 'published', version = version + 1
           where assessment_id = $1",
-        assessment.assessment_id
+        assessment.assessment_id.0
     )
     .execute(&mut *tx)
     .await?;
@@ -389,8 +389,8 @@ pub async fn publish(
         "insert into report (assessment_id, territory_id, territory_name, published_by, snapshot,
                              body_fr, body_en, fingerprint)
          values ($1, $2, $3, $4, $5, $6, $7, $8) returning report_id",
-        assessment.assessment_id,
-        assessment.territory_id,
+        assessment.assessment_id.0,
+        assessment.territory_id.0,
         &publication.data.territory.name,
         actor.user_id,
         serde_json::to_value(publication.data).map_err(anyhow::Error::from)?,
@@ -404,17 +404,17 @@ pub async fn publish(
         &mut *tx,
         actor,
         "report.publish",
-        ("assessment", Some(assessment.assessment_id)),
+        ("assessment", Some(assessment.assessment_id.0)),
         Some(json!({ "status": "review" })),
         Some(json!({ "status": "published", "report_id": id })),
     )
     .await?;
-    Ok(id)
+    Ok(ReportId(id))
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ReportRow {
-    pub report_id: i64,
+    pub report_id: ReportId,
     pub territory_name: String,
     pub fingerprint: String,
 }
@@ -424,7 +424,7 @@ pub struct ReportRow {
 pub async fn find_readable(
     pool: &PgPool,
     reader: Reader,
-    report_id: i64,
+    report_id: ReportId,
 ) -> Result<Option<ReportRow>> {
     Ok(sqlx::query_as!(
         ReportRow,
@@ -433,7 +433,7 @@ pub async fn find_readable(
           where r.report_id = $1
             and ($2 or exists (select 1 from user_territory ut
                                 where ut.user_id = $3 and ut.territory_id = r.territory_id))",
-        report_id,
+        report_id.0,
         reader.role != Role::Elu,
         reader.user_id
     )
@@ -442,10 +442,10 @@ pub async fn find_readable(
 }
 
 /// The body of a report in `lang`.
-pub async fn body(pool: &PgPool, report_id: i64, lang: crate::i18n::Lang) -> Result<String> {
+pub async fn body(pool: &PgPool, report_id: ReportId, lang: crate::i18n::Lang) -> Result<String> {
     Ok(sqlx::query_scalar!(
         r#"select case when $2 then body_en else body_fr end as "body!" from report where report_id = $1"#,
-        report_id,
+        report_id.0,
         lang == crate::i18n::Lang::En
     )
     .fetch_one(pool)
@@ -455,8 +455,8 @@ pub async fn body(pool: &PgPool, report_id: i64, lang: crate::i18n::Lang) -> Res
 /// The published reports `user` may read, newest first (without their bodies).
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ReportListRow {
-    pub report_id: i64,
-    pub territory_id: i64,
+    pub report_id: ReportId,
+    pub territory_id: TerritoryId,
     pub territory_name: String,
     pub round_date: time::Date,
     pub round_label: String,
@@ -488,10 +488,10 @@ pub async fn list_readable(
 }
 
 /// The report of an assessment, if published.
-pub async fn of_assessment(pool: &PgPool, assessment_id: i64) -> Result<Option<i64>> {
+pub async fn of_assessment(pool: &PgPool, assessment_id: AssessmentId) -> Result<Option<ReportId>> {
     Ok(sqlx::query_scalar!(
-        "select report_id from report where assessment_id = $1",
-        assessment_id
+        r#"select report_id as "report_id: ReportId" from report where assessment_id = $1"#,
+        assessment_id.0
     )
     .fetch_optional(pool)
     .await?)

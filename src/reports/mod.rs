@@ -24,7 +24,7 @@ use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::i18n::{I18n, Lang};
 use crate::scoring::{self, Kind};
-use crate::vocabulary::{AssessmentStatus, Version};
+use crate::vocabulary::{AssessmentId, AssessmentStatus, ReportId, Version};
 use crate::web::access::{Access, Routes};
 use crate::web::{Id, PageContext, render};
 use model::{DimensionPart, ReportData, Text};
@@ -34,18 +34,18 @@ use model::{DimensionPart, ReportData, Text};
 /// reader's right to a report is still checked in the database at every request.
 #[derive(Default)]
 pub struct BodyCache {
-    bodies: Mutex<HashMap<(i64, Lang), Arc<str>>>,
+    bodies: Mutex<HashMap<(ReportId, Lang), Arc<str>>>,
 }
 
 /// Bodies kept per instance (about 110 KB each).
 const CACHED_BODIES: usize = 128;
 
 impl BodyCache {
-    fn get(&self, key: (i64, Lang)) -> Option<Arc<str>> {
+    fn get(&self, key: (ReportId, Lang)) -> Option<Arc<str>> {
         self.bodies.lock().ok()?.get(&key).cloned()
     }
 
-    fn put(&self, key: (i64, Lang), body: Arc<str>) {
+    fn put(&self, key: (ReportId, Lang), body: Arc<str>) {
         if let Ok(mut bodies) = self.bodies.lock() {
             if bodies.len() >= CACHED_BODIES {
                 bodies.clear();
@@ -252,9 +252,9 @@ struct PublishForm {
 pub async fn publish_assessment(
     pool: &PgPool,
     actor: &crate::audit::Actor,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     version: Version,
-) -> Result<Option<i64>> {
+) -> Result<Option<ReportId>> {
     let mut tx = pool.begin().await?;
     let Some(assessment) = db::lock_for_publication(&mut tx, assessment_id, version).await? else {
         return Ok(None);
@@ -278,7 +278,7 @@ pub async fn publish_assessment(
 async fn publish(
     State(pool): State<PgPool>,
     user: CurrentUser,
-    Id(id): Id,
+    Id(id): Id<AssessmentId>,
     Form(form): Form<PublishForm>,
 ) -> Result<Response> {
     let assessment = crate::assessments::db::find(&pool, id)
@@ -297,7 +297,11 @@ async fn publish(
     }
 }
 
-async fn preview(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Result<Response> {
+async fn preview(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    Id(id): Id<AssessmentId>,
+) -> Result<Response> {
     let assessment = crate::assessments::db::find(&pool, id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -321,7 +325,7 @@ async fn show(
     State(cache): State<Arc<BodyCache>>,
     user: CurrentUser,
     headers: HeaderMap,
-    Id(id): Id,
+    Id(id): Id<ReportId>,
 ) -> Result<Response> {
     let report = db::find_readable(&pool, user.reader(), id)
         .await?

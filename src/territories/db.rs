@@ -7,11 +7,11 @@ use time::OffsetDateTime;
 
 use super::form::{Contact, Profile};
 use crate::audit::{Actor, audit};
-use crate::vocabulary::{TagFamily, TerritoryKind};
+use crate::vocabulary::{TagFamily, TerritoryId, TerritoryKind};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TerritoryRow {
-    pub territory_id: i64,
+    pub territory_id: TerritoryId,
     pub kind: TerritoryKind,
     pub geo_area_id: Option<i64>,
     pub name: String,
@@ -27,14 +27,14 @@ pub struct TerritoryRow {
 
 pub async fn find(
     db: impl PgExecutor<'_>,
-    territory_id: i64,
+    territory_id: TerritoryId,
 ) -> Result<Option<TerritoryRow>, sqlx::Error> {
     sqlx::query_as!(
         TerritoryRow,
         r#"select territory_id, kind as "kind: TerritoryKind", geo_area_id, name, context_notes, contact_name, contact_role,
                 contact_email, contact_phone, version, created_at, updated_at
          from territory where territory_id = $1"#,
-        territory_id
+        territory_id.0
     )
     .fetch_optional(db)
     .await
@@ -44,25 +44,25 @@ pub async fn find(
 pub async fn find_by_area(
     db: impl PgExecutor<'_>,
     geo_area_id: i64,
-) -> Result<Option<(i64, String)>, sqlx::Error> {
+) -> Result<Option<(TerritoryId, String)>, sqlx::Error> {
     let row = sqlx::query!(
         "select territory_id, name from territory where geo_area_id = $1",
         geo_area_id
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| (r.territory_id, r.name)))
+    Ok(row.map(|r| (TerritoryId(r.territory_id), r.name)))
 }
 
 /// Tag codes of a territory in `family`.
 pub async fn tags(
     db: impl PgExecutor<'_>,
-    territory_id: i64,
+    territory_id: TerritoryId,
     family: TagFamily,
 ) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar!(
         "select code from territory_tag where territory_id = $1 and family = $2 order by code",
-        territory_id,
+        territory_id.0,
         family.as_str()
     )
     .fetch_all(db)
@@ -72,12 +72,12 @@ pub async fn tags(
 /// INSEE codes of a grouping's member communes.
 pub async fn member_codes(
     db: impl PgExecutor<'_>,
-    territory_id: i64,
+    territory_id: TerritoryId,
 ) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar!(
         "select g.code from territory_member m join geo_area g using (geo_area_id)
          where m.territory_id = $1 order by g.code",
-        territory_id
+        territory_id.0
     )
     .fetch_all(db)
     .await
@@ -89,7 +89,7 @@ pub async fn insert(
     conn: &mut PgConnection,
     actor: &Actor,
     profile: &Profile,
-) -> Result<i64, sqlx::Error> {
+) -> Result<TerritoryId, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
     let id: i64 = sqlx::query_scalar!(
         "insert into territory (kind, geo_area_id, name, context_notes, contact_name, contact_role,
@@ -106,13 +106,14 @@ pub async fn insert(
     )
     .fetch_one(&mut *tx)
     .await?;
+    let id = TerritoryId(id);
     replace_members_and_tags(&mut tx, id, profile).await?;
     let after = snapshot(&mut tx, id).await?;
     audit(
         &mut *tx,
         actor,
         "territory.create",
-        ("territory", Some(id)),
+        ("territory", Some(id.0)),
         None,
         Some(after),
     )
@@ -125,7 +126,7 @@ pub async fn insert(
 pub async fn update(
     conn: &mut PgConnection,
     actor: &Actor,
-    territory_id: i64,
+    territory_id: TerritoryId,
     version: i32,
     profile: &Profile,
 ) -> Result<bool, sqlx::Error> {
@@ -135,7 +136,7 @@ pub async fn update(
         "update territory set name = $3, context_notes = $4, contact_name = $5, contact_role = $6,
                 contact_email = $7, contact_phone = $8, version = version + 1
          where territory_id = $1 and version = $2",
-        territory_id,
+        territory_id.0,
         version,
         &profile.name,
         &profile.context_notes,
@@ -156,7 +157,7 @@ pub async fn update(
         &mut *tx,
         actor,
         "territory.update",
-        ("territory", Some(territory_id)),
+        ("territory", Some(territory_id.0)),
         Some(before),
         Some(after),
     )
@@ -166,7 +167,7 @@ pub async fn update(
 }
 
 /// The editable fields of a profile as JSON, for the audit log.
-async fn snapshot(tx: &mut PgConnection, territory_id: i64) -> Result<Value, sqlx::Error> {
+async fn snapshot(tx: &mut PgConnection, territory_id: TerritoryId) -> Result<Value, sqlx::Error> {
     sqlx::query_scalar!(
         r#"select jsonb_build_object(
                 'name', name, 'context_notes', context_notes,
@@ -180,7 +181,7 @@ async fn snapshot(tx: &mut PgConnection, territory_id: i64) -> Result<Value, sql
                 'assets', array(select code from territory_tag tt where tt.family = 'asset'
                                 and tt.territory_id = t.territory_id order by code)) as "snapshot!"
            from territory t where territory_id = $1"#,
-        territory_id
+        territory_id.0
     )
     .fetch_one(&mut *tx)
     .await
@@ -188,25 +189,25 @@ async fn snapshot(tx: &mut PgConnection, territory_id: i64) -> Result<Value, sql
 
 async fn replace_members_and_tags(
     tx: &mut PgConnection,
-    territory_id: i64,
+    territory_id: TerritoryId,
     profile: &Profile,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "delete from territory_member where territory_id = $1",
-        territory_id
+        territory_id.0
     )
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
         "insert into territory_member (territory_id, geo_area_id) select $1, unnest($2::bigint[])",
-        territory_id,
+        territory_id.0,
         &profile.member_ids
     )
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
         "delete from territory_tag where territory_id = $1",
-        territory_id
+        territory_id.0
     )
     .execute(&mut *tx)
     .await?;
@@ -214,7 +215,7 @@ async fn replace_members_and_tags(
         ("challenge", &profile.challenges),
         ("asset", &profile.assets),
     ] {
-        sqlx::query!("insert into territory_tag (territory_id, family, code) select $1, $2, unnest($3::text[])", territory_id, family, codes)
+        sqlx::query!("insert into territory_tag (territory_id, family, code) select $1, $2, unnest($3::text[])", territory_id.0, family, codes)
             .execute(&mut *tx)
             .await?;
     }

@@ -20,7 +20,7 @@ use crate::database;
 use crate::error::{Error, Result};
 use crate::framework::{self, FRAMEWORK_CODE};
 use crate::geo;
-use crate::vocabulary::{AreaKind, TagFamily, TerritoryKind};
+use crate::vocabulary::{AreaKind, TagFamily, TerritoryId, TerritoryKind};
 use crate::web::access::{Access, Routes};
 use crate::web::form::{FieldErrors, has_forbidden_control};
 use crate::web::{Id, PageContext, render, render_with_status, urlencode};
@@ -167,7 +167,7 @@ struct FormPage {
     /// Set when the submitted edit was based on an outdated version.
     conflict: Option<db::TerritoryRow>,
     /// The existing profile when the chosen area already has one.
-    duplicate: Option<(i64, String)>,
+    duplicate: Option<(TerritoryId, String)>,
 }
 
 impl FormPage {
@@ -364,7 +364,11 @@ async fn form_of(pool: &PgPool, territory: &db::TerritoryRow) -> Result<Territor
     })
 }
 
-async fn edit(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Result<Response> {
+async fn edit(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    Id(id): Id<TerritoryId>,
+) -> Result<Response> {
     let territory = db::find(&pool, id).await?.ok_or(Error::NotFound)?;
     let page = FormPage {
         form: form_of(&pool, &territory).await?,
@@ -383,7 +387,7 @@ async fn update(
     ctx: PageContext,
     State(pool): State<PgPool>,
     user: CurrentUser,
-    Id(id): Id,
+    Id(id): Id<TerritoryId>,
     Form(mut form): Form<TerritoryForm>,
 ) -> Result<Response> {
     let territory = db::find(&pool, id).await?.ok_or(Error::NotFound)?;
@@ -461,7 +465,11 @@ impl ShowPage {
     }
 }
 
-async fn show(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Result<Response> {
+async fn show(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    Id(id): Id<TerritoryId>,
+) -> Result<Response> {
     let mut conn = pool.acquire().await?;
     let territory = db::find(&mut *conn, id).await?.ok_or(Error::NotFound)?;
     let area = match territory.geo_area_id {

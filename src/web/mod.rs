@@ -188,12 +188,12 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
     }
 }
 
-/// A numeric id taken from the path's last `{id}` segment; anything else is a 404 page (not a
-/// bare 400), since no such page exists.
+/// The id in the path's `{id}` segment, typed (`Id<AssessmentId>`…); anything that is not a
+/// number is the 404 page (not a bare 400), since no such page exists.
 #[derive(Clone, Copy, Debug)]
-pub struct Id(pub i64);
+pub struct Id<T = i64>(pub T);
 
-impl<S: Send + Sync> FromRequestParts<S> for Id {
+impl<S: Send + Sync, T: From<i64>> FromRequestParts<S> for Id<T> {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
@@ -201,7 +201,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
             axum::extract::Path::<String>::from_request_parts(parts, state)
                 .await
                 .map_err(|_| Error::NotFound)?;
-        raw.parse().map(Id).map_err(|_| Error::NotFound)
+        let id: i64 = raw.parse().map_err(|_| Error::NotFound)?;
+        Ok(Id(T::from(id)))
     }
 }
 

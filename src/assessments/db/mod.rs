@@ -16,12 +16,14 @@ use super::answer::{Answer, IndicatorValue};
 use crate::audit::{Actor, audit};
 use crate::framework;
 use crate::text::Text;
-use crate::vocabulary::{AssessmentStatus, Confidence, DimensionKind, Version};
+use crate::vocabulary::{
+    AssessmentId, AssessmentStatus, Confidence, DimensionKind, TerritoryId, Version,
+};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AssessmentRow {
-    pub assessment_id: i64,
-    pub territory_id: i64,
+    pub assessment_id: AssessmentId,
+    pub territory_id: TerritoryId,
     pub territory_name: String,
     pub framework_version_id: i64,
     pub framework_name: Text,
@@ -41,7 +43,7 @@ impl AssessmentRow {
 
 pub async fn find(
     db: impl PgExecutor<'_>,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
 ) -> Result<Option<AssessmentRow>, sqlx::Error> {
     sqlx::query_as!(
         AssessmentRow,
@@ -52,7 +54,7 @@ pub async fn find(
              from assessment a join territory t using (territory_id)
              join framework_version f using (framework_version_id)
             where a.assessment_id = $1"#,
-        assessment_id
+        assessment_id.0
     )
     .fetch_optional(db)
     .await
@@ -61,7 +63,7 @@ pub async fn find(
 /// A territory's rounds, newest first.
 pub async fn list_for_territory(
     db: impl PgExecutor<'_>,
-    territory_id: i64,
+    territory_id: TerritoryId,
 ) -> Result<Vec<AssessmentRow>, sqlx::Error> {
     sqlx::query_as!(
         AssessmentRow,
@@ -72,7 +74,7 @@ pub async fn list_for_territory(
              from assessment a join territory t using (territory_id)
              join framework_version f using (framework_version_id)
             where a.territory_id = $1 order by a.round_date desc, a.assessment_id desc"#,
-        territory_id
+        territory_id.0
     )
     .fetch_all(db)
     .await
@@ -80,12 +82,12 @@ pub async fn list_for_territory(
 
 /// A new round as asked for.
 pub struct NewRound<'a> {
-    pub territory_id: i64,
+    pub territory_id: TerritoryId,
     pub framework_version_id: i64,
     pub label: &'a str,
     pub round_date: Date,
     /// The round to copy answers and indicator values from.
-    pub previous: Option<i64>,
+    pub previous: Option<AssessmentId>,
 }
 
 /// Creates a round with a row per criterion and per indicator; returns its id.
@@ -93,18 +95,18 @@ pub async fn create(
     conn: &mut PgConnection,
     actor: &Actor,
     round: &NewRound<'_>,
-) -> Result<i64, sqlx::Error> {
+) -> Result<AssessmentId, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
     framework::db::lock_version(&mut *tx, round.framework_version_id).await?;
     let id: i64 = sqlx::query_scalar!(
         "insert into assessment (territory_id, framework_version_id, label, round_date,
                                  previous_assessment_id, created_by)
          values ($1, $2, $3, $4, $5, $6) returning assessment_id",
-        round.territory_id,
+        round.territory_id.0,
         round.framework_version_id,
         round.label,
         round.round_date,
-        round.previous,
+        round.previous.map(|p| p.0),
         actor.user_id
     )
     .fetch_one(&mut *tx)
@@ -122,7 +124,7 @@ pub async fn create(
                 then 3 else 1 end
            from criterion c where c.framework_version_id = $3",
         id,
-        round.territory_id,
+        round.territory_id.0,
         round.framework_version_id
     )
     .execute(&mut *tx)
@@ -145,7 +147,7 @@ pub async fn create(
                join criterion pc on pc.criterion_id = p.criterion_id,
                     criterion c
               where a.assessment_id = $1 and p.assessment_id = $2
-                and c.criterion_id = a.criterion_id and c.code = pc.code", id, previous)
+                and c.criterion_id = a.criterion_id and c.code = pc.code", id, previous.0)
         .execute(&mut *tx)
         .await?;
         sqlx::query!(
@@ -157,7 +159,7 @@ pub async fn create(
               where v.assessment_id = $1 and p.assessment_id = $2
                 and i.indicator_id = v.indicator_id and i.code = pi.code",
             id,
-            previous
+            previous.0
         )
         .execute(&mut *tx)
         .await?;
@@ -177,7 +179,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(AssessmentId(id))
 }
 
 /// Progress of one axis or dimension.
@@ -216,7 +218,7 @@ impl DimensionProgress {
 
 pub async fn progress(
     db: impl PgExecutor<'_>,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
 ) -> Result<Vec<DimensionProgress>, sqlx::Error> {
     sqlx::query_as!(
         DimensionProgress,
@@ -238,7 +240,7 @@ pub async fn progress(
           where d.framework_version_id = (select framework_version_id from assessment
                                            where assessment_id = $1)
           order by d.position"#,
-        assessment_id
+        assessment_id.0
     )
     .fetch_all(db)
     .await
@@ -283,7 +285,7 @@ impl AnswerRow {
 /// The answers of one section (`dimension` code) and/or one criterion (`criterion` code).
 pub async fn answers(
     db: impl PgExecutor<'_>,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     dimension: Option<&str>,
     criterion: Option<&str>,
 ) -> Result<Vec<AnswerRow>, sqlx::Error> {
@@ -303,7 +305,7 @@ pub async fn answers(
            left join app_user u on u.user_id = a.updated_by
           where a.assessment_id = $1 and ($2::text is null or d.code = $2)
             and ($3::text is null or c.code = $3)
-          order by c.position"#, assessment_id, dimension, criterion)
+          order by c.position"#, assessment_id.0, dimension, criterion)
     .fetch_all(db)
     .await
 }
@@ -338,7 +340,7 @@ impl IndicatorRow {
 
 pub async fn indicators(
     db: impl PgExecutor<'_>,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     dimension: Option<&str>,
     indicator: Option<&str>,
 ) -> Result<Vec<IndicatorRow>, sqlx::Error> {
@@ -354,7 +356,7 @@ pub async fn indicators(
           where v.assessment_id = $1 and ($2::text is null or d.code = $2)
             and ($3::text is null or i.code = $3)
           order by i.position"#,
-        assessment_id,
+        assessment_id.0,
         dimension,
         indicator
     )
@@ -367,7 +369,7 @@ pub async fn indicators(
 pub async fn set_status(
     conn: &mut PgConnection,
     actor: &Actor,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     version: Version,
     (from, to): (AssessmentStatus, AssessmentStatus),
 ) -> Result<bool, sqlx::Error> {
@@ -375,7 +377,7 @@ pub async fn set_status(
     let changed = sqlx::query!(
         "update assessment set status = $4, version = version + 1
           where assessment_id = $1 and version = $2 and status = $3",
-        assessment_id,
+        assessment_id.0,
         version.0,
         from.as_str(),
         to.as_str()
@@ -389,7 +391,7 @@ pub async fn set_status(
             &mut *tx,
             actor,
             "assessment.status",
-            ("assessment", Some(assessment_id)),
+            ("assessment", Some(assessment_id.0)),
             Some(json!({ "status": from })),
             Some(json!({ "status": to })),
         )

@@ -8,7 +8,7 @@ use sqlx::PgConnection;
 use super::{AnswerRow, IndicatorRow};
 use crate::assessments::answer::{Answer, IndicatorValue};
 use crate::audit::{Actor, audit, changed_fields};
-use crate::vocabulary::{AssessmentStatus, Confidence, Version};
+use crate::vocabulary::{AssessmentId, AssessmentStatus, Confidence, Version};
 
 /// What a version-checked save came to.
 #[derive(Debug, PartialEq, Eq)]
@@ -40,14 +40,14 @@ struct Locked<'c> {
 /// `version`; otherwise the outcome to report, with nothing written.
 async fn lock_for_save(
     conn: &mut PgConnection,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     row: Row,
     version: Version,
 ) -> Result<Result<Locked<'_>, Saved>, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
     let status: Option<AssessmentStatus> = sqlx::query_scalar!(
         r#"select status as "status: AssessmentStatus" from assessment where assessment_id = $1 for share"#,
-        assessment_id
+        assessment_id.0
     )
     .fetch_optional(&mut *tx)
     .await?;
@@ -59,7 +59,7 @@ async fn lock_for_save(
             sqlx::query_scalar!(
                 "select version from criterion_answer
               where assessment_id = $1 and criterion_id = $2 for update",
-                assessment_id,
+                assessment_id.0,
                 id
             )
             .fetch_optional(&mut *tx)
@@ -69,7 +69,7 @@ async fn lock_for_save(
             sqlx::query_scalar!(
                 "select version from indicator_value
               where assessment_id = $1 and indicator_id = $2 for update",
-                assessment_id,
+                assessment_id.0,
                 id
             )
             .fetch_optional(&mut *tx)
@@ -97,7 +97,7 @@ struct Change<'a> {
 async fn record_save(
     mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
     actor: &Actor,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     change: Change<'_>,
 ) -> Result<(), sqlx::Error> {
     let (old, mut new) = changed_fields(change.before, change.after);
@@ -106,7 +106,7 @@ async fn record_save(
         &mut *tx,
         actor,
         change.action,
-        ("assessment", Some(assessment_id)),
+        ("assessment", Some(assessment_id.0)),
         Some(old),
         Some(new),
     )
@@ -118,7 +118,7 @@ async fn record_save(
 pub async fn save_answer(
     conn: &mut PgConnection,
     actor: &Actor,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     row: &AnswerRow,
     version: Version,
     answer: &Answer,
@@ -141,7 +141,7 @@ pub async fn save_answer(
                 updated_by = $10, updated_at = now()
           where assessment_id = $1 and criterion_id = $2
           returning version",
-            assessment_id,
+            assessment_id.0,
             row.criterion_id,
             answer.level,
             answer.not_applicable,
@@ -170,7 +170,7 @@ pub async fn save_answer(
 pub async fn save_indicator(
     conn: &mut PgConnection,
     actor: &Actor,
-    assessment_id: i64,
+    assessment_id: AssessmentId,
     row: &IndicatorRow,
     version: Version,
     value: &IndicatorValue,
@@ -198,7 +198,7 @@ pub async fn save_indicator(
                 updated_by = $6, updated_at = now()
           where assessment_id = $1 and indicator_id = $2
           returning version",
-            assessment_id,
+            assessment_id.0,
             row.indicator_id,
             value.value,
             value.year,
