@@ -2,13 +2,14 @@
 //! after. Every feature's writes record their event here, in the same transaction as the
 //! change. A leaf module (queries over any executor, no HTTP).
 
+use crate::vocabulary::UserId;
 use serde_json::Value;
 use sqlx::PgExecutor;
 
 /// Who acted, for the audit log: a signed-in user, or the command line.
 #[derive(Clone, Debug)]
 pub struct Actor {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub label: String,
 }
 
@@ -31,7 +32,7 @@ pub async fn audit(
     after: Option<Value>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!("insert into audit_event (actor_user_id, actor_label, action, object_type, object_id, before, after)
-         values ($1, $2, $3, $4, $5, $6, $7)", actor.user_id, &actor.label, action, object.0, object.1, before, after)
+         values ($1, $2, $3, $4, $5, $6, $7)", actor.user_id.map(|u| u.0), &actor.label, action, object.0, object.1, before, after)
     .execute(db)
     .await?;
     Ok(())

@@ -7,12 +7,12 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::audit::Actor;
-use crate::vocabulary::Role;
+use crate::vocabulary::{Role, UserId};
 
 /// The signed-in user of a request.
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
@@ -77,6 +77,6 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
 /// Who reads reports: élus read their territories' only; admins and consultants read all.
 #[derive(Clone, Copy, Debug)]
 pub struct Reader {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub role: Role,
 }

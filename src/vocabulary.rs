@@ -250,6 +250,10 @@ id!(
     /// A published report.
     ReportId
 );
+id!(
+    /// An account.
+    UserId
+);
 
 /// The version of a row a form was based on (optimistic locking), read once at the edge: a
 /// form without a readable version was based on nothing, and conflicts with whatever is stored.

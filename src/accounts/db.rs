@@ -3,7 +3,7 @@
 use sqlx::{PgConnection, PgExecutor};
 
 use crate::audit::{Actor, audit};
-use crate::vocabulary::Role;
+use crate::vocabulary::{Role, UserId};
 
 /// A new account, its password already hashed.
 pub struct NewAccount<'a> {
@@ -21,7 +21,7 @@ pub async fn insert_user(
     conn: &mut PgConnection,
     actor: &Actor,
     new: &NewAccount<'_>,
-) -> Result<i64, sqlx::Error> {
+) -> Result<UserId, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
     let id: i64 = sqlx::query_scalar!(
         "insert into app_user (email, display_name, role, password_hash, must_change_password)
@@ -57,14 +57,17 @@ pub async fn insert_user(
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(UserId(id))
 }
 
 /// The stored password hash of an account.
-pub async fn password_hash(db: impl PgExecutor<'_>, user_id: i64) -> Result<String, sqlx::Error> {
+pub async fn password_hash(
+    db: impl PgExecutor<'_>,
+    user_id: UserId,
+) -> Result<String, sqlx::Error> {
     sqlx::query_scalar!(
         "select password_hash from app_user where user_id = $1",
-        user_id
+        user_id.0
     )
     .fetch_one(db)
     .await
@@ -73,12 +76,12 @@ pub async fn password_hash(db: impl PgExecutor<'_>, user_id: i64) -> Result<Stri
 /// Replaces an account's password (the user chose it: no change is pending any more).
 pub async fn set_password(
     db: impl PgExecutor<'_>,
-    user_id: i64,
+    user_id: UserId,
     hash: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "update app_user set password_hash = $2, must_change_password = false where user_id = $1",
-        user_id,
+        user_id.0,
         hash
     )
     .execute(db)

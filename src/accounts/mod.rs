@@ -249,7 +249,7 @@ async fn change_password(
         &mut *tx,
         &user.actor(),
         "user.password_change",
-        ("app_user", Some(user.user_id)),
+        ("app_user", Some(user.user_id.0)),
         None,
         None,
     )
@@ -265,7 +265,7 @@ async fn change_password(
     Ok(response)
 }
 
-pub use crate::vocabulary::Role;
+pub use crate::vocabulary::{Role, UserId};
 
 /// A new account as asked for on the command line.
 #[derive(Debug)]
@@ -280,7 +280,7 @@ pub struct NewUser {
 /// The account created, and the one-time password to hand over when one was generated.
 #[derive(Debug)]
 pub struct Created {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub one_time_password: Option<String>,
 }
 

@@ -14,7 +14,7 @@ use time::Duration;
 
 use crate::AppState;
 pub use crate::auth::CurrentUser;
-use crate::vocabulary::Role;
+use crate::vocabulary::{Role, UserId};
 use crate::web::cookie;
 
 /// Name of the session cookie.
@@ -39,13 +39,13 @@ fn hash(token: &str) -> Vec<u8> {
 }
 
 /// Starts a session for `user_id`; returns the cookie token.
-pub async fn start(db: impl PgExecutor<'_>, user_id: i64) -> Result<String, sqlx::Error> {
+pub async fn start(db: impl PgExecutor<'_>, user_id: UserId) -> Result<String, sqlx::Error> {
     let token = new_token();
     sqlx::query!(
         "insert into user_session (token_hash, user_id, expires_at)
          values ($1, $2, now() + make_interval(secs => $3))",
         hash(&token),
-        user_id,
+        user_id.0,
         ABSOLUTE.whole_seconds() as f64
     )
     .execute(db)
@@ -55,7 +55,7 @@ pub async fn start(db: impl PgExecutor<'_>, user_id: i64) -> Result<String, sqlx
 
 #[derive(sqlx::FromRow)]
 struct SessionRow {
-    user_id: i64,
+    user_id: UserId,
     email: String,
     display_name: String,
     role: Role,
@@ -111,10 +111,10 @@ pub async fn end(db: impl PgExecutor<'_>, token_hash: &[u8]) -> Result<(), sqlx:
 
 /// Ends every session of `user_id` (disabled account, password changed), also deleting
 /// sessions that have expired anyway.
-pub async fn end_all(db: impl PgExecutor<'_>, user_id: i64) -> Result<(), sqlx::Error> {
+pub async fn end_all(db: impl PgExecutor<'_>, user_id: UserId) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "delete from user_session where user_id = $1 or expires_at < now()",
-        user_id
+        user_id.0
     )
     .execute(db)
     .await?;

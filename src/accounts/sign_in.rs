@@ -3,6 +3,7 @@
 //! accounts get the same answer after the same argon2 work, so the form does not tell which
 //! emails have accounts.
 
+use crate::vocabulary::UserId;
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
@@ -23,7 +24,7 @@ pub const WINDOW: Duration = Duration::minutes(15);
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
     SignedIn {
-        user_id: i64,
+        user_id: UserId,
     },
     /// Wrong email or password, or a disabled account (one answer for all three).
     Refused,
@@ -37,7 +38,7 @@ static DECOY_HASH: LazyLock<String> =
 
 #[derive(sqlx::FromRow)]
 struct Candidate {
-    user_id: i64,
+    user_id: UserId,
     password_hash: String,
     disabled: bool,
 }

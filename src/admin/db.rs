@@ -8,11 +8,11 @@ use time::{Date, OffsetDateTime};
 
 use crate::accounts::session;
 use crate::audit::{Actor, audit};
-use crate::vocabulary::{Role, Version};
+use crate::vocabulary::{Role, UserId, Version};
 
 #[derive(Debug)]
 pub struct UserRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
@@ -25,7 +25,10 @@ pub struct UserRow {
 }
 
 /// One account.
-pub async fn find_user(db: impl PgExecutor<'_>, id: i64) -> Result<Option<UserRow>, sqlx::Error> {
+pub async fn find_user(
+    db: impl PgExecutor<'_>,
+    id: UserId,
+) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as!(
         UserRow,
         r#"select u.user_id, u.email, u.display_name, u.role as "role: Role", u.disabled_at,
@@ -37,7 +40,7 @@ pub async fn find_user(db: impl PgExecutor<'_>, id: i64) -> Result<Option<UserRo
                   (select max(attempted_at) from sign_in_attempt a
                     where lower(a.email) = lower(u.email) and a.succeeded) as last_sign_in
              from app_user u where user_id = $1"#,
-        id
+        id.0
     )
     .fetch_optional(db)
     .await
@@ -111,7 +114,7 @@ pub async fn update_user(
     before: &UserRow,
     change: &UserChange<'_>,
 ) -> Result<UserUpdate, sqlx::Error> {
-    let id = before.user_id;
+    let id = before.user_id.0;
     let mut tx = pool.begin().await?;
     sqlx::query!("select pg_advisory_xact_lock(hashtextextended('active administrators', 0))")
         .execute(&mut *tx)
@@ -186,7 +189,7 @@ pub async fn update_user(
     )
     .await?;
     if change.password_hash.is_some() || !change.active {
-        session::end_all(&mut *tx, id).await?;
+        session::end_all(&mut *tx, before.user_id).await?;
     }
     tx.commit().await?;
     Ok(UserUpdate::Updated)

@@ -15,7 +15,7 @@ use crate::accounts::{Role, check_account, db, password};
 use crate::auth::CurrentUser;
 use crate::database;
 use crate::error::{Error, Result};
-use crate::vocabulary::Version;
+use crate::vocabulary::{UserId, Version};
 use crate::web::form::{FieldErrors, bounded};
 use crate::web::{Id, PageContext, render, render_with_status};
 
@@ -146,7 +146,7 @@ impl FormPage {
 #[template(path = "admin/user_created.html")]
 struct PasswordIssuedPage {
     ctx: PageContext,
-    user_id: i64,
+    user_id: UserId,
     email: String,
     one_time_password: String,
 }
@@ -217,7 +217,11 @@ pub async fn create(
     render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-pub async fn edit(ctx: PageContext, State(pool): State<PgPool>, Id(id): Id) -> Result<Response> {
+pub async fn edit(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    Id(id): Id<UserId>,
+) -> Result<Response> {
     let user = admin_db::find_user(&pool, id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -235,7 +239,7 @@ pub async fn update(
     ctx: PageContext,
     State(pool): State<PgPool>,
     admin: CurrentUser,
-    Id(id): Id,
+    Id(id): Id<UserId>,
     Form(mut form): Form<UserForm>,
 ) -> Result<Response> {
     let user = admin_db::find_user(&pool, id)

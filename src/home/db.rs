@@ -4,7 +4,7 @@
 use sqlx::PgExecutor;
 use time::Date;
 
-use crate::vocabulary::{AssessmentStatus, TerritoryKind};
+use crate::vocabulary::{AssessmentStatus, TerritoryKind, UserId};
 
 /// A territory an élu follows.
 #[derive(Debug)]
@@ -28,14 +28,14 @@ pub struct RecentAssessment {
 /// The territories `user_id` (an élu) may read, by name.
 pub async fn followed_territories(
     db: impl PgExecutor<'_>,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<FollowedTerritory>, sqlx::Error> {
     sqlx::query_as!(
         FollowedTerritory,
         r#"select t.territory_id, t.name, t.kind as "kind: TerritoryKind"
              from user_territory ut join territory t using (territory_id)
             where ut.user_id = $1 order by t.name"#,
-        user_id
+        user_id.0
     )
     .fetch_all(db)
     .await

@@ -392,7 +392,7 @@ pub async fn publish(
         assessment.assessment_id.0,
         assessment.territory_id.0,
         &publication.data.territory.name,
-        actor.user_id,
+        actor.user_id.map(|u| u.0),
         serde_json::to_value(publication.data).map_err(anyhow::Error::from)?,
         publication.body_fr,
         publication.body_en,
@@ -435,7 +435,7 @@ pub async fn find_readable(
                                 where ut.user_id = $3 and ut.territory_id = r.territory_id))",
         report_id.0,
         reader.role != Role::Elu,
-        reader.user_id
+        reader.user_id.0
     )
     .fetch_optional(pool)
     .await?)
@@ -479,7 +479,7 @@ pub async fn list_readable(
             and ($3::bigint is null or r.territory_id = $3)
           order by r.published_at desc limit $4",
         reader.role != Role::Elu,
-        reader.user_id,
+        reader.user_id.0,
         territory,
         limit
     )

@@ -107,7 +107,7 @@ pub async fn create(
         round.label,
         round.round_date,
         round.previous.map(|p| p.0),
-        actor.user_id
+        actor.user_id.map(|u| u.0)
     )
     .fetch_one(&mut *tx)
     .await?;

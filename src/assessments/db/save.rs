@@ -150,7 +150,7 @@ pub async fn save_answer(
             answer.target,
             &answer.evidence,
             answer.confidence.map(Confidence::as_str),
-            actor.user_id
+            actor.user_id.map(|u| u.0)
         )
         .fetch_one(&mut *locked.tx)
         .await?,
@@ -203,7 +203,7 @@ pub async fn save_indicator(
             value.value,
             value.year,
             &value.source_note,
-            actor.user_id
+            actor.user_id.map(|u| u.0)
         )
         .fetch_one(&mut *locked.tx)
         .await?,
