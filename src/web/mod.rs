@@ -364,15 +364,13 @@ pub fn client_ip(
 
 /// Percent-encodes a URL query value.
 pub fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    /// Everything but RFC 3986's unreserved characters is encoded.
+    const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(value, QUERY_VALUE).to_string()
 }
 
 /// The value of cookie `name` in the request headers.
@@ -409,4 +407,17 @@ pub fn security_headers() -> [SetResponseHeaderLayer<HeaderValue>; 5] {
             "camera=(), microphone=(), geolocation=(), interest-cohort=()",
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::urlencode;
+
+    #[test]
+    fn query_values_keep_only_unreserved_characters() {
+        assert_eq!(
+            urlencode("/territoires?sort=population&q=Saint-Étienne ~_."),
+            "%2Fterritoires%3Fsort%3Dpopulation%26q%3DSaint-%C3%89tienne%20~_."
+        );
+    }
 }
