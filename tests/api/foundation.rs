@@ -251,10 +251,12 @@ impl Binary {
     }
 }
 
-/// PIDs of postmasters running on `pgdata`.
+/// PIDs of postmasters running on `pgdata`. A child the postmaster has just forked carries
+/// the same command line until it renames itself, so processes whose parent is one of the
+/// matches are not counted.
 fn postmasters(pgdata: &std::path::Path) -> Vec<u32> {
     let wanted = pgdata.to_string_lossy().into_owned();
-    std::fs::read_dir("/proc")
+    let matching: Vec<(u32, u32)> = std::fs::read_dir("/proc")
         .unwrap()
         .filter_map(|entry| {
             let entry = entry.ok()?;
@@ -266,8 +268,21 @@ fn postmasters(pgdata: &std::path::Path) -> Vec<u32> {
                 .collect();
             let is_postmaster = args.first()?.ends_with("/postgres")
                 && args.windows(2).any(|w| w[0] == "-D" && w[1] == wanted);
-            is_postmaster.then_some(pid)
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            let parent: u32 = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()?;
+            is_postmaster.then_some((pid, parent))
         })
+        .collect();
+    matching
+        .iter()
+        .filter(|(_, parent)| !matching.iter().any(|(pid, _)| pid == parent))
+        .map(|(pid, _)| *pid)
         .collect()
 }
 
