@@ -18,6 +18,7 @@ pub mod geo;
 pub mod health;
 pub mod home;
 pub mod i18n;
+pub mod obligations;
 pub mod operations;
 pub mod reports;
 pub mod scoring;

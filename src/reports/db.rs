@@ -101,6 +101,7 @@ pub async fn load(
     let assets =
         territories::db::tags(&mut *conn, territory.territory_id, TagFamily::Asset).await?;
     let population = area.as_ref().and_then(|a| a.population).map(i64::from);
+    let obligations = crate::obligations::current();
 
     let scoring_framework = scoring::Framework {
         dimensions: dimensions
@@ -132,8 +133,8 @@ pub async fn load(
             .map(|t| scoring::Template {
                 criterion: t.criterion_code.clone(),
                 from_level: t.from_level,
-                horizon: t.horizon.to_string(),
-                cost: t.cost.to_string(),
+                horizon: t.horizon,
+                cost: t.cost,
             })
             .collect(),
         dependencies: dependencies
@@ -163,6 +164,7 @@ pub async fn load(
                 not_applicable: a.not_applicable,
                 importance: a.importance,
                 target: a.target,
+                confidence: a.confidence,
             })
             .collect(),
         values: values
@@ -172,6 +174,8 @@ pub async fn load(
         challenges: challenges.clone(),
         assets: assets.clone(),
         reference: reference_values(&mut *conn, &territory, population).await?,
+        population,
+        obligations: obligations.for_scoring(territory.kind, population),
     };
     let tag_text = |family: &str, codes: &[String]| -> Vec<Text> {
         tags.iter()
@@ -282,6 +286,11 @@ pub async fn load(
             .map(|t| (t.code.clone(), t.name.clone()))
             .collect(),
         previous: previous_report(&mut *conn, assessment).await?,
+        obligations: obligations
+            .applicable(territory.kind, population)
+            .into_iter()
+            .map(|(o, applies)| o.part(&obligations.dataset, applies))
+            .collect(),
     };
     Ok((scoring_framework, inputs, sources))
 }

@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod db;
+mod explain;
 pub mod model;
 
 use std::collections::HashMap;
@@ -89,6 +90,11 @@ impl ReportBody<'_> {
         }
     }
 
+    /// The label of the level after `level`.
+    fn next_level_label(&self, level: &i16) -> String {
+        self.level_label(&(level + 1))
+    }
+
     fn level_label(&self, level: &i16) -> String {
         self.data
             .levels
@@ -163,24 +169,6 @@ impl ReportBody<'_> {
             Kind::Transversal => self.ctx.t("report-radar-dimensions"),
         };
         charts::radar(id, &title, &spokes)
-    }
-
-    fn matrix(&self) -> String {
-        let points: Vec<(String, i16, i16)> = self
-            .data
-            .priorities
-            .iter()
-            .map(|p| (p.code.clone(), p.level, p.importance))
-            .collect();
-        charts::matrix(
-            "matrice",
-            &self.ctx.t("report-matrix-title"),
-            (
-                &self.ctx.t("report-matrix-x"),
-                &self.ctx.t("report-matrix-y"),
-            ),
-            &points,
-        )
     }
 
     fn top_priorities(&self) -> &[model::PriorityPart] {

@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::scoring::{self, DimensionScore, IndicatorScore, Kind, Scores};
+use crate::obligations::ObligationPart;
+use crate::scoring::{self, Compliance, DimensionScore, IndicatorScore, Kind, Priority, Scores};
 
 pub use crate::text::Text;
 
@@ -25,8 +26,19 @@ pub struct ReportData {
     pub weaknesses: Vec<Finding>,
     pub priorities: Vec<PriorityPart>,
     pub recommendations: Vec<RecommendationPart>,
-    pub feasibility: f64,
     pub previous: Option<Evolution>,
+    /// Quick wins listed besides the top priorities.
+    #[serde(default)]
+    pub quick_wins: Vec<PriorityPart>,
+    /// Strong levels only declared: to document before calling them strengths.
+    #[serde(default)]
+    pub declared_strengths: Vec<Finding>,
+    /// The legal obligations that apply to the territory, with where it stands.
+    #[serde(default)]
+    pub obligations: Vec<ObligationFinding>,
+    /// Mean maturity of the capacity dimensions (RCO, MEF).
+    #[serde(default)]
+    pub capacity: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -104,6 +116,29 @@ pub struct PriorityPart {
     pub score: f64,
     /// The recommendation of the first step (plain words for page 1).
     pub first_step: Option<Text>,
+    /// Rank, from 1 (reports published before the ranked steps have none).
+    #[serde(default)]
+    pub rank: usize,
+    /// Every factor of the rank.
+    #[serde(default)]
+    pub step: Option<Priority>,
+    /// Names of the challenges, assets and unmet obligations behind it.
+    #[serde(default)]
+    pub challenges: Vec<Text>,
+    #[serde(default)]
+    pub assets: Vec<Text>,
+    #[serde(default)]
+    pub obligations: Vec<Text>,
+}
+
+/// A legal obligation that applies, and where the territory stands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ObligationFinding {
+    pub obligation: ObligationPart,
+    pub status: Compliance,
+    pub criterion_name: Text,
+    /// The criterion's level (None: not answered or N/A).
+    pub level: Option<i16>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -150,11 +185,13 @@ pub struct Sources {
     /// Tag code → name, for challenges and assets.
     pub tag_names: Vec<(String, Text)>,
     pub previous: Option<ReportData>,
+    /// The obligations that apply to the territory (their status comes from the scores).
+    pub obligations: Vec<ObligationPart>,
 }
 
 /// How many strengths, weaknesses and priorities page 1 shows.
 pub const FIRST_PAGE_FINDINGS: usize = 3;
-pub const FIRST_PAGE_PRIORITIES: usize = 5;
+pub const FIRST_PAGE_PRIORITIES: usize = scoring::priority::TOP_PRIORITIES;
 
 /// Builds the report content from its sources and scores.
 pub fn build(sources: Sources, scores: &Scores) -> ReportData {
@@ -250,19 +287,52 @@ pub fn build(sources: Sources, scores: &Scores) -> ReportData {
         })
         .collect();
 
-    let priorities = scores
+    let obligation_name = |code: &String| {
+        sources
+            .obligations
+            .iter()
+            .find(|o| &o.code == code)
+            .map(|o| o.name.clone())
+    };
+    let priority_part = |(rank, p): (usize, &Priority)| {
+        let (_, _, name, _, _) = criterion(&p.criterion)?;
+        Some(PriorityPart {
+            code: p.criterion.clone(),
+            name: name.clone(),
+            level: p.level,
+            target: p.target,
+            importance: p.importance,
+            score: p.score,
+            first_step: template(&p.criterion, p.level),
+            rank: rank + 1,
+            challenges: p.challenges.iter().map(tag).collect(),
+            assets: p.assets.iter().map(tag).collect(),
+            obligations: p.obligations.iter().filter_map(obligation_name).collect(),
+            step: Some(p.clone()),
+        })
+    };
+    let priorities: Vec<PriorityPart> = scores
         .priorities
         .iter()
-        .filter_map(|p| {
-            let (_, _, name, _, _) = criterion(&p.criterion)?;
-            Some(PriorityPart {
-                code: p.criterion.clone(),
-                name: name.clone(),
-                level: p.level,
-                target: p.target,
-                importance: p.importance,
-                score: p.score,
-                first_step: template(&p.criterion, p.level),
+        .enumerate()
+        .filter_map(priority_part)
+        .collect();
+    let quick_wins = scores
+        .quick_wins
+        .iter()
+        .filter_map(|code| priorities.iter().find(|p| &p.code == code).cloned())
+        .collect();
+    let obligations = scores
+        .obligations
+        .iter()
+        .filter_map(|status| {
+            let obligation = sources.obligations.iter().find(|o| o.code == status.code)?;
+            let (_, _, name, _, part) = criterion(&status.criterion)?;
+            Some(ObligationFinding {
+                obligation: obligation.clone(),
+                status: status.status,
+                criterion_name: name.clone(),
+                level: part.level.filter(|_| !part.not_applicable),
             })
         })
         .collect();
@@ -277,8 +347,8 @@ pub fn build(sources: Sources, scores: &Scores) -> ReportData {
                 name: name.clone(),
                 from_level: r.from_level,
                 text: template(&r.criterion, r.from_level)?,
-                horizon: r.horizon.clone(),
-                cost: r.cost.clone(),
+                horizon: r.horizon.to_string(),
+                cost: r.cost.to_string(),
                 priority: r.priority,
                 prerequisite_for: r.prerequisite_for.clone(),
                 challenges: r.challenges.iter().map(tag).collect(),
@@ -307,6 +377,11 @@ pub fn build(sources: Sources, scores: &Scores) -> ReportData {
 
     ReportData {
         strengths: findings(&scores.strong_criteria, &scores.strong_indicators),
+        declared_strengths: scores
+            .declared_strengths
+            .iter()
+            .filter_map(finding_of_criterion)
+            .collect(),
         weaknesses: findings(&scores.weak_criteria, &scores.weak_indicators),
         territory: sources.territory,
         round_label: sources.round_label,
@@ -319,8 +394,10 @@ pub fn build(sources: Sources, scores: &Scores) -> ReportData {
         transversal: scores.transversal,
         dimensions,
         priorities,
+        quick_wins,
+        obligations,
+        capacity: scores.capacity,
         recommendations,
-        feasibility: scores.feasibility,
         previous,
     }
 }
@@ -337,6 +414,8 @@ fn empty_score(code: &str) -> DimensionScore {
         performance: None,
         indicators: 0,
         indicators_scored: 0,
+        levels: [0; 5],
+        verified: 0,
     }
 }
 

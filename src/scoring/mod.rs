@@ -1,12 +1,17 @@
 //! Scoring of an assessment (domain model §6), pure: no HTTP, no database. From the framework
-//! (criteria with weights, indicators with bands, recommendation templates, dependencies, tags)
-//! and the answers, it computes the maturity of each axis and dimension (weighted mean of the
-//! applicable levels, N/A out of the denominator, completeness), indicator scores (z-score
-//! against a reference group of at least five values, else the framework's bands), strengths,
-//! weaknesses, priorities `(target − level) × importance × feasibility`, and the recommendations
-//! ordered by priority and dependencies, grouped by horizon into an action plan.
+//! (criteria with weights, indicators with bands, recommendation templates, dependencies, tags),
+//! the answers and the legal obligations that apply, it computes the maturity of each axis and
+//! dimension (weighted mean of the applicable levels, N/A out of the denominator, completeness,
+//! level distribution, verified share), indicator scores (z-score against a reference group of
+//! at least five values, else the framework's bands), strengths, weaknesses, the means ×
+//! results reading of each axis, compliance with the obligations, the ranked next steps
+//! ([`priority`]) with their quick wins, and the recommendations ordered by rank and
+//! dependencies ([`plan`]).
 
-use std::collections::{BTreeMap, HashSet};
+pub mod plan;
+pub mod priority;
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +30,11 @@ pub const WEAK_LEVEL: i16 = 1;
 pub const STRONG_SCORE: f64 = 2.5;
 pub const WEAK_SCORE: f64 = 1.5;
 
-pub use crate::vocabulary::{DimensionKind as Kind, Direction, TagFamily};
+pub use crate::vocabulary::{
+    Confidence, Cost, DimensionKind as Kind, Direction, Horizon, TagFamily,
+};
+pub use plan::action_plan;
+pub use priority::{Burden, Compliance, Obligation, ObligationStatus, Priority};
 
 /// What scoring needs from the framework version.
 #[derive(Clone, Debug, Default)]
@@ -64,8 +73,8 @@ pub struct Indicator {
 pub struct Template {
     pub criterion: String,
     pub from_level: i16,
-    pub horizon: String,
-    pub cost: String,
+    pub horizon: Horizon,
+    pub cost: Cost,
 }
 
 /// `criterion` may reach `level` only once `requires` has reached `requires_level`.
@@ -92,10 +101,12 @@ pub struct Answer {
     pub not_applicable: bool,
     pub importance: i16,
     pub target: Option<i16>,
+    pub confidence: Option<Confidence>,
 }
 
-/// The assessment's inputs: answers, indicator values, the territory's tags, and the reference
-/// values of each indicator (from comparable published assessments).
+/// The assessment's inputs: answers, indicator values, the territory's tags and population,
+/// the legal obligations that apply to it, and the reference values of each indicator (from
+/// comparable published assessments).
 #[derive(Clone, Debug, Default)]
 pub struct Inputs {
     pub answers: Vec<Answer>,
@@ -103,6 +114,8 @@ pub struct Inputs {
     pub challenges: Vec<String>,
     pub assets: Vec<String>,
     pub reference: BTreeMap<String, Vec<f64>>,
+    pub population: Option<i64>,
+    pub obligations: Vec<Obligation>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -120,6 +133,12 @@ pub struct DimensionScore {
     pub performance: Option<f64>,
     pub indicators: usize,
     pub indicators_scored: usize,
+    /// How many applicable criteria sit at each level 0–4.
+    #[serde(default)]
+    pub levels: [usize; 5],
+    /// How many of the answered criteria have verified evidence.
+    #[serde(default)]
+    pub verified: usize,
 }
 
 impl DimensionScore {
@@ -165,21 +184,11 @@ pub struct IndicatorScore {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Priority {
-    pub criterion: String,
-    pub level: i16,
-    pub target: i16,
-    pub importance: i16,
-    pub feasibility: f64,
-    pub score: f64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {
     pub criterion: String,
     pub from_level: i16,
-    pub horizon: String,
-    pub cost: String,
+    pub horizon: Horizon,
+    pub cost: Cost,
     /// The priority score of the criterion (0 for a prerequisite that is not a priority).
     pub priority: f64,
     /// Prerequisite (criterion, level) this recommendation was brought forward for.
@@ -200,8 +209,15 @@ pub struct Scores {
     pub weak_criteria: Vec<String>,
     pub strong_indicators: Vec<String>,
     pub weak_indicators: Vec<String>,
-    pub feasibility: f64,
+    /// Criteria at a strong level whose evidence is only declared: to document.
+    pub declared_strengths: Vec<String>,
+    /// Mean maturity of the capacity dimensions (RCO, MEF).
+    pub capacity: Option<f64>,
+    /// Every criterion's next step, in rank order.
     pub priorities: Vec<Priority>,
+    /// Quick wins listed besides the top priorities (criterion codes).
+    pub quick_wins: Vec<String>,
+    pub obligations: Vec<ObligationStatus>,
     pub recommendations: Vec<Recommendation>,
 }
 
@@ -252,23 +268,6 @@ pub fn score_indicator(indicator: &Indicator, value: f64, reference: &[f64]) -> 
         method: Method::Bands,
         z: None,
         reference_size: n,
-    }
-}
-
-/// Feasibility from the capacity dimensions (RCO roles & skills, MEF funding): weak capacity
-/// (mean below 1.5) halves priorities, strong capacity (2.5 and over) raises them by half.
-pub fn feasibility(rco: Option<f64>, mef: Option<f64>) -> f64 {
-    let known: Vec<f64> = [rco, mef].into_iter().flatten().collect();
-    if known.is_empty() {
-        return 1.0;
-    }
-    let capacity = known.iter().sum::<f64>() / known.len() as f64;
-    if capacity < 1.5 {
-        0.5
-    } else if capacity < 2.5 {
-        1.0
-    } else {
-        1.5
     }
 }
 
@@ -324,6 +323,14 @@ pub fn score(framework: &Framework, inputs: &Inputs) -> Scores {
             let maturity = (total_weight > 0.0)
                 .then(|| levels.iter().map(|(l, w)| l * w).sum::<f64>() / total_weight);
             let empty = criteria.len() - not_applicable - levels.len();
+            let mut distribution = [0; 5];
+            let mut verified = 0;
+            for a in answers.iter().flatten().filter(|a| !a.not_applicable) {
+                if let Some(level) = a.level {
+                    distribution[level.clamp(0, TOP as i16) as usize] += 1;
+                    verified += usize::from(a.confidence == Some(Confidence::Verifie));
+                }
+            }
             let dimension_indicators: Vec<&Indicator> = framework
                 .indicators
                 .iter()
@@ -346,6 +353,8 @@ pub fn score(framework: &Framework, inputs: &Inputs) -> Scores {
                 performance: mean(scored.iter().copied()),
                 indicators: dimension_indicators.len(),
                 indicators_scored: scored.len(),
+                levels: distribution,
+                verified,
             }
         })
         .collect();
@@ -364,204 +373,134 @@ pub fn score(framework: &Framework, inputs: &Inputs) -> Scores {
             .find(|d| d.code == code)
             .and_then(|d| d.maturity)
     };
-    let feasibility = feasibility(maturity_of("RCO"), maturity_of("MEF"));
+    let capacity = mean(
+        priority::CAPACITY_DIMENSIONS
+            .iter()
+            .filter_map(|code| maturity_of(code)),
+    );
 
-    // Strengths and weaknesses, in framework order then sorted.
+    // Strengths and weaknesses; ties by code, so the framework's order never matters.
     let applicable: Vec<&Answer> = framework
         .criteria
         .iter()
         .filter_map(|c| answer_of(&c.code))
         .filter(|a| !a.not_applicable && a.level.is_some())
         .collect();
-    let mut strong: Vec<&&Answer> = applicable
+    let by_code = |a: &&Answer, b: &&Answer| {
+        priority::code_key(&a.criterion).cmp(&priority::code_key(&b.criterion))
+    };
+    let mut strong: Vec<&Answer> = applicable
         .iter()
+        .copied()
         .filter(|a| a.level.unwrap_or_default() >= STRONG_LEVEL)
         .collect();
-    strong.sort_by_key(|a| (std::cmp::Reverse(a.level), std::cmp::Reverse(a.importance)));
-    let mut weak: Vec<&&Answer> = applicable
+    strong.sort_by(|a, b| {
+        b.level
+            .cmp(&a.level)
+            .then(b.importance.cmp(&a.importance))
+            .then(by_code(a, b))
+    });
+    let (strong, declared): (Vec<&Answer>, Vec<&Answer>) = strong
+        .into_iter()
+        .partition(|a| priority::established(a.confidence));
+    let mut weak: Vec<&Answer> = applicable
         .iter()
+        .copied()
         .filter(|a| a.level.unwrap_or_default() <= WEAK_LEVEL)
         .collect();
-    weak.sort_by_key(|a| (std::cmp::Reverse(a.importance), a.level));
+    weak.sort_by(|a, b| {
+        b.importance
+            .cmp(&a.importance)
+            .then(a.level.cmp(&b.level))
+            .then(by_code(a, b))
+    });
 
     let mut strong_indicators: Vec<&IndicatorScore> = indicators
         .iter()
         .filter(|s| s.score >= STRONG_SCORE)
         .collect();
-    strong_indicators.sort_by(|a, b| b.score.total_cmp(&a.score));
+    strong_indicators.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.code.cmp(&b.code)));
     let mut weak_indicators: Vec<&IndicatorScore> = indicators
         .iter()
         .filter(|s| s.score <= WEAK_SCORE)
         .collect();
-    weak_indicators.sort_by(|a, b| a.score.total_cmp(&b.score));
+    weak_indicators.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.code.cmp(&b.code)));
 
-    // Priorities.
-    let importance_of = |a: &Answer| {
-        let raised = framework.tags.iter().any(|t| {
-            t.family == TagFamily::Challenge
-                && inputs.challenges.contains(&t.code)
-                && t.criteria.contains(&a.criterion)
-        });
-        if raised {
-            a.importance.max(3)
-        } else {
-            a.importance
-        }
-    };
-    let mut priorities: Vec<Priority> = applicable
-        .iter()
-        .filter_map(|a| {
-            let level = a.level?;
-            let target = a.target.unwrap_or_else(|| default_target(level)).max(level);
-            let importance = importance_of(a);
-            let score = f64::from(target - level) * f64::from(importance) * feasibility;
-            (score > 0.0).then(|| Priority {
-                criterion: a.criterion.clone(),
-                level,
-                target,
-                importance,
-                feasibility,
-                score,
-            })
-        })
-        .collect();
-    // Highest priority first; ties: larger gap, then framework order (stable).
-    priorities.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then((b.target - b.level).cmp(&(a.target - a.level)))
-    });
-
-    let recommendations = recommend(framework, inputs, &priorities);
+    let priorities = priority::rank(framework, inputs, capacity);
+    let recommendations = plan::recommend(framework, inputs, &priorities);
+    let codes = |answers: &[&Answer]| answers.iter().map(|a| a.criterion.clone()).collect();
 
     Scores {
         thematic: overall(Kind::Thematic),
         transversal: overall(Kind::Transversal),
-        strong_criteria: strong.iter().map(|a| a.criterion.clone()).collect(),
-        weak_criteria: weak.iter().map(|a| a.criterion.clone()).collect(),
+        strong_criteria: codes(&strong),
+        weak_criteria: codes(&weak),
         strong_indicators: strong_indicators.iter().map(|s| s.code.clone()).collect(),
         weak_indicators: weak_indicators.iter().map(|s| s.code.clone()).collect(),
+        declared_strengths: codes(&declared),
         dimensions,
         indicators,
-        feasibility,
+        capacity,
+        quick_wins: priority::quick_wins(&priorities),
+        obligations: priority::compliance(inputs),
         priorities,
         recommendations,
     }
 }
 
-/// The recommendation templates for every step of every priority, highest priority first, each
-/// preceded by the steps its dependencies require.
-fn recommend(
-    framework: &Framework,
-    inputs: &Inputs,
-    priorities: &[Priority],
-) -> Vec<Recommendation> {
-    let mut planner = Planner {
-        framework,
-        inputs,
-        placed: HashSet::new(),
-        plan: Vec::new(),
-    };
-    for p in priorities {
-        for step in p.level..p.target {
-            planner.place(&p.criterion, step, p.score, None);
-        }
-    }
-    planner.plan
+/// How an axis's means (maturity) compare with its results (indicator performance).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reading {
+    /// Advanced approach, results delivered.
+    AdvancedDelivering,
+    /// Advanced approach, results lagging.
+    AdvancedLagging,
+    /// Results delivered, approach to structure.
+    EmergingDelivering,
+    /// Approach and results both lagging.
+    EmergingLagging,
+    /// Results not measured (no indicator scored).
+    Unmeasured,
 }
 
-/// Builds the ordered list of recommendations.
-struct Planner<'a> {
-    framework: &'a Framework,
-    inputs: &'a Inputs,
-    placed: HashSet<(String, i16)>,
-    plan: Vec<Recommendation>,
+impl Reading {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reading::AdvancedDelivering => "advanced-delivering",
+            Reading::AdvancedLagging => "advanced-lagging",
+            Reading::EmergingDelivering => "emerging-delivering",
+            Reading::EmergingLagging => "emerging-lagging",
+            Reading::Unmeasured => "unmeasured",
+        }
+    }
 }
 
-impl Planner<'_> {
-    fn level_of(&self, criterion: &str) -> i16 {
-        self.inputs
-            .answers
-            .iter()
-            .find(|a| a.criterion == criterion)
-            .and_then(|a| a.level)
-            .unwrap_or(0)
-    }
+/// Maturity from which an approach reads as advanced (level 2, Structuré, reached) and
+/// performance from which results read as delivered (the reference mean, or the middle band).
+pub const MEANS_ADVANCED: f64 = 2.0;
+pub const RESULTS_DELIVERED: f64 = 2.0;
 
-    /// The territory's tags of `family` that concern `criterion`.
-    fn tags(&self, family: TagFamily, criterion: &str) -> Vec<String> {
-        let chosen = if family == TagFamily::Challenge {
-            &self.inputs.challenges
-        } else {
-            &self.inputs.assets
-        };
-        self.framework
-            .tags
-            .iter()
-            .filter(|t| {
-                t.family == family
-                    && chosen.contains(&t.code)
-                    && t.criteria.iter().any(|c| c == criterion)
-            })
-            .map(|t| t.code.clone())
-            .collect()
-    }
-
-    /// Adds the step of `criterion` from `from_level`, after the steps its dependencies need.
-    fn place(
-        &mut self,
-        criterion: &str,
-        from_level: i16,
-        priority: f64,
-        prerequisite_for: Option<(String, i16)>,
-    ) {
-        if !self.placed.insert((criterion.to_owned(), from_level)) {
-            return;
-        }
-        let to_level = from_level + 1;
-        let framework = self.framework;
-        for dependency in framework
-            .dependencies
-            .iter()
-            .filter(|d| d.criterion == criterion && d.level == to_level)
-        {
-            for step in self.level_of(&dependency.requires)..dependency.requires_level {
-                let reason = Some((criterion.to_owned(), to_level));
-                self.place(&dependency.requires, step, 0.0, reason);
+/// The means × results reading of an axis; None without a maturity.
+pub fn reading(maturity: Option<f64>, performance: Option<f64>) -> Option<Reading> {
+    let advanced = maturity? >= MEANS_ADVANCED;
+    Some(match performance {
+        None => Reading::Unmeasured,
+        Some(p) if p >= RESULTS_DELIVERED => {
+            if advanced {
+                Reading::AdvancedDelivering
+            } else {
+                Reading::EmergingDelivering
             }
         }
-        if let Some(template) = framework
-            .templates
-            .iter()
-            .find(|t| t.criterion == criterion && t.from_level == from_level)
-        {
-            self.plan.push(Recommendation {
-                criterion: criterion.to_owned(),
-                from_level,
-                horizon: template.horizon.clone(),
-                cost: template.cost.clone(),
-                priority,
-                prerequisite_for,
-                challenges: self.tags(TagFamily::Challenge, criterion),
-                assets: self.tags(TagFamily::Asset, criterion),
-            });
+        Some(_) => {
+            if advanced {
+                Reading::AdvancedLagging
+            } else {
+                Reading::EmergingLagging
+            }
         }
-    }
-}
-
-/// The recommendations grouped by horizon (court, moyen, long), keeping their order.
-pub fn action_plan(
-    recommendations: &[Recommendation],
-) -> Vec<(&'static str, Vec<&Recommendation>)> {
-    ["court", "moyen", "long"]
-        .into_iter()
-        .map(|h| {
-            (
-                h,
-                recommendations.iter().filter(|r| r.horizon == h).collect(),
-            )
-        })
-        .collect()
+    })
 }
 
 /// The level (0–4) a maturity has reached: levels are cumulative, so 2.8 has reached 2, not 3.
@@ -569,5 +508,7 @@ pub fn band(maturity: f64) -> i16 {
     (maturity + 1e-9).floor().clamp(0.0, TOP) as i16
 }
 
+#[cfg(test)]
+mod ranking_tests;
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@
 
 use super::*;
 
-fn framework() -> Framework {
+pub(super) fn framework() -> Framework {
     let dimension = |code: &str, kind| Dimension {
         code: code.into(),
         kind,
@@ -12,17 +12,22 @@ fn framework() -> Framework {
         dimension: code.split('-').next().unwrap().into(),
         weight,
     };
-    let template = |criterion: &str, from_level, horizon: &str| Template {
+    let template = |criterion: &str, from_level, horizon| Template {
         criterion: criterion.into(),
         from_level,
-        horizon: horizon.into(),
-        cost: "moyen".into(),
+        horizon,
+        cost: Cost::Moyen,
     };
     let mut templates = Vec::new();
     for code in [
         "ECO-1", "ECO-2", "ECO-3", "MOB-1", "MOB-2", "MOB-3", "RCO-1", "MEF-1",
     ] {
-        for (from, horizon) in [(0, "court"), (1, "court"), (2, "moyen"), (3, "long")] {
+        for (from, horizon) in [
+            (0, Horizon::Court),
+            (1, Horizon::Court),
+            (2, Horizon::Moyen),
+            (3, Horizon::Long),
+        ] {
             templates.push(template(code, from, horizon));
         }
     }
@@ -79,24 +84,25 @@ fn framework() -> Framework {
     }
 }
 
-fn answer(criterion: &str, level: Option<i16>) -> Answer {
+pub(super) fn answer(criterion: &str, level: Option<i16>) -> Answer {
     Answer {
         criterion: criterion.into(),
         level,
         not_applicable: false,
         importance: 1,
         target: None,
+        confidence: None,
     }
 }
 
-fn na(criterion: &str) -> Answer {
+pub(super) fn na(criterion: &str) -> Answer {
     Answer {
         not_applicable: true,
         ..answer(criterion, None)
     }
 }
 
-fn close(a: f64, b: f64) -> bool {
+pub(super) fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
 }
 
@@ -145,7 +151,8 @@ fn an_empty_assessment_scores_nothing_and_is_incomplete_everywhere() {
     assert_eq!((scores.thematic, scores.transversal), (None, None));
     assert!(scores.priorities.is_empty() && scores.recommendations.is_empty());
     assert!(scores.strong_criteria.is_empty() && scores.weak_criteria.is_empty());
-    assert!(close(scores.feasibility, 1.0), "unknown capacity: neutral");
+    assert!(scores.quick_wins.is_empty() && scores.obligations.is_empty());
+    assert_eq!(scores.capacity, None);
 }
 
 #[test]
@@ -180,15 +187,17 @@ fn indicators_use_the_reference_group_from_five_values_else_the_bands() {
 }
 
 #[test]
-fn priorities_weigh_the_gap_by_importance_raised_by_challenges_and_feasibility() {
+fn each_criterion_s_next_step_is_ranked_by_impact_times_feasibility() {
     let mut eco1 = answer("ECO-1", Some(2));
     eco1.target = Some(4);
+    let mut mob2 = answer("MOB-2", Some(4));
+    mob2.confidence = Some(Confidence::Verifie);
     let inputs = Inputs {
         answers: vec![
             eco1,
             answer("ECO-2", Some(3)),
             answer("MOB-1", Some(1)),
-            answer("MOB-2", Some(4)),
+            mob2,
             answer("RCO-1", Some(1)),
             answer("MEF-1", Some(1)),
         ],
@@ -197,8 +206,9 @@ fn priorities_weigh_the_gap_by_importance_raised_by_challenges_and_feasibility()
         ..Inputs::default()
     };
     let scores = score(&framework(), &inputs);
-    // RCO and MEF at 1: weak capacity, feasibility 0.5.
-    assert!(close(scores.feasibility, 0.5));
+    // RCO and MEF at 1: capacity 1.0, weak; every step costs "moyen", moderate with no
+    // population, so each one strains it (no capacity point).
+    assert!(close(scores.capacity.unwrap(), 1.0));
     let of = |code: &str| {
         scores
             .priorities
@@ -206,19 +216,38 @@ fn priorities_weigh_the_gap_by_importance_raised_by_challenges_and_feasibility()
             .find(|p| p.criterion == code)
             .unwrap()
     };
-    // ECO-1: (4 − 2) × 1 × 0.5 = 1; MOB-1 raised to importance 3: (2 − 1) × 3 × 0.5 = 1.5.
-    assert!(close(of("ECO-1").score, 1.0));
-    assert_eq!(of("MOB-1").importance, 3);
-    assert!(close(of("MOB-1").score, 1.5));
-    assert!(
-        scores.priorities.iter().all(|p| p.criterion != "MOB-2"),
-        "already at the top"
-    );
-    assert_eq!(scores.priorities[0].criterion, "MOB-1");
-    assert_eq!(scores.strong_criteria, vec!["MOB-2", "ECO-2"]);
-    assert_eq!(scores.weak_criteria, vec!["MOB-1", "RCO-1", "MEF-1"]);
+    // ECO-1 2→3, target 4: impact 1 + 2 = 3; feasibility 2 (moderate) + 0 (RCO-1 ≥ 2 not
+    // reached) + 1 (university) + 0 = 3; 9.
+    let eco1 = of("ECO-1");
+    assert_eq!((eco1.impact, eco1.feasibility, eco1.score), (3, 3, 9.0));
+    assert_eq!(eco1.prerequisites, vec![("RCO-1".to_owned(), 2)]);
+    assert_eq!(eco1.assets, vec!["universite"]);
+    assert!(eco1.target_set && eco1.capacity_strain);
+    // MOB-1: importance raised to 3 by the challenge, impact 3 + 1 = 4; feasibility 2 + 1 = 3.
+    let mob1 = of("MOB-1");
+    assert_eq!((mob1.importance, mob1.impact, mob1.feasibility), (3, 4, 3));
+    assert_eq!(mob1.challenges, vec!["deficit_transport_collectif"]);
+    // RCO-1: 1 + 1 + 1 (unlocks ECO-1) + 1 (capacity building) = 4; 2 + 1 = 3.
+    let rco1 = of("RCO-1");
+    assert_eq!((rco1.impact, rco1.feasibility), (4, 3));
+    assert_eq!(rco1.unlocks, vec!["ECO-1"]);
+    // MEF-1: 1 + 1 + 0 + 1 = 3; 3.
+    assert_eq!((of("MEF-1").impact, of("MEF-1").feasibility), (3, 3));
+    // 12, 12, 9, 9: RCO-1 before MOB-1 (same level, RCO-1 unlocks more); MEF-1 before ECO-1
+    // (lower level).
+    let order: Vec<&str> = scores
+        .priorities
+        .iter()
+        .map(|p| p.criterion.as_str())
+        .collect();
+    assert_eq!(order, ["RCO-1", "MOB-1", "MEF-1", "ECO-1"]);
+    // Strengths without a target above them are not priorities; one only declared is not a
+    // strength yet.
+    assert_eq!(scores.strong_criteria, vec!["MOB-2"]);
+    assert_eq!(scores.declared_strengths, vec!["ECO-2"]);
+    assert_eq!(scores.weak_criteria, vec!["MEF-1", "MOB-1", "RCO-1"]);
 
-    // ECO-1 2→3 needs RCO-1 at 2 first: RCO-1 1→2 comes before it.
+    // The plan follows the ranking, each step once, every step of ECO-1 up to its target.
     let steps: Vec<(String, i16)> = scores
         .recommendations
         .iter()
@@ -227,22 +256,22 @@ fn priorities_weigh_the_gap_by_importance_raised_by_challenges_and_feasibility()
     let at = |c: &str, l: i16| steps.iter().position(|s| s.0 == c && s.1 == l).unwrap();
     assert!(at("RCO-1", 1) < at("ECO-1", 2), "{steps:?}");
     assert!(at("ECO-1", 2) < at("ECO-1", 3));
-    let prerequisite = &scores.recommendations[at("RCO-1", 1)];
-    assert_eq!(prerequisite.prerequisite_for, Some(("ECO-1".into(), 3)));
-    let eco = &scores.recommendations[at("ECO-1", 2)];
-    assert_eq!(eco.assets, vec!["universite"]);
-    let mob = &scores.recommendations[at("MOB-1", 1)];
-    assert_eq!(mob.challenges, vec!["deficit_transport_collectif"]);
-    // Each step once.
+    assert_eq!(
+        scores.recommendations[at("ECO-1", 2)].assets,
+        vec!["universite"]
+    );
+    assert_eq!(
+        scores.recommendations[at("MOB-1", 1)].challenges,
+        vec!["deficit_transport_collectif"]
+    );
     let mut unique = steps.clone();
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), steps.len());
-
     let plan = action_plan(&scores.recommendations);
     assert_eq!(
         plan.iter().map(|(h, _)| *h).collect::<Vec<_>>(),
-        ["court", "moyen", "long"]
+        [Horizon::Court, Horizon::Moyen, Horizon::Long]
     );
     assert!(
         plan[1]
@@ -259,10 +288,39 @@ fn priorities_weigh_the_gap_by_importance_raised_by_challenges_and_feasibility()
 }
 
 #[test]
-fn strong_capacity_raises_feasibility() {
-    assert!(close(feasibility(Some(3.0), Some(2.5)), 1.5));
-    assert!(close(feasibility(Some(2.0), None), 1.0));
-    assert!(close(feasibility(Some(0.0), Some(1.0)), 0.5));
+fn a_prerequisite_no_one_ranked_is_brought_forward_in_the_plan() {
+    // ECO-1 2→3 needs RCO-1 at 2; RCO-1 is not answered (taken as 0): both of its steps come
+    // first, marked as prerequisites of ECO-1 level 3.
+    let inputs = Inputs {
+        answers: vec![answer("ECO-1", Some(2))],
+        ..Inputs::default()
+    };
+    let scores = score(&framework(), &inputs);
+    type Step<'a> = (&'a str, i16, Option<(String, i16)>);
+    let steps: Vec<Step> = scores
+        .recommendations
+        .iter()
+        .map(|r| {
+            (
+                r.criterion.as_str(),
+                r.from_level,
+                r.prerequisite_for.clone(),
+            )
+        })
+        .collect();
+    let reason = Some(("ECO-1".to_owned(), 3));
+    assert_eq!(
+        steps,
+        [
+            ("RCO-1", 0, reason.clone()),
+            ("RCO-1", 1, reason),
+            ("ECO-1", 2, None)
+        ]
+    );
+}
+
+#[test]
+fn levels_are_cumulative_bands() {
     assert_eq!(band(2.49), 2);
     assert_eq!(band(2.99), 2);
     assert_eq!(band(3.0), 3);
@@ -270,23 +328,61 @@ fn strong_capacity_raises_feasibility() {
     assert_eq!(band(0.2), 0);
 }
 
+#[test]
+fn an_axis_reads_its_means_against_its_results() {
+    assert_eq!(reading(None, Some(3.0)), None);
+    assert_eq!(reading(Some(2.0), None), Some(Reading::Unmeasured));
+    assert_eq!(
+        reading(Some(2.0), Some(2.0)),
+        Some(Reading::AdvancedDelivering)
+    );
+    assert_eq!(
+        reading(Some(2.5), Some(1.9)),
+        Some(Reading::AdvancedLagging)
+    );
+    assert_eq!(
+        reading(Some(1.9), Some(3.1)),
+        Some(Reading::EmergingDelivering)
+    );
+    assert_eq!(
+        reading(Some(0.5), Some(0.5)),
+        Some(Reading::EmergingLagging)
+    );
+}
+
+#[test]
+fn each_axis_counts_its_levels_and_its_verified_answers() {
+    let mut verified = answer("ECO-1", Some(2));
+    verified.confidence = Some(Confidence::Verifie);
+    let mut documented = answer("ECO-2", Some(4));
+    documented.confidence = Some(Confidence::Documente);
+    let inputs = Inputs {
+        answers: vec![verified, documented, answer("ECO-3", Some(2)), na("MOB-1")],
+        ..Inputs::default()
+    };
+    let scores = score(&framework(), &inputs);
+    let eco = scores.dimension("ECO").unwrap();
+    assert_eq!((eco.levels, eco.verified), ([0, 0, 2, 0, 1], 1));
+    assert_eq!(scores.dimension("MOB").unwrap().levels, [0; 5]);
+}
+
 /// A small deterministic generator (xorshift64*).
-struct Rng(u64);
+pub(super) struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }
 
-fn random_inputs(rng: &mut Rng, framework: &Framework) -> Inputs {
+pub(super) fn random_inputs(rng: &mut Rng, framework: &Framework) -> Inputs {
     let answers = framework
         .criteria
         .iter()
@@ -300,6 +396,11 @@ fn random_inputs(rng: &mut Rng, framework: &Framework) -> Inputs {
                 if rng.below(2) == 0 {
                     a.target = Some((a.level.unwrap() + rng.below(3) as i16).min(4));
                 }
+                a.confidence = [
+                    None,
+                    Some(Confidence::Declaratif),
+                    Some(Confidence::Verifie),
+                ][rng.below(3) as usize];
                 Some(a)
             }
         })
@@ -316,6 +417,17 @@ fn random_inputs(rng: &mut Rng, framework: &Framework) -> Inputs {
             (0..n).map(|_| rng.below(500) as f64 / 10.0).collect(),
         );
     }
+    let mut obligations = Vec::new();
+    for c in &framework.criteria {
+        if rng.below(6) == 0 {
+            obligations.push(Obligation {
+                code: format!("law_{}", c.code.to_lowercase()),
+                criterion: c.code.clone(),
+                level: 1 + rng.below(3) as i16,
+                presumed: rng.below(3) > 0,
+            });
+        }
+    }
     Inputs {
         answers,
         values,
@@ -324,8 +436,14 @@ fn random_inputs(rng: &mut Rng, framework: &Framework) -> Inputs {
         } else {
             vec![]
         },
-        assets: vec!["universite".into()],
+        assets: if rng.below(2) == 0 {
+            vec!["universite".into()]
+        } else {
+            vec![]
+        },
         reference,
+        population: [None, Some(1_500), Some(64_000), Some(500_000)][rng.below(4) as usize],
+        obligations,
     }
 }
 

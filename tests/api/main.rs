@@ -8,6 +8,7 @@ mod framework;
 mod geography;
 mod hostile;
 mod operations;
+mod priorities;
 mod reports;
 mod sessions;
 mod support;
