@@ -135,9 +135,12 @@ impl Bounds {
 /// Where everything of the matrix goes, computed before drawing (and tested).
 pub struct MatrixLayout {
     pub width: f64,
-    /// Per point, in the order given: its centre.
-    pub dots: Vec<(f64, f64)>,
-    /// Per labelled point: (index of the point, text, box of the text).
+    /// The highest impact on the vertical axis (at least 6, one above the highest point).
+    pub impact_max: i16,
+    /// Per point, in the order given: its marker (a numbered disc for the labelled ranks, a
+    /// small dot for the others).
+    pub markers: Vec<Bounds>,
+    /// Per labelled point, by rank: (index of the point, legend text, box of the text).
     pub labels: Vec<(usize, String, Bounds)>,
 }
 
@@ -147,11 +150,13 @@ const PLOT_TOP: f64 = 20.0;
 const PLOT_BOTTOM: f64 = 340.0;
 const MATRIX_HEIGHT: f64 = 390.0;
 const COLUMN: f64 = (PLOT_RIGHT - PLOT_LEFT) / 5.0;
-const LABEL_X: f64 = PLOT_RIGHT + 40.0;
+const LEGEND_X: f64 = PLOT_RIGHT + 30.0;
 const LABEL_FONT: f64 = 11.0;
-const LABEL_LINE: f64 = 15.0;
-/// Highest impact drawn (points above sit at the top).
-const IMPACT_MAX: f64 = 12.0;
+const LABEL_LINE: f64 = 18.0;
+/// Radius of a numbered marker, of a plain dot; room between markers.
+const NUMBERED: f64 = 8.0;
+const PLAIN: f64 = 3.5;
+const GAP: f64 = 2.0;
 
 /// The x range of the column of `level`.
 pub fn column(level: i16) -> (f64, f64) {
@@ -159,8 +164,10 @@ pub fn column(level: i16) -> (f64, f64) {
     (left, left + COLUMN)
 }
 
-fn y_of(impact: f64) -> f64 {
-    PLOT_BOTTOM - (PLOT_BOTTOM - PLOT_TOP) * impact.clamp(0.0, IMPACT_MAX) / IMPACT_MAX
+/// The height of `impact` on an axis from 1 to `max`.
+fn y_of(impact: f64, max: i16) -> f64 {
+    let max = f64::from(max);
+    PLOT_BOTTOM - (PLOT_BOTTOM - PLOT_TOP) * (impact.clamp(1.0, max) - 1.0) / (max - 1.0)
 }
 
 /// A generous estimate of a text's width (sans-serif; wide letters and digits included).
@@ -168,66 +175,118 @@ fn text_width(text: &str, font: f64) -> f64 {
     text.chars().count() as f64 * font * 0.6
 }
 
-/// Lays the matrix out: dots sharing a cell spread across the column (never beyond it), and
-/// the labels of the first [`LABELLED`] ranks stacked in a column to the right, in the order
-/// of their dots' height, each at least a line apart, joined to its dot by a leader line.
+/// Lays the matrix out. The points of a cell (level, impact) sit in rows centred in their
+/// level's column, best rank first, never beyond the column; the first [`LABELLED`] ranks get
+/// a numbered disc, the others a small dot. The legend lists the numbered ranks, one a line, in
+/// a column to the right of the plot.
 pub fn matrix_layout(points: &[MatrixPoint]) -> MatrixLayout {
-    let mut dots = Vec::with_capacity(points.len());
-    let mut seen: Vec<(i16, i16)> = Vec::new();
-    for p in points {
-        let cell = (p.level.clamp(0, 4), p.impact);
-        let k = seen.iter().filter(|c| **c == cell).count();
-        seen.push(cell);
-        let (left, right) = column(p.level);
-        let centre = (left + right) / 2.0;
-        // 0, +1, −1, +2, −2… steps of 9, folding back inside the column; then a row lower.
-        let per_row = ((COLUMN - 12.0) / 9.0).floor() as usize;
-        let slot = k % per_row;
-        let offset = if slot % 2 == 1 {
-            (slot / 2 + 1) as f64
-        } else {
-            -((slot / 2) as f64)
-        } * 9.0;
-        let x = (centre + offset).clamp(left + 6.0, right - 6.0);
-        let y = y_of(f64::from(p.impact)) + (k / per_row) as f64 * 7.0;
-        dots.push((x, y));
-    }
-    let mut labelled: Vec<usize> = (0..points.len())
-        .filter(|i| points[*i].rank <= LABELLED)
-        .collect();
-    labelled.sort_by(|a, b| {
-        dots[*a]
-            .1
-            .total_cmp(&dots[*b].1)
-            .then(points[*a].rank.cmp(&points[*b].rank))
-    });
-    // Stack downwards from each dot's height, then push back up if the column overflows.
-    let mut tops: Vec<f64> = Vec::with_capacity(labelled.len());
-    for i in &labelled {
-        let wanted = dots[*i].1 - LABEL_LINE / 2.0;
-        let top = match tops.last() {
-            Some(previous) => wanted.max(previous + LABEL_LINE),
-            None => wanted.max(PLOT_TOP - 10.0),
-        };
-        tops.push(top);
-    }
-    let mut floor = MATRIX_HEIGHT - LABEL_LINE;
-    for top in tops.iter_mut().rev() {
-        *top = top.min(floor);
-        floor = *top - LABEL_LINE;
-    }
-    let labels: Vec<(usize, String, Bounds)> = labelled
+    let impact_max = points
         .iter()
-        .zip(tops)
-        .map(|(i, top)| {
-            let text = format!("{}. {}", points[*i].rank, points[*i].label);
+        .map(|p| p.impact + 1)
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_by_key(|i| points[*i].rank);
+    let mut markers = vec![
+        Bounds {
+            x: 0.0,
+            y: 0.0,
+            width: 0.0,
+            height: 0.0
+        };
+        points.len()
+    ];
+    let mut cells: Vec<((i16, i16), Vec<usize>)> = Vec::new();
+    for i in order.iter().copied() {
+        let cell = (points[i].level.clamp(0, 4), points[i].impact);
+        match cells.iter_mut().find(|(c, _)| *c == cell) {
+            Some((_, members)) => members.push(i),
+            None => cells.push((cell, vec![i])),
+        }
+    }
+    let radius = |i: usize| {
+        if points[i].rank <= LABELLED {
+            NUMBERED
+        } else {
+            PLAIN
+        }
+    };
+    // Each cell as rows of at most the column's width, best rank first.
+    let mut stacks: Vec<(i16, f64, Vec<Vec<usize>>)> = Vec::new();
+    for ((level, impact), members) in cells {
+        let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut used = 0.0;
+        for i in members {
+            let width = 2.0 * radius(i) + GAP;
+            if used + width > COLUMN - 2.0 && !rows.last().unwrap().is_empty() {
+                rows.push(Vec::new());
+                used = 0.0;
+            }
+            rows.last_mut().unwrap().push(i);
+            used += width;
+        }
+        let first = rows[0].iter().map(|i| radius(*i)).fold(0.0, f64::max);
+        stacks.push((level, y_of(f64::from(impact), impact_max) - first, rows));
+    }
+    let row_height = |row: &[usize]| 2.0 * row.iter().map(|i| radius(*i)).fold(0.0, f64::max);
+    // Per column, top to bottom: a cell starts at its impact's height or below the cell above
+    // it, and the column is pushed back up if it would pass the axis.
+    stacks.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let heights: Vec<f64> = stacks
+        .iter()
+        .map(|(_, _, rows)| rows.iter().map(|r| row_height(r) + GAP).sum::<f64>() - GAP)
+        .collect();
+    let height = |k: usize| heights[k];
+    for level in 0..=4 {
+        let column_stacks: Vec<usize> = (0..stacks.len())
+            .filter(|k| stacks[*k].0 == level)
+            .collect();
+        let mut bottom = f64::MIN;
+        for k in column_stacks.iter().copied() {
+            stacks[k].1 = stacks[k].1.max(bottom + GAP);
+            bottom = stacks[k].1 + height(k);
+        }
+        let mut floor = PLOT_BOTTOM - GAP;
+        for k in column_stacks.iter().rev().copied() {
+            stacks[k].1 = stacks[k].1.min(floor - height(k));
+            floor = stacks[k].1 - GAP;
+        }
+    }
+    for (level, top, rows) in &stacks {
+        let (left, right) = column(*level);
+        let mut y = *top;
+        for row in rows {
+            let total: f64 = row.iter().map(|i| 2.0 * radius(*i) + GAP).sum();
+            let height = row_height(row);
+            let mut x = (left + right - total) / 2.0 + GAP / 2.0;
+            for i in row.iter().copied() {
+                let r = radius(i);
+                markers[i] = Bounds {
+                    x,
+                    y: y + height / 2.0 - r,
+                    width: 2.0 * r,
+                    height: 2.0 * r,
+                };
+                x += 2.0 * r + GAP;
+            }
+            y += height + GAP;
+        }
+    }
+    let labels: Vec<(usize, String, Bounds)> = order
+        .iter()
+        .copied()
+        .filter(|i| points[*i].rank <= LABELLED)
+        .enumerate()
+        .map(|(line, i)| {
+            let text = format!("{}. {}", points[i].rank, points[i].label);
             let bounds = Bounds {
-                x: LABEL_X,
-                y: top,
+                x: LEGEND_X,
+                y: PLOT_TOP + line as f64 * LABEL_LINE,
                 width: text_width(&text, LABEL_FONT),
-                height: LABEL_LINE - 2.0,
+                height: LABEL_LINE - 4.0,
             };
-            (*i, text, bounds)
+            (i, text, bounds)
         })
         .collect();
     let width = labels
@@ -236,7 +295,8 @@ pub fn matrix_layout(points: &[MatrixPoint]) -> MatrixLayout {
         .fold(PLOT_RIGHT + 20.0, f64::max);
     MatrixLayout {
         width,
-        dots,
+        impact_max,
+        markers,
         labels,
     }
 }
@@ -277,12 +337,12 @@ pub fn matrix(id: &str, title: &str, axes: (&str, &str), points: &[MatrixPoint])
         svg,
         r##"<line x1="{PLOT_LEFT}" y1="{PLOT_BOTTOM}" x2="{PLOT_RIGHT}" y2="{PLOT_BOTTOM}" stroke="#1b1f24"/><line x1="{PLOT_LEFT}" y1="{PLOT_BOTTOM}" x2="{PLOT_LEFT}" y2="{PLOT_TOP}" stroke="#1b1f24"/>"##
     );
-    for impact in (2..=12).step_by(2) {
+    for impact in 1..=layout.impact_max {
         let _ = write!(
             svg,
             r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12" fill="#1b1f24">{impact}</text>"##,
             PLOT_LEFT - 8.0,
-            y_of(f64::from(impact)) + 4.0
+            y_of(f64::from(impact), layout.impact_max) + 4.0
         );
     }
     let _ = write!(
@@ -299,28 +359,30 @@ pub fn matrix(id: &str, title: &str, axes: (&str, &str), points: &[MatrixPoint])
         (PLOT_TOP + PLOT_BOTTOM) / 2.0,
         escape(axes.1)
     );
-    for (i, text, bounds) in &layout.labels {
-        let (x, y) = layout.dots[*i];
+    for (_, text, bounds) in &layout.labels {
         let _ = write!(
             svg,
-            r##"<line x1="{x:.1}" y1="{y:.1}" x2="{:.1}" y2="{:.1}" stroke="#8a94a3" stroke-width="0.75"/><text x="{:.1}" y="{:.1}" font-size="{LABEL_FONT}" fill="#1b1f24">{}</text>"##,
-            bounds.x - 4.0,
-            bounds.y + bounds.height / 2.0,
+            r##"<text x="{:.1}" y="{:.1}" font-size="{LABEL_FONT}" fill="#1b1f24">{}</text>"##,
             bounds.x,
             bounds.y + bounds.height - 3.0,
             escape(text)
         );
     }
-    for (p, (x, y)) in points.iter().zip(&layout.dots) {
-        let fill = if p.rank <= LABELLED {
-            "#b34700"
+    for (p, b) in points.iter().zip(&layout.markers) {
+        let (x, y, r) = (b.x + b.width / 2.0, b.y + b.height / 2.0, b.width / 2.0);
+        if p.rank <= LABELLED {
+            let _ = write!(
+                svg,
+                r##"<circle cx="{x:.1}" cy="{y:.1}" r="{r:.1}" fill="#b34700"/><text x="{x:.1}" y="{:.1}" text-anchor="middle" font-size="9" font-weight="700" fill="#ffffff">{}</text>"##,
+                y + 3.2,
+                p.rank
+            );
         } else {
-            "#8a94a3"
-        };
-        let _ = write!(
-            svg,
-            r##"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="{fill}"/>"##
-        );
+            let _ = write!(
+                svg,
+                r##"<circle cx="{x:.1}" cy="{y:.1}" r="{r:.1}" fill="#8a94a3"/>"##
+            );
+        }
     }
     svg.push_str("</svg>");
     svg
@@ -378,13 +440,14 @@ mod tests {
         let svg = matrix("m", "Matrice", ("Maturité", "Impact"), &many);
         assert_eq!(svg.matches("<circle").count(), 53);
         assert_eq!(svg.matches("font-size=\"11\"").count(), LABELLED);
+        assert_eq!(svg.matches("font-weight=\"700\"").count(), LABELLED);
         assert!(svg.contains(">1. Données &lt;ouvertes&gt; &amp; partagées<"));
         assert!(svg.contains(">10. Critère numéro 9 ") && !svg.contains(">11. "));
         assert!(!svg.contains("style="));
     }
 
     #[test]
-    fn no_two_labels_intersect_and_every_dot_stays_in_its_level_column() {
+    fn no_two_labels_or_markers_intersect_and_every_point_stays_in_its_level_column() {
         // Crowded cases: everything in one cell, everything in one column, spread out.
         let cases = [
             points(53, |_| 1, |_| 6),
@@ -392,6 +455,7 @@ mod tests {
             points(53, |i| (i % 5) as i16, |i| (2 + i % 9) as i16),
             points(10, |i| (i % 2) as i16, |_| 11),
             points(12, |_| 4, |i| 12 - (i % 2) as i16),
+            points(53, |_| 2, |_| 2),
         ];
         for points in cases {
             let layout = matrix_layout(&points);
@@ -402,21 +466,28 @@ mod tests {
                     ba.y >= 0.0 && ba.y + ba.height <= MATRIX_HEIGHT,
                     "{ta}: {ba:?}"
                 );
-                assert!(ba.x + ba.width <= layout.width, "{ta} overflows");
+                assert!(ba.x > PLOT_RIGHT && ba.x + ba.width <= layout.width, "{ta}");
                 for (_, tb, bb) in &labels[a + 1..] {
                     assert!(!ba.intersects(bb), "{ta} {ba:?} overlaps {tb} {bb:?}");
                 }
-                // Labels sit right of the plot: no dot is under a label.
-                assert!(ba.x > PLOT_RIGHT);
             }
-            for (p, (x, _)) in points.iter().zip(&layout.dots) {
+            let markers = &layout.markers;
+            for (a, (p, ma)) in points.iter().zip(markers).enumerate() {
                 let (left, right) = column(p.level);
                 assert!(
-                    *x > left && *x < right,
-                    "rank {} at {x} outside level {}",
-                    p.rank,
-                    p.level
+                    ma.x >= left && ma.x + ma.width <= right,
+                    "rank {} out of its column",
+                    p.rank
                 );
+                assert!(ma.y >= PLOT_TOP - NUMBERED && ma.y + ma.height <= PLOT_BOTTOM);
+                for (q, mb) in points[a + 1..].iter().zip(&markers[a + 1..]) {
+                    assert!(
+                        !ma.intersects(mb),
+                        "ranks {} and {} overlap",
+                        p.rank,
+                        q.rank
+                    );
+                }
             }
         }
     }
