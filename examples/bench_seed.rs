@@ -76,12 +76,13 @@ async fn seed_one(
         .await?,
         "cannot send to review"
     );
+    demo::plan_roadmap(pool, &actor, assessment_id).await?;
     let assessment = assessments::db::find(pool, assessment_id)
         .await?
         .context("gone")?;
     reports::publish_assessment(pool, &actor, assessment.assessment_id, assessment.version)
         .await?
-        .context("not published")?;
+        .map_err(|refusal| anyhow::anyhow!("not published: {refusal:?}"))?;
     Ok(())
 }
 

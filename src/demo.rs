@@ -15,7 +15,7 @@ use crate::territories::{self, form::Contact, form::Profile};
 use crate::vocabulary::{
     AssessmentId, AssessmentStatus, Confidence, ReportId, TerritoryId, TerritoryKind, Version,
 };
-use crate::{geo, reports};
+use crate::{geo, reports, roadmap};
 
 /// INSEE code of the demo commune.
 const COMMUNE: &str = "26362";
@@ -113,6 +113,7 @@ pub async fn run(pool: &sqlx::PgPool) -> anyhow::Result<Demo> {
     let assessment_id = assessments::db::create(&mut conn, &actor, &round).await?;
 
     fill_assessment(pool, &actor, assessment_id, 0).await?;
+    plan_roadmap(pool, &actor, assessment_id).await?;
     anyhow::ensure!(
         assessments::db::set_status(
             &mut conn,
@@ -130,7 +131,7 @@ pub async fn run(pool: &sqlx::PgPool) -> anyhow::Result<Demo> {
     let report_id =
         reports::publish_assessment(pool, &actor, assessment.assessment_id, assessment.version)
             .await?
-            .context("the demo report could not be published")?;
+            .map_err(|refusal| anyhow::anyhow!("the demo report was refused: {refusal:?}"))?;
 
     let exists: bool = sqlx::query_scalar!(
         r#"select exists (select 1 from app_user where lower(email) = $1) as "exists!""#,
@@ -252,6 +253,127 @@ pub async fn fill_assessment(
         assessments::db::save_indicator(&mut conn, actor, assessment_id, &row, row.version, &valid)
             .await?;
     }
+    Ok(())
+}
+
+/// Owners of the demo's chantiers, by a word of their title: (word, élu référent, direction
+/// pilote, academic partners, business partners).
+const OWNERS: &[(&str, &str, &str)] = &[
+    (
+        "transport",
+        "Adjointe aux mobilités",
+        "Direction des mobilités et de l'espace public",
+    ),
+    (
+        "Mobilit",
+        "Adjointe aux mobilités",
+        "Direction des mobilités et de l'espace public",
+    ),
+    (
+        "numérique",
+        "Adjoint au numérique",
+        "Direction des systèmes d'information",
+    ),
+    (
+        "Données",
+        "Adjoint au numérique",
+        "Direction des systèmes d'information",
+    ),
+    ("Piloter", "Maire", "Direction générale des services"),
+    (
+        "Compétences",
+        "Adjoint aux ressources humaines",
+        "Direction des ressources humaines",
+    ),
+    (
+        "financement",
+        "Adjointe aux finances",
+        "Direction des finances",
+    ),
+    (
+        "énergétique",
+        "Adjoint à la transition écologique",
+        "Direction de la transition écologique",
+    ),
+    (
+        "écologique",
+        "Adjoint à la transition écologique",
+        "Direction de la transition écologique",
+    ),
+    (
+        "Économie",
+        "Adjoint au développement économique",
+        "Direction de l'attractivité",
+    ),
+    (
+        "Services",
+        "Adjointe à la démocratie participative",
+        "Direction de la relation usagers",
+    ),
+    (
+        "vie",
+        "Adjointe à la cohésion sociale",
+        "Direction de la cohésion sociale",
+    ),
+];
+
+/// Proposes the roadmap of a demo round and gives each chantier its owners and partners, as a
+/// consultant would before publication.
+pub async fn plan_roadmap(
+    pool: &sqlx::PgPool,
+    actor: &Actor,
+    assessment_id: AssessmentId,
+) -> anyhow::Result<()> {
+    let assessment = assessments::db::find(pool, assessment_id)
+        .await?
+        .context("no such assessment")?;
+    let mut conn = pool.acquire().await?;
+    roadmap::propose(&mut conn, actor, &assessment).await?;
+    let stored = roadmap::db::load(&mut conn, assessment_id)
+        .await?
+        .context("the roadmap was not stored")?;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    anyhow::ensure!(
+        roadmap::db::bump(&mut tx, actor, assessment_id, stored.row.version).await?,
+        "the demo roadmap changed while it was planned"
+    );
+    for chantier in &stored.chantiers {
+        let (elu, pilot) = OWNERS
+            .iter()
+            .find(|(word, _, _)| chantier.title.contains(word))
+            .map_or(
+                ("Maire", "Direction générale des services"),
+                |(_, e, p)| (*e, *p),
+            );
+        let fields = roadmap::db::ChantierFields {
+            title: chantier.title.clone(),
+            objective: chantier.objective.clone(),
+            elu: elu.to_owned(),
+            pilot: pilot.to_owned(),
+            partners: [
+                "Université Grenoble Alpes (campus de Valence)".to_owned(),
+                "Associations de quartier, tiers-lieux".to_owned(),
+                "CCI Drôme, entreprises du numérique".to_owned(),
+                "Conseil de développement, panel d'habitants".to_owned(),
+                "Valence Romans Agglo, Département de la Drôme".to_owned(),
+            ],
+            start_month: chantier.start_month,
+            end_month: chantier.end_month,
+            milestones: chantier.milestones.clone(),
+            budget_min_keur: chantier.budget_min_keur,
+            budget_max_keur: chantier.budget_max_keur,
+            etp: chantier.etp,
+            funding: chantier.funding.clone(),
+            followed: stored
+                .followed_of(chantier.chantier_id)
+                .into_iter()
+                .map(|f| (f.code.clone(), f.target))
+                .collect(),
+        };
+        roadmap::db::save_chantier(&mut tx, actor, assessment_id, chantier.chantier_id, &fields)
+            .await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

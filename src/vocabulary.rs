@@ -139,6 +139,16 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Where a roadmap step stands after publication (the follow-up).
+    StepStatus {
+        ALancer = "a_lancer",
+        EnCours = "en_cours",
+        Fait = "fait",
+        Abandonne = "abandonne",
+    }
+}
+
+vocabulary! {
     /// The kind of an area of the official geography.
     AreaKind {
         Commune = "commune",
@@ -253,6 +263,14 @@ id!(
 id!(
     /// An account.
     UserId
+);
+id!(
+    /// A chantier of a roadmap.
+    ChantierId
+);
+id!(
+    /// A step of a roadmap.
+    StepId
 );
 
 /// The version of a row a form was based on (optimistic locking), read once at the edge: a

@@ -64,6 +64,7 @@ pub async fn overview(
     let problem = match params.publication.as_str() {
         "refusee" => Some("assessment-publish-refused"),
         "conflit" => Some("assessment-publish-conflict"),
+        "feuille-de-route" => Some("assessment-publish-no-roadmap"),
         _ => None,
     };
     render(&OverviewPage {

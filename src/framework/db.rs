@@ -337,14 +337,15 @@ pub struct RecommendationRow {
     pub text: Text,
 }
 
+/// The recommendation templates of a version (of one dimension when `dimension` is given).
 pub async fn recommendations(
     db: impl PgExecutor<'_>,
     version_id: i64,
-    dimension: &str,
+    dimension: Option<&str>,
 ) -> Result<Vec<RecommendationRow>, sqlx::Error> {
     sqlx::query_as!(RecommendationRow, r#"select c.code as criterion_code, r.from_level, r.to_level, r.horizon as "horizon: Horizon", r.cost as "cost: Cost", (r.text_fr, r.text_en)::bilingual as "text!: Text"
          from recommendation_template r join criterion c using (criterion_id) join dimension d using (dimension_id)
-         where c.framework_version_id = $1 and d.code = $2
+         where c.framework_version_id = $1 and ($2::text is null or d.code = $2)
          order by c.position, r.from_level"#, version_id, dimension)
     .fetch_all(db)
     .await

@@ -118,7 +118,7 @@ async fn show_dimension(
     let page = DimensionPage {
         levels: db::levels(&mut *conn, id).await?,
         criteria: db::criteria(&mut *conn, id, Some(&code)).await?,
-        recommendations: db::recommendations(&mut *conn, id, &code).await?,
+        recommendations: db::recommendations(&mut *conn, id, Some(&code)).await?,
         indicators: db::indicators(&mut *conn, id, Some(&code)).await?,
         dimension,
         version,

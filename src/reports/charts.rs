@@ -7,7 +7,7 @@ use std::f64::consts::PI;
 use std::fmt::Write;
 
 /// Escapes text for SVG content and attributes.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

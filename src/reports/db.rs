@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::json;
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
 
 use super::model::{
@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::scoring;
 use crate::vocabulary::Role;
 use crate::vocabulary::{AssessmentId, Cost, Direction, Horizon, ReportId, TagFamily, TerritoryId};
-use crate::{assessments, framework, geo, territories};
+use crate::{assessments, framework, geo, roadmap, territories};
 
 #[derive(sqlx::FromRow)]
 struct IndicatorDefinition {
@@ -286,6 +286,13 @@ pub async fn load(
             .map(|t| (t.code.clone(), t.name.clone()))
             .collect(),
         previous: previous_report(&mut *conn, assessment).await?,
+        roadmap: match roadmap::db::load(&mut *conn, assessment.assessment_id).await? {
+            Some(stored) => {
+                let catalog = roadmap::db::catalog(&mut *conn, assessment).await?;
+                Some(roadmap::model::build(&stored, &catalog.catalog()))
+            }
+            None => None,
+        },
         obligations: obligations
             .applicable(territory.kind, population)
             .into_iter()
@@ -431,7 +438,7 @@ pub struct ReportRow {
 /// A published report (without its body), if `user` may read it (élus: their territories
 /// only).
 pub async fn find_readable(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     reader: Reader,
     report_id: ReportId,
 ) -> Result<Option<ReportRow>> {
@@ -446,8 +453,19 @@ pub async fn find_readable(
         reader.role != Role::Elu,
         reader.user_id.0
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await?)
+}
+
+/// The content of a published report, as frozen (None when it cannot be read).
+pub async fn snapshot(db: impl PgExecutor<'_>, report_id: ReportId) -> Result<Option<ReportData>> {
+    let snapshot: Option<serde_json::Value> = sqlx::query_scalar!(
+        "select snapshot from report where report_id = $1",
+        report_id.0
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(snapshot.and_then(|s| serde_json::from_value(s).ok()))
 }
 
 /// The body of a report in `lang`.

@@ -4,8 +4,9 @@
 //! axis and its level distribution, and the priority matrix's points.
 
 use super::ReportBody;
-use super::charts;
 use super::model::{DimensionPart, ObligationFinding, PriorityPart};
+use super::{charts, gantt};
+use crate::roadmap::model::RoadmapPart;
 use crate::scoring::{self, Compliance};
 
 impl ReportBody<'_> {
@@ -174,6 +175,25 @@ impl ReportBody<'_> {
         }
         let share = d.score.verified as f64 / d.score.answered as f64 * 100.0;
         format!("{} %", self.ctx.decimal(share, 0))
+    }
+
+    pub(super) fn gantt(&self, roadmap: &RoadmapPart) -> String {
+        let bars: Vec<gantt::Bar> = roadmap
+            .chantiers
+            .iter()
+            .enumerate()
+            .map(|(n, c)| gantt::Bar {
+                label: format!("{}. {}", n + 1, c.title),
+                start: c.start_month,
+                end: c.end_month,
+            })
+            .collect();
+        gantt::gantt(
+            "gantt",
+            &self.ctx.t("report-roadmap-gantt"),
+            &self.ctx.t("report-roadmap-year"),
+            &bars,
+        )
     }
 
     pub(super) fn matrix(&self) -> String {

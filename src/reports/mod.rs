@@ -7,6 +7,7 @@
 pub mod charts;
 pub mod db;
 mod explain;
+pub mod gantt;
 pub mod model;
 
 use std::collections::HashMap;
@@ -223,6 +224,8 @@ struct ReportPage {
     body: Arc<str>,
     /// Where "back" goes: the assessment (preview) or the territory's reports.
     back: Option<(String, String)>,
+    /// The roadmap's follow-up (published reports).
+    followup: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -231,8 +234,18 @@ struct PublishForm {
     version: String,
 }
 
+/// Why a publication did not happen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not in review at that version.
+    Conflict,
+    /// No roadmap with at least one chantier.
+    NoRoadmap,
+}
+
 /// Publishes an assessment that is in review at `version`: scores it, renders the report in
-/// both languages and stores the snapshot. `Ok(None)` when it is not in review at that version.
+/// both languages and stores the snapshot, roadmap included. Refused when it is not in review
+/// at that version, or when its roadmap has no chantier.
 ///
 /// Everything happens in one transaction that first locks the assessment: saves under way
 /// finish before the answers are read, and saves that come later find the round published (and
@@ -242,12 +255,15 @@ pub async fn publish_assessment(
     actor: &crate::audit::Actor,
     assessment_id: AssessmentId,
     version: Version,
-) -> Result<Option<ReportId>> {
+) -> Result<Result<ReportId, Refusal>> {
     let mut tx = pool.begin().await?;
     let Some(assessment) = db::lock_for_publication(&mut tx, assessment_id, version).await? else {
-        return Ok(None);
+        return Ok(Err(Refusal::Conflict));
     };
     let data = build(&mut tx, &assessment).await?;
+    if data.roadmap.as_ref().is_none_or(|r| r.chantiers.is_empty()) {
+        return Ok(Err(Refusal::NoRoadmap));
+    }
     let body_fr = render_body(&data, Lang::Fr, false)?;
     let body_en = render_body(&data, Lang::En, false)?;
     let fingerprint = fingerprint(&body_fr, &body_en);
@@ -260,7 +276,7 @@ pub async fn publish_assessment(
     };
     let report = db::publish(&mut tx, actor, &publication).await?;
     tx.commit().await?;
-    Ok(Some(report))
+    Ok(Ok(report))
 }
 
 async fn publish(
@@ -277,12 +293,14 @@ async fn publish(
     }
     let published = match Version::from_form(&form.version) {
         Some(version) => publish_assessment(&pool, &user.actor(), id, version).await?,
-        None => None,
+        None => Err(Refusal::Conflict),
     };
-    match published {
-        Some(report) => Ok(Redirect::to(&format!("/rapports/{report}")).into_response()),
-        None => Ok(Redirect::to(&format!("/evaluations/{id}?publication=conflit")).into_response()),
-    }
+    let to = match published {
+        Ok(report) => format!("/rapports/{report}"),
+        Err(Refusal::Conflict) => format!("/evaluations/{id}?publication=conflit"),
+        Err(Refusal::NoRoadmap) => format!("/evaluations/{id}?publication=feuille-de-route"),
+    };
+    Ok(Redirect::to(&to).into_response())
 }
 
 async fn preview(
@@ -302,6 +320,7 @@ async fn preview(
             format!("/evaluations/{id}"),
             ctx.t("assessment-back-overview"),
         )),
+        followup: None,
         body,
         ctx,
     })
@@ -347,6 +366,7 @@ async fn show(
     let page = ReportPage {
         title: format!("{} · {}", ctx.t("report-title"), report.territory_name),
         back: None,
+        followup: Some(format!("/rapports/{id}/suivi")),
         body,
         ctx,
     };

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::obligations::ObligationPart;
+use crate::roadmap::model::RoadmapPart;
 use crate::scoring::{self, Compliance, DimensionScore, IndicatorScore, Kind, Priority, Scores};
 
 pub use crate::text::Text;
@@ -39,6 +40,9 @@ pub struct ReportData {
     /// Mean maturity of the capacity dimensions (RCO, MEF).
     #[serde(default)]
     pub capacity: Option<f64>,
+    /// The roadmap, as edited before publication.
+    #[serde(default)]
+    pub roadmap: Option<RoadmapPart>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -187,6 +191,7 @@ pub struct Sources {
     pub previous: Option<ReportData>,
     /// The obligations that apply to the territory (their status comes from the scores).
     pub obligations: Vec<ObligationPart>,
+    pub roadmap: Option<RoadmapPart>,
 }
 
 /// How many strengths, weaknesses and priorities page 1 shows.
@@ -397,6 +402,7 @@ pub fn build(sources: Sources, scores: &Scores) -> ReportData {
         quick_wins,
         obligations,
         capacity: scores.capacity,
+        roadmap: sources.roadmap,
         recommendations,
         previous,
     }

@@ -69,10 +69,45 @@ const EXPECTED: &[(&str, [u16; 5])] = &[
         "POST /evaluations/{id}/reponses/{criterion}",
         [303, 422, 422, 404, 404],
     ),
+    // The proposal is made once (by the admin); then it exists.
+    (
+        "POST /evaluations/{id}/feuille-de-route/proposer",
+        [303, 303, 409, 404, 404],
+    ),
+    (
+        "GET /evaluations/{id}/feuille-de-route",
+        [303, 200, 200, 404, 404],
+    ),
+    (
+        "POST /evaluations/{id}/feuille-de-route/gouvernance",
+        [303, 409, 409, 404, 404],
+    ),
+    (
+        "POST /evaluations/{id}/feuille-de-route/chantiers",
+        [303, 422, 422, 404, 404],
+    ),
+    (
+        "POST /evaluations/{id}/feuille-de-route/chantiers/{chantier}",
+        [303, 422, 422, 404, 404],
+    ),
+    // No action: nothing to do.
+    (
+        "POST /evaluations/{id}/feuille-de-route/chantiers/{chantier}/actions",
+        [303, 404, 404, 404, 404],
+    ),
+    (
+        "POST /evaluations/{id}/feuille-de-route/etapes/{step}",
+        [303, 404, 404, 404, 404],
+    ),
     ("POST /evaluations/{id}/publier", [303, 303, 303, 404, 404]),
     ("GET /evaluations/{id}/apercu", [303, 200, 200, 404, 404]),
     // Élus read their own territory's report only (columns swap for territory B's report).
     ("GET /rapports/{id}", [303, 200, 200, 200, 404]),
+    ("GET /rapports/{id}/suivi", [303, 200, 200, 200, 404]),
+    (
+        "POST /rapports/{id}/suivi/etapes/{step}",
+        [303, 422, 422, 404, 404],
+    ),
     // No version: a conflict, nothing stored.
     (
         "POST /evaluations/{id}/indicateurs/{indicator}",
@@ -102,6 +137,8 @@ fn urls(pattern: &str, ids: &Ids) -> Vec<String> {
             .replace("{dimension}", "MOB")
             .replace("{criterion}", "MOB-1")
             .replace("{indicator}", "MOB-I1")
+            .replace("{chantier}", "1")
+            .replace("{step}", "1")
     };
     if pattern.starts_with("/territoires/{id}") {
         territories.iter().map(fill).collect()

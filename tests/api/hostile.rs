@@ -221,6 +221,11 @@ struct Targets {
     territory: i64,
     assessment: i64,
     user: i64,
+    /// A chantier and a step of the assessment's roadmap; a published report and a step of it.
+    chantier: i64,
+    step: i64,
+    report: i64,
+    report_step: i64,
 }
 
 /// For every form route of the route table: its URL and a form whose every field is harmless
@@ -232,6 +237,8 @@ fn form_routes(t: &Targets) -> BTreeMap<&'static str, FormRoute> {
     let territory = t.territory;
     let assessment = t.assessment;
     let user = t.user;
+    let (chantier, step, report, report_step) = (t.chantier, t.step, t.report, t.report_step);
+    let roadmap = format!("/evaluations/{assessment}/feuille-de-route");
     let profile = vec![
         ("mode", "grouping"),
         ("name", "Groupement"),
@@ -366,6 +373,74 @@ fn form_routes(t: &Targets) -> BTreeMap<&'static str, FormRoute> {
                 ],
             ),
         ),
+        // Roadmap edits based on no current version (0): a conflict whatever else they hold.
+        (
+            "POST /evaluations/{id}/feuille-de-route/proposer",
+            (format!("{roadmap}/proposer"), vec![("version", "0")]),
+        ),
+        (
+            "POST /evaluations/{id}/feuille-de-route/gouvernance",
+            (
+                format!("{roadmap}/gouvernance"),
+                vec![("version", "0"), ("governance", "Comité")],
+            ),
+        ),
+        (
+            "POST /evaluations/{id}/feuille-de-route/chantiers",
+            (
+                format!("{roadmap}/chantiers"),
+                vec![("version", "0"), ("title", "Chantier")],
+            ),
+        ),
+        (
+            "POST /evaluations/{id}/feuille-de-route/chantiers/{chantier}",
+            (
+                format!("{roadmap}/chantiers/{chantier}"),
+                vec![
+                    ("version", "0"),
+                    ("title", "Chantier"),
+                    ("elu", "Maire"),
+                    ("start_month", "1"),
+                    ("end_month", "12"),
+                    ("budget_min", "10"),
+                    ("budget_max", "20"),
+                    ("etp", "0,5"),
+                    ("followed_1", "MOB-I1"),
+                    ("target_1", "3"),
+                ],
+            ),
+        ),
+        (
+            "POST /evaluations/{id}/feuille-de-route/chantiers/{chantier}/actions",
+            (
+                format!("{roadmap}/chantiers/{chantier}/actions"),
+                vec![("version", "0"), ("action", "ajouter"), ("text", "Étape")],
+            ),
+        ),
+        (
+            "POST /evaluations/{id}/feuille-de-route/etapes/{step}",
+            (
+                format!("{roadmap}/etapes/{step}"),
+                vec![
+                    ("version", "0"),
+                    ("action", "ecarter"),
+                    ("reason", "Hors sujet"),
+                ],
+            ),
+        ),
+        // A status given on a view older than any (-1): a conflict.
+        (
+            "POST /rapports/{id}/suivi/etapes/{step}",
+            (
+                format!("/rapports/{report}/suivi/etapes/{report_step}"),
+                vec![
+                    ("status", "fait"),
+                    ("date", "2026-12-01"),
+                    ("comment", "Livré"),
+                    ("seen", "-1"),
+                ],
+            ),
+        ),
         (
             "POST /evaluations/{id}/indicateurs/{indicator}",
             (
@@ -392,7 +467,9 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
             (select coalesce(sum(version), 0) from assessment),
             (select coalesce(sum(version), 0) from criterion_answer),
             (select coalesce(sum(version), 0) from indicator_value),
-            (select count(*) from report), (select count(*) from user_session)])::bigint",
+            (select count(*) from report), (select count(*) from user_session),
+            (select coalesce(sum(version), 0) from roadmap), (select count(*) from roadmap_chantier),
+            (select count(*) from roadmap_step), (select count(*) from step_status)])::bigint",
     )
     .fetch_all(&app.pool)
     .await
@@ -433,10 +510,40 @@ async fn hostile_bytes_on_every_form_route_never_give_500_and_store_nothing() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    app.roadmap(assessment).await;
+    let report = app.publish(app.assessment(territory).await).await;
+    let id = |sql: &'static str, bind: i64| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, Option<i64>>(sql)
+                .bind(bind)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .unwrap_or(1)
+        }
+    };
     let routes = form_routes(&Targets {
         territory,
         assessment,
         user,
+        chantier: id(
+            "select min(chantier_id) from roadmap_chantier where assessment_id = $1",
+            assessment,
+        )
+        .await,
+        step: id(
+            "select min(step_id) from roadmap_step where assessment_id = $1",
+            assessment,
+        )
+        .await,
+        report,
+        report_step: id(
+            "select min(s.step_id) from roadmap_step s join report r using (assessment_id)
+              where r.report_id = $1",
+            report,
+        )
+        .await,
     });
     let declared: Vec<String> = territoires::routes()
         .declared()

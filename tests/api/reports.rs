@@ -98,8 +98,9 @@ async fn a_published_report_shows_the_synthesis_to_the_elus_of_its_territory_onl
     );
     assert!(body.contains("MOB Mobilité intelligente</th><td class=\"num\">1,0 / 4"));
     // Every chart has its table equivalent.
-    assert_eq!(body.matches("<figure>").count(), 3);
-    assert_eq!(body.matches("<figcaption>").count(), 3);
+    assert_eq!(body.matches("<figure>").count(), 4);
+    assert_eq!(body.matches("<figcaption>").count(), 4);
+    assert!(body.contains(r#"<svg class="chart gantt" id="gantt""#));
 
     let english = app.get(&format!("/rapports/{report}?lang=en")).await;
     assert!(english.body.contains("Maturity of the six axes"));

@@ -243,6 +243,7 @@ impl TestApp {
     pub async fn publish_reviewed(&self, assessment: i64, version: i32) -> i64 {
         let admin = self.new_browser();
         admin.sign_in_as(Role::Admin, &[]).await;
+        admin.roadmap(assessment).await;
         let published = admin
             .post_form(
                 &format!("/evaluations/{assessment}/publier"),
@@ -255,6 +256,39 @@ impl TestApp {
             published.body
         );
         published.created_id()
+    }
+
+    /// Gives `assessment` a roadmap with at least one chantier, if it has none (the proposal,
+    /// then an empty chantier when the proposal holds none).
+    pub async fn roadmap(&self, assessment: i64) {
+        let proposed = self
+            .post_form(
+                &format!("/evaluations/{assessment}/feuille-de-route/proposer"),
+                &[],
+            )
+            .await;
+        assert!(
+            [StatusCode::SEE_OTHER, StatusCode::CONFLICT].contains(&proposed.status),
+            "{}",
+            proposed.body
+        );
+        let (chantiers, version): (i64, i32) = sqlx::query_as(
+            "select (select count(*) from roadmap_chantier c where c.assessment_id = r.assessment_id),
+                    r.version from roadmap r where r.assessment_id = $1",
+        )
+        .bind(assessment)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap();
+        if chantiers == 0 {
+            let added = self
+                .post_form(
+                    &format!("/evaluations/{assessment}/feuille-de-route/chantiers"),
+                    &[("version", &version.to_string()), ("title", "Chantier")],
+                )
+                .await;
+            assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+        }
     }
 
     /// Creates the territory profile of commune `code` (as an admin in a browser of its own);

@@ -1,0 +1,491 @@
+//! Roadmap queries: storing a proposal, reading a roadmap whole, the edits (each inside a
+//! transaction that holds the round shared, so that publication waits for it, and that moves
+//! the roadmap's single version on), and the follow-up statuses of published steps.
+
+use serde_json::json;
+use sqlx::PgConnection;
+
+mod catalog;
+mod followup;
+
+pub use super::model::{ChantierRow, FollowedRow, Roadmap, RoadmapRow, StepRow};
+pub use catalog::{CatalogData, catalog, territory_size};
+pub use followup::{
+    StatusRow, latest_status_id, latest_values, prefill_evidence, set_status, statuses,
+};
+
+use super::proposal;
+use crate::audit::{Actor, audit};
+use crate::vocabulary::{AssessmentId, ChantierId, StepId, Version};
+
+/// The roadmap of an assessment, if it has one.
+pub async fn load(
+    conn: &mut PgConnection,
+    assessment: AssessmentId,
+) -> sqlx::Result<Option<Roadmap>> {
+    let Some(row) = sqlx::query_as!(
+        RoadmapRow,
+        r#"select assessment_id, governance, version as "version: Version"
+             from roadmap where assessment_id = $1"#,
+        assessment.0
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let chantiers = sqlx::query_as!(
+        ChantierRow,
+        r#"select chantier_id, position, title, objective, elu, pilot, partners_academia,
+                  partners_associations, partners_businesses, partners_citizens,
+                  partners_authorities, start_month, end_month, milestones, budget_min_keur,
+                  budget_max_keur, etp::float8 as "etp!", funding
+             from roadmap_chantier where assessment_id = $1 order by position, chantier_id"#,
+        assessment.0
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let steps = sqlx::query_as!(
+        StepRow,
+        r#"select step_id, chantier_id as "chantier_id: ChantierId", position, criterion_code,
+                  from_level, text, dropped_reason
+             from roadmap_step where assessment_id = $1 order by position, step_id"#,
+        assessment.0
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let followed = sqlx::query_as!(
+        FollowedRow,
+        "select i.chantier_id, i.code, i.target
+           from roadmap_indicator i join roadmap_chantier c using (chantier_id)
+          where c.assessment_id = $1 order by i.chantier_id, i.position",
+        assessment.0
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some(Roadmap {
+        row,
+        chantiers,
+        steps,
+        followed,
+    }))
+}
+
+/// Holds the round shared until the transaction ends (publication, which takes it exclusively,
+/// waits), if it can still be edited (draft or review).
+pub async fn lock_editable(tx: &mut PgConnection, assessment: AssessmentId) -> sqlx::Result<bool> {
+    Ok(sqlx::query_scalar!(
+        "select assessment_id from assessment
+          where assessment_id = $1 and status <> 'published' for share",
+        assessment.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .is_some())
+}
+
+/// Moves the roadmap to its next version if it is still at `version`; false when someone
+/// edited it in between.
+pub async fn bump(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    assessment: AssessmentId,
+    version: Version,
+) -> sqlx::Result<bool> {
+    Ok(sqlx::query!(
+        "update roadmap set version = version + 1, updated_by = $3, updated_at = now()
+          where assessment_id = $1 and version = $2",
+        assessment.0,
+        version.0,
+        actor.user_id.map(|u| u.0)
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Stores a proposal as the roadmap of a round that has none; false when it has one already.
+pub async fn create(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    assessment: AssessmentId,
+    chantiers: &[proposal::Chantier],
+    governance: &str,
+) -> sqlx::Result<bool> {
+    let created = sqlx::query!(
+        "insert into roadmap (assessment_id, governance, updated_by) values ($1, $2, $3)
+         on conflict do nothing",
+        assessment.0,
+        governance,
+        actor.user_id.map(|u| u.0)
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !created {
+        return Ok(false);
+    }
+    let mut position = 0;
+    for (n, c) in chantiers.iter().enumerate() {
+        let id: i64 = sqlx::query_scalar!(
+            "insert into roadmap_chantier (assessment_id, position, title, objective, start_month,
+                                           end_month, milestones, budget_min_keur,
+                                           budget_max_keur, etp, funding)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::float8::numeric, $11)
+             returning chantier_id",
+            assessment.0,
+            n as i32,
+            &c.title.fr,
+            &c.objective.fr,
+            c.start_month,
+            c.end_month,
+            &c.milestones.fr,
+            c.budget.min_keur,
+            c.budget.max_keur,
+            c.budget.etp,
+            &c.funding
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        for (criterion, from_level) in &c.steps {
+            sqlx::query!(
+                "insert into roadmap_step (assessment_id, chantier_id, position, criterion_code,
+                                           from_level)
+                 values ($1, $2, $3, $4, $5)",
+                assessment.0,
+                id,
+                position,
+                criterion,
+                from_level
+            )
+            .execute(&mut *tx)
+            .await?;
+            position += 1;
+        }
+        for (k, (code, target)) in c.indicators.iter().enumerate() {
+            sqlx::query!(
+                "insert into roadmap_indicator (chantier_id, code, target, position)
+                 values ($1, $2, $3, $4)",
+                id,
+                code,
+                target,
+                k as i16
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    audit(
+        &mut *tx,
+        actor,
+        "roadmap.propose",
+        ("assessment", Some(assessment.0)),
+        None,
+        Some(json!({ "chantiers": chantiers.len() })),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// The fields of a chantier a consultant edits.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ChantierFields {
+    pub title: String,
+    pub objective: String,
+    pub elu: String,
+    pub pilot: String,
+    pub partners: [String; 5],
+    pub start_month: i16,
+    pub end_month: i16,
+    pub milestones: String,
+    pub budget_min_keur: i32,
+    pub budget_max_keur: i32,
+    pub etp: f64,
+    pub funding: Vec<String>,
+    /// (indicator or criterion code, target).
+    pub followed: Vec<(String, f64)>,
+}
+
+pub async fn save_chantier(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    assessment: AssessmentId,
+    chantier: ChantierId,
+    fields: &ChantierFields,
+) -> sqlx::Result<bool> {
+    let [academia, associations, businesses, citizens, authorities] = &fields.partners;
+    let updated = sqlx::query!(
+        "update roadmap_chantier set title = $3, objective = $4, elu = $5, pilot = $6,
+                partners_academia = $7, partners_associations = $8, partners_businesses = $9,
+                partners_citizens = $10, partners_authorities = $11, start_month = $12,
+                end_month = $13, milestones = $14, budget_min_keur = $15, budget_max_keur = $16,
+                etp = $17::float8::numeric, funding = $18
+          where chantier_id = $1 and assessment_id = $2",
+        chantier.0,
+        assessment.0,
+        fields.title,
+        fields.objective,
+        fields.elu,
+        fields.pilot,
+        academia,
+        associations,
+        businesses,
+        citizens,
+        authorities,
+        fields.start_month,
+        fields.end_month,
+        fields.milestones,
+        fields.budget_min_keur,
+        fields.budget_max_keur,
+        fields.etp,
+        &fields.funding
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !updated {
+        return Ok(false);
+    }
+    sqlx::query!(
+        "delete from roadmap_indicator where chantier_id = $1",
+        chantier.0
+    )
+    .execute(&mut *tx)
+    .await?;
+    for (k, (code, target)) in fields.followed.iter().enumerate() {
+        sqlx::query!(
+            "insert into roadmap_indicator (chantier_id, code, target, position)
+             values ($1, $2, $3, $4)",
+            chantier.0,
+            code,
+            target,
+            k as i16
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit(
+        &mut *tx,
+        actor,
+        "roadmap.chantier",
+        ("chantier", Some(chantier.0)),
+        None,
+        Some(serde_json::to_value(fields).unwrap_or_default()),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Adds an empty chantier at the end; returns its id.
+pub async fn add_chantier(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    assessment: AssessmentId,
+    title: &str,
+) -> sqlx::Result<ChantierId> {
+    let id: i64 = sqlx::query_scalar!(
+        "insert into roadmap_chantier (assessment_id, position, title, start_month, end_month,
+                                       budget_min_keur, budget_max_keur, etp)
+         select $1, coalesce(max(position) + 1, 0), $2, 1, 36, 0, 0, 0
+           from roadmap_chantier where assessment_id = $1
+         returning chantier_id",
+        assessment.0,
+        title
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    audit(
+        &mut *tx,
+        actor,
+        "roadmap.chantier_add",
+        ("chantier", Some(id)),
+        None,
+        Some(json!({ "title": title })),
+    )
+    .await?;
+    Ok(ChantierId(id))
+}
+
+/// Moves every step of `from` into `into`, then removes `from`.
+pub async fn merge(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    assessment: AssessmentId,
+    from: ChantierId,
+    into: ChantierId,
+) -> sqlx::Result<bool> {
+    let moved = sqlx::query!(
+        "update roadmap_step s set chantier_id = $3
+          where s.chantier_id = $2 and s.assessment_id = $1
+            and exists (select 1 from roadmap_chantier c
+                         where c.chantier_id = $3 and c.assessment_id = $1)",
+        assessment.0,
+        from.0,
+        into.0
+    )
+    .execute(&mut *tx)
+    .await?;
+    let removed = sqlx::query!(
+        "delete from roadmap_chantier c where c.chantier_id = $2 and c.assessment_id = $1
+            and $2 <> $3
+            and exists (select 1 from roadmap_chantier i
+                         where i.chantier_id = $3 and i.assessment_id = $1)",
+        assessment.0,
+        from.0,
+        into.0
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if removed {
+        audit(
+            &mut *tx,
+            actor,
+            "roadmap.merge",
+            ("chantier", Some(into.0)),
+            Some(json!({ "merged": from.0 })),
+            Some(json!({ "steps_moved": moved.rows_affected() })),
+        )
+        .await?;
+    }
+    Ok(removed)
+}
+
+/// Removes a chantier that has no step left.
+pub async fn delete_chantier(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    assessment: AssessmentId,
+    chantier: ChantierId,
+) -> sqlx::Result<bool> {
+    let removed = sqlx::query!(
+        "delete from roadmap_chantier c where c.chantier_id = $2 and c.assessment_id = $1
+            and not exists (select 1 from roadmap_step s where s.chantier_id = c.chantier_id)",
+        assessment.0,
+        chantier.0
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if removed {
+        audit(
+            &mut *tx,
+            actor,
+            "roadmap.chantier_delete",
+            ("chantier", Some(chantier.0)),
+            None,
+            None,
+        )
+        .await?;
+    }
+    Ok(removed)
+}
+
+/// Where a step goes: into a chantier (moved, or restored if dropped), or out with a reason.
+pub enum Placement<'a> {
+    Into(ChantierId),
+    Dropped(&'a str),
+}
+
+pub async fn place_step(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    assessment: AssessmentId,
+    step: StepId,
+    placement: Placement<'_>,
+) -> sqlx::Result<bool> {
+    let (chantier, reason) = match placement {
+        Placement::Into(c) => (Some(c.0), None),
+        Placement::Dropped(reason) => (None, Some(reason)),
+    };
+    let updated = sqlx::query!(
+        "update roadmap_step s set chantier_id = $3, dropped_reason = $4
+          where s.step_id = $2 and s.assessment_id = $1
+            and ($3::bigint is null or exists (select 1 from roadmap_chantier c
+                                                where c.chantier_id = $3 and c.assessment_id = $1))",
+        assessment.0,
+        step.0,
+        chantier,
+        reason
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if updated {
+        audit(
+            &mut *tx,
+            actor,
+            "roadmap.step",
+            ("step", Some(step.0)),
+            None,
+            Some(json!({ "chantier": chantier, "dropped_reason": reason })),
+        )
+        .await?;
+    }
+    Ok(updated)
+}
+
+/// Adds a free step at the end of a chantier.
+pub async fn add_step(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    assessment: AssessmentId,
+    chantier: ChantierId,
+    text: &str,
+) -> sqlx::Result<bool> {
+    let id: Option<i64> = sqlx::query_scalar!(
+        "insert into roadmap_step (assessment_id, chantier_id, position, text)
+         select $1, c.chantier_id,
+                (select coalesce(max(position) + 1, 0) from roadmap_step where assessment_id = $1),
+                $3
+           from roadmap_chantier c where c.chantier_id = $2 and c.assessment_id = $1
+         returning step_id",
+        assessment.0,
+        chantier.0,
+        text
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(id) = id {
+        audit(
+            &mut *tx,
+            actor,
+            "roadmap.step_add",
+            ("step", Some(id)),
+            None,
+            Some(json!({ "chantier": chantier.0, "text": text })),
+        )
+        .await?;
+    }
+    Ok(id.is_some())
+}
+
+pub async fn save_governance(
+    tx: &mut PgConnection,
+    actor: &Actor,
+    assessment: AssessmentId,
+    governance: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update roadmap set governance = $2 where assessment_id = $1",
+        assessment.0,
+        governance
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit(
+        &mut *tx,
+        actor,
+        "roadmap.governance",
+        ("assessment", Some(assessment.0)),
+        None,
+        Some(json!({ "governance": governance })),
+    )
+    .await
+}

@@ -1,0 +1,657 @@
+//! Editing a roadmap at `/evaluations/{id}/feuille-de-route`: the proposal, then a chantier's
+//! fields, a new chantier, merging, removing an empty chantier, a free step, moving a step
+//! (into a new chantier splits one), dropping a step with its reason or restoring it, and the
+//! governance. Every edit holds the round shared (publication waits), moves the roadmap's
+//! version on only if the form was based on the current one (else 409 with the input kept),
+//! and re-renders with one message per field on bad input (422).
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use sqlx::{PgConnection, PgPool};
+
+use super::db::{self, CatalogData, ChantierRow, Placement, Roadmap};
+use super::form::{self, ChantierForm, PARTNERS, SmallForm};
+use super::model::StepPart;
+use crate::assessments::db::AssessmentRow;
+use crate::audit::Actor;
+use crate::auth::CurrentUser;
+use crate::error::{Error, Result};
+use crate::text::Text;
+use crate::vocabulary::{AssessmentId, AssessmentStatus, ChantierId, StepId, Version};
+use crate::web::form::{FieldErrors, bounded};
+use crate::web::{Id, PageContext, PagePath, render_with_status};
+
+/// Which form of the page a failed submission came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Governance,
+    NewChantier,
+    Chantier(ChantierId),
+    ChantierAction(ChantierId),
+    Step(StepId),
+}
+
+/// A chantier as the page shows it: its row, the values of its form, its steps in words.
+pub struct ChantierView {
+    pub row: ChantierRow,
+    pub form: ChantierForm,
+    pub steps: Vec<StepPart>,
+}
+
+#[derive(Template)]
+#[template(path = "roadmap/edit.html")]
+pub struct EditPage {
+    pub ctx: PageContext,
+    pub assessment: AssessmentRow,
+    pub roadmap: Option<Roadmap>,
+    pub chantiers: Vec<ChantierView>,
+    pub dropped: Vec<(StepPart, String)>,
+    pub data: CatalogData,
+    /// (code, name, operator) of the programmes the territory may use.
+    pub eligible: Vec<(String, Text, Text)>,
+    /// The profile's contact, offered for the owners.
+    pub contacts: Vec<String>,
+    pub target: Option<Target>,
+    pub errors: FieldErrors,
+    pub small: SmallForm,
+    /// An i18n key: why the submission was not taken (conflict, read-only).
+    pub notice: Option<&'static str>,
+}
+
+impl EditPage {
+    fn editable(&self) -> bool {
+        self.assessment.status != AssessmentStatus::Published
+    }
+
+    fn version(&self) -> i32 {
+        self.roadmap.as_ref().map_or(0, |r| r.row.version.0)
+    }
+
+    fn is_target(&self, target: &Target) -> bool {
+        self.target.as_ref() == Some(target)
+    }
+
+    fn error_of(&self, target: &Target, field: &str) -> Option<String> {
+        self.is_target(target)
+            .then(|| self.ctx.error(&self.errors, field))
+            .flatten()
+    }
+
+    fn chantier_target(&self, id: &ChantierId) -> Target {
+        Target::Chantier(*id)
+    }
+
+    fn action_target(&self, id: &ChantierId) -> Target {
+        Target::ChantierAction(*id)
+    }
+
+    fn step_target(&self, id: &StepId) -> Target {
+        Target::Step(*id)
+    }
+
+    /// "MOB-1 Offre de transport · 1 → 2", or the free step's own words.
+    fn step_label(&self, step: &StepPart) -> String {
+        match (&step.criterion, &step.name, step.from_level) {
+            (Some(code), Some(name), Some(from)) => {
+                format!("{code} {} · {from} → {}", self.ctx.text(name), from + 1)
+            }
+            _ => self.ctx.t("roadmap-free-step"),
+        }
+    }
+
+    /// "court terme (< 1 an), moyen (20 à 150 k€)" for a step of the action plan.
+    fn step_when(&self, step: &StepPart) -> Option<String> {
+        Some(format!(
+            "{}, {}",
+            self.ctx.label("horizon", step.horizon?),
+            self.ctx.label("cost", step.cost?)
+        ))
+    }
+
+    fn others(&self, id: &ChantierId) -> Vec<&ChantierView> {
+        self.chantiers
+            .iter()
+            .filter(|c| c.row.chantier_id != *id)
+            .collect()
+    }
+
+    fn partners(&self) -> &'static [(&'static str, &'static str)] {
+        &PARTNERS
+    }
+
+    /// The followable codes with their names, for the datalist.
+    fn followable(&self) -> Vec<(String, String)> {
+        self.data
+            .indicators
+            .iter()
+            .map(|i| (i.0.clone(), self.ctx.text(&i.1).to_owned()))
+            .chain(self.data.criteria.iter().map(|c| {
+                (
+                    c.0.clone(),
+                    format!(
+                        "{} ({})",
+                        self.ctx.text(&c.1),
+                        self.ctx.t("roadmap-level-of")
+                    ),
+                )
+            }))
+            .collect()
+    }
+
+    fn derivation(&self, view: &ChantierView) -> String {
+        let costs: Vec<_> = view.steps.iter().filter_map(|s| s.cost).collect();
+        let budget = super::proposal::budget(costs.iter().copied(), self.data.population);
+        format!(
+            "{} {} × {} {} = {}–{} k€, {} ETP",
+            costs.len(),
+            self.ctx.t("roadmap-derivation-steps"),
+            self.ctx.t("roadmap-derivation-factor"),
+            self.ctx
+                .decimal(super::proposal::size_factor(self.data.population), 2),
+            budget.min_keur,
+            budget.max_keur,
+            self.ctx.decimal(budget.etp, 1)
+        )
+    }
+
+    fn is_kept(&self, view: &ChantierView, code: &str) -> bool {
+        view.form.funding.iter().any(|f| f == code)
+    }
+}
+
+/// The form of a stored chantier.
+fn form_of(row: &ChantierRow, roadmap: &Roadmap, version: Version) -> ChantierForm {
+    let followed = roadmap.followed_of(row.chantier_id);
+    let at = |k: usize| followed.get(k).map(|f| (f.code.clone(), number(f.target)));
+    let [f1, f2, f3] = [at(0), at(1), at(2)].map(Option::unwrap_or_default);
+    ChantierForm {
+        version: version.0.to_string(),
+        title: row.title.clone(),
+        objective: row.objective.clone(),
+        elu: row.elu.clone(),
+        pilot: row.pilot.clone(),
+        partners_academia: row.partners_academia.clone(),
+        partners_associations: row.partners_associations.clone(),
+        partners_businesses: row.partners_businesses.clone(),
+        partners_citizens: row.partners_citizens.clone(),
+        partners_authorities: row.partners_authorities.clone(),
+        start_month: row.start_month.to_string(),
+        end_month: row.end_month.to_string(),
+        milestones: row.milestones.clone(),
+        budget_min: row.budget_min_keur.to_string(),
+        budget_max: row.budget_max_keur.to_string(),
+        etp: number(row.etp),
+        funding: row.funding.clone(),
+        followed_1: f1.0,
+        target_1: f1.1,
+        followed_2: f2.0,
+        target_2: f2.1,
+        followed_3: f3.0,
+        target_3: f3.1,
+    }
+}
+
+/// A number as a French form shows it ("12,5", "3").
+fn number(value: f64) -> String {
+    let text = format!("{}", (value * 1000.0).round() / 1000.0);
+    text.replace('.', ",")
+}
+
+/// What a submission left to show.
+#[derive(Default)]
+struct Outcome {
+    target: Option<Target>,
+    errors: FieldErrors,
+    chantier: Option<ChantierForm>,
+    small: SmallForm,
+    notice: Option<&'static str>,
+}
+
+async fn respond(
+    ctx: PageContext,
+    conn: &mut PgConnection,
+    assessment: AssessmentRow,
+    status: StatusCode,
+    outcome: Outcome,
+) -> Result<Response> {
+    let roadmap = db::load(&mut *conn, assessment.assessment_id).await?;
+    let data = db::catalog(&mut *conn, &assessment).await?;
+    let catalog = data.catalog();
+    let mut chantiers = Vec::new();
+    let mut dropped = Vec::new();
+    if let Some(roadmap) = &roadmap {
+        for row in &roadmap.chantiers {
+            let mut form = form_of(row, roadmap, roadmap.row.version);
+            if let (Some(Target::Chantier(id)), Some(posted)) = (&outcome.target, &outcome.chantier)
+                && *id == row.chantier_id
+            {
+                form = ChantierForm {
+                    version: roadmap.row.version.0.to_string(),
+                    ..posted.clone()
+                };
+            }
+            let steps = roadmap
+                .steps_of(row.chantier_id)
+                .into_iter()
+                .map(|s| {
+                    catalog.step(
+                        s.step_id,
+                        s.criterion_code.as_deref(),
+                        s.from_level,
+                        &s.text,
+                    )
+                })
+                .collect();
+            chantiers.push(ChantierView {
+                row: row.clone(),
+                form,
+                steps,
+            });
+        }
+        for s in roadmap.dropped() {
+            dropped.push((
+                catalog.step(
+                    s.step_id,
+                    s.criterion_code.as_deref(),
+                    s.from_level,
+                    &s.text,
+                ),
+                s.dropped_reason.clone().unwrap_or_default(),
+            ));
+        }
+    }
+    let eligible = crate::funding::current()
+        .eligible(data.kind, data.population)
+        .into_iter()
+        .map(|p| {
+            (
+                p.code.clone(),
+                Text::new(p.name_fr.clone(), p.name_en.clone()),
+                Text::new(p.operator_fr.clone(), p.operator_en.clone()),
+            )
+        })
+        .collect();
+    let contacts = crate::territories::db::find(&mut *conn, assessment.territory_id)
+        .await?
+        .map(|t| {
+            [t.contact_name, t.contact_role]
+                .into_iter()
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let page = EditPage {
+        ctx,
+        assessment,
+        roadmap,
+        chantiers,
+        dropped,
+        data,
+        eligible,
+        contacts,
+        target: outcome.target,
+        errors: outcome.errors,
+        small: outcome.small,
+        notice: outcome.notice,
+    };
+    render_with_status(status, &page)
+}
+
+async fn load(pool: &PgPool, id: AssessmentId) -> Result<AssessmentRow> {
+    crate::assessments::db::find(pool, id)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+fn back(id: AssessmentId, anchor: &str) -> Response {
+    Redirect::to(&format!("/evaluations/{id}/feuille-de-route{anchor}")).into_response()
+}
+
+pub async fn page(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    Id(id): Id<AssessmentId>,
+) -> Result<Response> {
+    let assessment = load(&pool, id).await?;
+    let mut conn = pool.acquire().await?;
+    respond(
+        ctx,
+        &mut conn,
+        assessment,
+        StatusCode::OK,
+        Outcome::default(),
+    )
+    .await
+}
+
+pub async fn propose(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    Id(id): Id<AssessmentId>,
+) -> Result<Response> {
+    let assessment = load(&pool, id).await?;
+    let mut conn = pool.acquire().await?;
+    if super::propose(&mut conn, &user.actor(), &assessment).await? {
+        return Ok(back(id, ""));
+    }
+    let notice = Outcome {
+        notice: Some(if assessment.status == AssessmentStatus::Published {
+            "roadmap-read-only"
+        } else {
+            "roadmap-conflict"
+        }),
+        ..Outcome::default()
+    };
+    respond(ctx, &mut conn, assessment, StatusCode::CONFLICT, notice).await
+}
+
+/// Opens an edit: holds the round shared and moves the roadmap's version on. `Err` carries why
+/// it cannot go on (read-only round, or a form based on an older version).
+async fn begin<'c>(
+    conn: &'c mut PgConnection,
+    actor: &Actor,
+    id: AssessmentId,
+    version: &str,
+) -> Result<std::result::Result<sqlx::Transaction<'c, sqlx::Postgres>, &'static str>> {
+    let mut tx = sqlx::Connection::begin(conn).await?;
+    if !db::lock_editable(&mut tx, id).await? {
+        return Ok(Err("roadmap-read-only"));
+    }
+    let bumped = match Version::from_form(version) {
+        Some(version) => db::bump(&mut tx, actor, id, version).await?,
+        None => false,
+    };
+    Ok(if bumped {
+        Ok(tx)
+    } else {
+        Err("roadmap-conflict")
+    })
+}
+
+/// The page again, 422 with the messages, or 409 with why the edit was not taken.
+async fn refuse(
+    ctx: PageContext,
+    pool: &PgPool,
+    assessment: AssessmentRow,
+    outcome: Outcome,
+) -> Result<Response> {
+    let status = if outcome.notice.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut conn = pool.acquire().await?;
+    respond(ctx, &mut conn, assessment, status, outcome).await
+}
+
+pub async fn save_chantier(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    PagePath((id, chantier)): PagePath<(i64, i64)>,
+    Form(posted): Form<ChantierForm>,
+) -> Result<Response> {
+    let (id, chantier) = (AssessmentId(id), ChantierId(chantier));
+    let assessment = load(&pool, id).await?;
+    let mut conn = pool.acquire().await?;
+    let data = db::catalog(&mut conn, &assessment).await?;
+    let followable = data.followable();
+    let funding: Vec<String> = crate::funding::current()
+        .eligible(data.kind, data.population)
+        .into_iter()
+        .map(|p| p.code.clone())
+        .collect();
+    let known = form::Known {
+        followable: &followable,
+        funding: &funding,
+    };
+    let target = Some(Target::Chantier(chantier));
+    let fields = match form::validate(&posted, &known) {
+        Ok(fields) => fields,
+        Err(errors) => {
+            drop(conn);
+            let outcome = Outcome {
+                target,
+                errors,
+                chantier: Some(posted),
+                ..Outcome::default()
+            };
+            return refuse(ctx, &pool, assessment, outcome).await;
+        }
+    };
+    let actor = user.actor();
+    let notice = match begin(&mut conn, &actor, id, &posted.version).await? {
+        Ok(mut tx) => {
+            if !db::save_chantier(&mut tx, &actor, id, chantier, &fields).await? {
+                return Err(Error::NotFound);
+            }
+            tx.commit().await?;
+            return Ok(back(id, &format!("#chantier-{chantier}")));
+        }
+        Err(notice) => notice,
+    };
+    drop(conn);
+    let outcome = Outcome {
+        target,
+        chantier: Some(posted),
+        notice: Some(notice),
+        ..Outcome::default()
+    };
+    refuse(ctx, &pool, assessment, outcome).await
+}
+
+pub async fn add_chantier(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    Id(id): Id<AssessmentId>,
+    Form(posted): Form<SmallForm>,
+) -> Result<Response> {
+    let assessment = load(&pool, id).await?;
+    let mut errors = FieldErrors::default();
+    let title = bounded(&mut errors, "title", &posted.title, 200);
+    if title.is_empty() {
+        errors.add("title", "roadmap-error-title");
+    }
+    small_edit(
+        ctx,
+        &pool,
+        user,
+        assessment,
+        Target::NewChantier,
+        posted,
+        errors,
+        |tx, actor| {
+            Box::pin(async move {
+                let chantier = db::add_chantier(tx, actor, id, &title).await?;
+                Ok(Some(format!("#chantier-{chantier}")))
+            })
+        },
+    )
+    .await
+}
+
+pub async fn governance(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    Id(id): Id<AssessmentId>,
+    Form(posted): Form<SmallForm>,
+) -> Result<Response> {
+    let assessment = load(&pool, id).await?;
+    let mut errors = FieldErrors::default();
+    let text = bounded(&mut errors, "governance", &posted.governance, 4000);
+    small_edit(
+        ctx,
+        &pool,
+        user,
+        assessment,
+        Target::Governance,
+        posted,
+        errors,
+        |tx, actor| {
+            Box::pin(async move {
+                db::save_governance(tx, actor, id, &text).await?;
+                Ok(Some("#gouvernance".to_owned()))
+            })
+        },
+    )
+    .await
+}
+
+pub async fn chantier_action(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    PagePath((id, chantier)): PagePath<(i64, i64)>,
+    Form(posted): Form<SmallForm>,
+) -> Result<Response> {
+    let (id, chantier) = (AssessmentId(id), ChantierId(chantier));
+    let assessment = load(&pool, id).await?;
+    let mut errors = FieldErrors::default();
+    let action = posted.action.clone();
+    let text = bounded(&mut errors, "text", &posted.text, 1000);
+    let into = posted.chantier.trim().parse().ok().map(ChantierId);
+    match action.as_str() {
+        "ajouter" if text.is_empty() => errors.add("text", "roadmap-error-step-text"),
+        "fusionner" if into.is_none_or(|i| i == chantier) => {
+            errors.add("chantier", "roadmap-error-merge")
+        }
+        "ajouter" | "fusionner" | "supprimer" => {}
+        _ => return Err(Error::NotFound),
+    }
+    let target = Target::ChantierAction(chantier);
+    small_edit(
+        ctx,
+        &pool,
+        user,
+        assessment,
+        target,
+        posted,
+        errors,
+        |tx, actor| {
+            Box::pin(async move {
+                let done = match action.as_str() {
+                    "ajouter" => db::add_step(tx, actor, id, chantier, &text).await?,
+                    "fusionner" => {
+                        db::merge(tx, actor, id, chantier, into.unwrap_or(chantier)).await?
+                    }
+                    _ => db::delete_chantier(tx, actor, id, chantier).await?,
+                };
+                Ok(done.then(|| match action.as_str() {
+                    "fusionner" => format!("#chantier-{}", into.unwrap_or(chantier)),
+                    "supprimer" => String::new(),
+                    _ => format!("#chantier-{chantier}"),
+                }))
+            })
+        },
+    )
+    .await
+}
+
+pub async fn step_action(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    user: CurrentUser,
+    PagePath((id, step)): PagePath<(i64, i64)>,
+    Form(posted): Form<SmallForm>,
+) -> Result<Response> {
+    let (id, step) = (AssessmentId(id), StepId(step));
+    let assessment = load(&pool, id).await?;
+    let mut errors = FieldErrors::default();
+    let action = posted.action.clone();
+    let reason = bounded(&mut errors, "reason", &posted.reason, 500);
+    let chantier = posted.chantier.trim().to_owned();
+    match action.as_str() {
+        "ecarter" if reason.is_empty() => errors.add("reason", "roadmap-error-reason"),
+        "deplacer" if chantier != "nouveau" && chantier.parse::<i64>().is_err() => {
+            errors.add("chantier", "roadmap-error-chantier")
+        }
+        "ecarter" | "deplacer" => {}
+        _ => return Err(Error::NotFound),
+    }
+    let new_title = format!("{} {}", ctx.t("roadmap-new-chantier"), step);
+    small_edit(
+        ctx,
+        &pool,
+        user,
+        assessment,
+        Target::Step(step),
+        posted,
+        errors,
+        |tx, actor| {
+            Box::pin(async move {
+                let placement = match (action.as_str(), chantier.as_str()) {
+                    ("ecarter", _) => Placement::Dropped(&reason),
+                    (_, "nouveau") => {
+                        Placement::Into(db::add_chantier(tx, actor, id, &new_title).await?)
+                    }
+                    (_, other) => Placement::Into(ChantierId(other.parse().unwrap_or_default())),
+                };
+                let anchor = match &placement {
+                    Placement::Into(c) => format!("#chantier-{c}"),
+                    Placement::Dropped(_) => "#ecartees".to_owned(),
+                };
+                Ok(db::place_step(tx, actor, id, step, placement)
+                    .await?
+                    .then_some(anchor))
+            })
+        },
+    )
+    .await
+}
+
+type EditFuture<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<String>>> + Send + 'a>>;
+
+/// A small edit: 422 on `errors`; else, inside [`begin`], `apply` (None: the chantier or step
+/// is not this roadmap's, 404), then back to the page at the anchor it returns.
+#[allow(clippy::too_many_arguments)]
+async fn small_edit<F>(
+    ctx: PageContext,
+    pool: &PgPool,
+    user: CurrentUser,
+    assessment: AssessmentRow,
+    target: Target,
+    posted: SmallForm,
+    errors: FieldErrors,
+    apply: F,
+) -> Result<Response>
+where
+    F: for<'t> FnOnce(&'t mut PgConnection, &'t Actor) -> EditFuture<'t>,
+{
+    let id = assessment.assessment_id;
+    if !errors.is_empty() {
+        let outcome = Outcome {
+            target: Some(target),
+            errors,
+            small: posted,
+            ..Outcome::default()
+        };
+        return refuse(ctx, pool, assessment, outcome).await;
+    }
+    let actor = user.actor();
+    let mut conn = pool.acquire().await?;
+    let notice = match begin(&mut conn, &actor, id, &posted.version).await? {
+        Ok(mut tx) => {
+            let Some(anchor) = apply(&mut tx, &actor).await? else {
+                return Err(Error::NotFound);
+            };
+            tx.commit().await?;
+            return Ok(back(id, &anchor));
+        }
+        Err(notice) => notice,
+    };
+    drop(conn);
+    let outcome = Outcome {
+        target: Some(target),
+        small: posted,
+        notice: Some(notice),
+        ..Outcome::default()
+    };
+    refuse(ctx, pool, assessment, outcome).await
+}

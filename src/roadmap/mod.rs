@@ -1,0 +1,178 @@
+//! The roadmap (feuille de route, issue #15): the chantiers an assessment's diagnosis leads to.
+//! The app proposes them from the ranked steps (`proposal`); the consultant edits them while
+//! the round is in draft or review (`edit`: every edit checked against the roadmap's version,
+//! validated, audited, without JavaScript); publication freezes them in the report (`model`);
+//! then each step is followed at `/rapports/{id}/suivi` (`followup`).
+
+pub mod db;
+mod edit;
+mod followup;
+pub mod form;
+pub mod model;
+pub mod proposal;
+
+use sqlx::PgConnection;
+
+use crate::assessments::db::AssessmentRow;
+use crate::audit::Actor;
+use crate::error::Result;
+use crate::text::Text;
+use crate::web::access::{Access, Routes};
+use crate::{funding, reports, scoring};
+
+pub use followup::prefill_evidence;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get(
+            "/evaluations/{id}/feuille-de-route",
+            Access::Staff,
+            edit::page,
+        )
+        .post(
+            "/evaluations/{id}/feuille-de-route/proposer",
+            Access::Staff,
+            edit::propose,
+        )
+        .post(
+            "/evaluations/{id}/feuille-de-route/gouvernance",
+            Access::Staff,
+            edit::governance,
+        )
+        .post(
+            "/evaluations/{id}/feuille-de-route/chantiers",
+            Access::Staff,
+            edit::add_chantier,
+        )
+        .post(
+            "/evaluations/{id}/feuille-de-route/chantiers/{chantier}",
+            Access::Staff,
+            edit::save_chantier,
+        )
+        .post(
+            "/evaluations/{id}/feuille-de-route/chantiers/{chantier}/actions",
+            Access::Staff,
+            edit::chantier_action,
+        )
+        .post(
+            "/evaluations/{id}/feuille-de-route/etapes/{step}",
+            Access::Staff,
+            edit::step_action,
+        )
+        .get("/rapports/{id}/suivi", Access::SignedIn, followup::page)
+        .post(
+            "/rapports/{id}/suivi/etapes/{step}",
+            Access::Staff,
+            followup::set_status,
+        )
+}
+
+/// The programme governance a new roadmap starts with.
+pub const DEFAULT_GOVERNANCE: &str = "Comité de pilotage (maire ou président, élu référent, \
+    DGS, directions pilotes) : tous les trimestres.\nComité technique (chef de projet, \
+    directions pilotes, partenaires) : tous les mois.";
+
+/// The chantiers the app proposes for an assessment as it stands.
+pub async fn proposal(
+    conn: &mut PgConnection,
+    assessment: &AssessmentRow,
+) -> Result<Vec<proposal::Chantier>> {
+    let (framework, inputs, sources) = reports::db::load(&mut *conn, assessment).await?;
+    let scores = scoring::score(&framework, &inputs);
+    let dimension_of = |criterion: &str| {
+        framework
+            .criteria
+            .iter()
+            .find(|c| c.code == criterion)
+            .map(|c| c.dimension.clone())
+            .unwrap_or_default()
+    };
+    let steps: Vec<proposal::PlanStep> = scores
+        .recommendations
+        .iter()
+        .map(|r| proposal::PlanStep {
+            criterion: r.criterion.clone(),
+            dimension: dimension_of(&r.criterion),
+            from_level: r.from_level,
+            horizon: r.horizon,
+            cost: r.cost,
+            challenges: r.challenges.clone(),
+        })
+        .collect();
+    let dimensions: Vec<(String, Text)> = sources
+        .dimensions
+        .iter()
+        .map(|d| (d.0.clone(), d.1.clone()))
+        .collect();
+    let challenges: Vec<(String, Text)> = inputs
+        .challenges
+        .iter()
+        .filter_map(|code| sources.tag_names.iter().find(|t| &t.0 == code).cloned())
+        .collect();
+    let criteria: Vec<(String, Text, i16, i16)> = scores
+        .priorities
+        .iter()
+        .filter_map(|p| {
+            let (_, _, name, _, _) = sources.criteria.iter().find(|c| c.0 == p.criterion)?;
+            Some((p.criterion.clone(), name.clone(), p.level, p.target))
+        })
+        .collect();
+    let indicators: Vec<proposal::MeasuredIndicator> = scores
+        .indicators
+        .iter()
+        .filter_map(|s| {
+            let i = framework.indicators.iter().find(|i| i.code == s.code)?;
+            Some(proposal::MeasuredIndicator {
+                code: s.code.clone(),
+                dimension: i.dimension.clone(),
+                value: s.value,
+                direction: i.direction,
+                bands: i.bands,
+                score: s.score,
+            })
+        })
+        .collect();
+    let kind = crate::vocabulary::TerritoryKind::parse(&sources.territory.kind)
+        .unwrap_or(crate::vocabulary::TerritoryKind::Grouping);
+    let programmes: Vec<proposal::Programme> = funding::current()
+        .eligible(kind, inputs.population)
+        .into_iter()
+        .map(|p| proposal::Programme {
+            code: p.code.clone(),
+            dimensions: p.dimensions.clone(),
+        })
+        .collect();
+    Ok(proposal::propose(&proposal::Sources {
+        steps: &steps,
+        dimensions: &dimensions,
+        challenges: &challenges,
+        criteria: &criteria,
+        indicators: &indicators,
+        programmes: &programmes,
+        population: inputs.population,
+    }))
+}
+
+/// Stores the proposal as the roadmap of a round in draft or review that has none; false
+/// otherwise.
+pub async fn propose(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    assessment: &AssessmentRow,
+) -> Result<bool> {
+    let chantiers = proposal(&mut *conn, assessment).await?;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    if !db::lock_editable(&mut tx, assessment.assessment_id).await? {
+        return Ok(false);
+    }
+    let created = db::create(
+        &mut tx,
+        actor,
+        assessment.assessment_id,
+        &chantiers,
+        DEFAULT_GOVERNANCE,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(created)
+}
