@@ -256,9 +256,14 @@ pub async fn fill_assessment(
     Ok(())
 }
 
-/// Owners of the demo's chantiers, by a word of their title: (word, élu référent, direction
-/// pilote, academic partners, business partners).
+/// Owners of the demo's chantiers, by the first matching word of their title: (word, élu
+/// référent, direction pilote).
 const OWNERS: &[(&str, &str, &str)] = &[
+    (
+        "Compétences",
+        "Adjoint aux ressources humaines",
+        "Direction des ressources humaines",
+    ),
     (
         "transport",
         "Adjointe aux mobilités",

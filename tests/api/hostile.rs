@@ -14,7 +14,7 @@ use territoires::accounts::Role;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::support::{
-    Binary, Page, TestApp, autosave, escaped, fresh_database_with_url, returned_version,
+    Binary, Page, TestApp, autosave, escaped, fresh_database_with_url, join_all, returned_version,
 };
 
 /// Criteria each writer of the publication race saves, one writer each.
@@ -139,19 +139,7 @@ async fn parallel_wrong_sign_ins(instances: [&TestApp; 2], email: &str, count: u
                 .as_u16()
         }
     });
-    futures_join_all(attempts).await
-}
-
-/// Runs the futures concurrently and returns their outputs in order.
-async fn futures_join_all<F: Future<Output = T> + Send + 'static, T: Send + 'static>(
-    futures: impl IntoIterator<Item = F>,
-) -> Vec<T> {
-    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
-    let mut outputs = Vec::new();
-    for handle in handles {
-        outputs.push(handle.await.unwrap());
-    }
-    outputs
+    join_all(attempts).await
 }
 
 #[tokio::test]
@@ -185,7 +173,7 @@ async fn thirty_parallel_wrong_current_passwords_check_at_most_five() {
     let (email, password) = first.create_user(Role::Consultant, &[]).await;
     // One browser, signed in on the first instance; the session works on both.
     first.sign_in(&email, &password).await;
-    let statuses = futures_join_all((0..30).map(|n| {
+    let statuses = join_all((0..30).map(|n| {
         let instance = if n % 2 == 0 { &first } else { &second };
         let client = first.client.clone();
         let url = instance.url("/compte/mot-de-passe");
@@ -811,7 +799,7 @@ async fn ten_concurrent_transitions_give_one_change_and_conflicts() {
     let territory = app.territory("69123").await;
     let assessment = app.assessment(territory).await;
     let url = app.url(&format!("/evaluations/{assessment}/statut"));
-    let statuses = futures_join_all((0..10).map(|_| {
+    let statuses = join_all((0..10).map(|_| {
         let (client, url) = (app.client.clone(), url.clone());
         async move {
             client
@@ -985,7 +973,7 @@ async fn sixty_parallel_sign_ins_keep_the_process_under_200_mb() {
     let server = Binary::start(&url).await;
     let client = reqwest::Client::builder().build().unwrap();
     let before = server.peak_rss_kib();
-    let statuses = futures_join_all((0..60).map(|n| {
+    let statuses = join_all((0..60).map(|n| {
         let client = client.clone();
         let url = format!("{}/connexion", server.base_url);
         async move {

@@ -10,6 +10,7 @@ mod hostile;
 mod operations;
 mod priorities;
 mod reports;
+mod roadmap;
 mod sessions;
 mod support;
 mod territories;

@@ -742,3 +742,15 @@ fn strip_ansi(line: &str) -> String {
     }
     plain
 }
+
+/// Runs the futures concurrently and returns their outputs in order.
+pub async fn join_all<F: std::future::Future<Output = T> + Send + 'static, T: Send + 'static>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<T> {
+    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut outputs = Vec::new();
+    for handle in handles {
+        outputs.push(handle.await.unwrap());
+    }
+    outputs
+}
