@@ -583,6 +583,7 @@ report-roadmap-years = Budget and FTE per year (each chantier spread over its mo
 report-roadmap-year = Year
 report-roadmap-total = Total
 report-roadmap-checked = source checked on
+report-workbook = Workbook (XLSX)
 report-followup = Roadmap follow-up
 followup-title = Roadmap follow-up
 followup-intro = The roadmap frozen in the report of the round of

@@ -583,6 +583,7 @@ report-roadmap-years = Budget et ETP par année (chaque chantier réparti sur se
 report-roadmap-year = Année
 report-roadmap-total = Total
 report-roadmap-checked = source vérifiée le
+report-workbook = Classeur (XLSX)
 report-followup = Suivi de la feuille de route
 followup-title = Suivi de la feuille de route
 followup-intro = La feuille de route figée dans le rapport de la campagne du

@@ -9,6 +9,7 @@ pub mod db;
 mod explain;
 pub mod gantt;
 pub mod model;
+pub mod workbook;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -28,7 +29,7 @@ use crate::i18n::{I18n, Lang};
 use crate::scoring::{self, Kind};
 use crate::vocabulary::{AssessmentId, AssessmentStatus, ReportId, Version};
 use crate::web::access::{Access, Routes};
-use crate::web::{Id, PageContext, render};
+use crate::web::{Id, PageContext, PagePath, render};
 use model::{DimensionPart, ReportData, Text};
 
 /// Published report bodies never change (the database refuses any update), so an instance may
@@ -61,6 +62,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .post("/evaluations/{id}/publier", Access::Staff, publish)
         .get("/evaluations/{id}/apercu", Access::Staff, preview)
+        // `/rapports/{id}` and `/rapports/{id}.xlsx` (the workbook of the same report).
         .get("/rapports/{id}", Access::SignedIn, show)
 }
 
@@ -224,8 +226,8 @@ struct ReportPage {
     body: Arc<str>,
     /// Where "back" goes: the assessment (preview) or the territory's reports.
     back: Option<(String, String)>,
-    /// The roadmap's follow-up (published reports).
-    followup: Option<String>,
+    /// The published report (for the follow-up and the workbook links).
+    published: Option<ReportId>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -320,7 +322,7 @@ async fn preview(
             format!("/evaluations/{id}"),
             ctx.t("assessment-back-overview"),
         )),
-        followup: None,
+        published: None,
         body,
         ctx,
     })
@@ -332,8 +334,13 @@ async fn show(
     State(cache): State<Arc<BodyCache>>,
     user: CurrentUser,
     headers: HeaderMap,
-    Id(id): Id<ReportId>,
+    PagePath(file): PagePath<String>,
 ) -> Result<Response> {
+    if let Some(number) = file.strip_suffix(".xlsx") {
+        let id = ReportId(number.parse().map_err(|_| Error::NotFound)?);
+        return export(ctx, &pool, &user, id).await;
+    }
+    let id = ReportId(file.parse().map_err(|_| Error::NotFound)?);
     let report = db::find_readable(&pool, user.reader(), id)
         .await?
         .ok_or(Error::NotFound)?;
@@ -366,7 +373,7 @@ async fn show(
     let page = ReportPage {
         title: format!("{} · {}", ctx.t("report-title"), report.territory_name),
         back: None,
-        followup: Some(format!("/rapports/{id}/suivi")),
+        published: Some(id),
         body,
         ctx,
     };
@@ -380,4 +387,39 @@ async fn show(
         HeaderValue::from_static("private, no-cache"),
     );
     Ok(response)
+}
+
+/// The report as a workbook, for whoever may read the report.
+async fn export(
+    ctx: PageContext,
+    pool: &PgPool,
+    user: &CurrentUser,
+    id: ReportId,
+) -> Result<Response> {
+    db::find_readable(pool, user.reader(), id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let data = db::snapshot(pool, id).await?.ok_or(Error::NotFound)?;
+    let bytes = workbook::workbook(&data, ctx.i18n).map_err(anyhow::Error::from)?;
+    let disposition = format!("attachment; filename=\"rapport-{id}.xlsx\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).map_err(anyhow::Error::from)?,
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-cache"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -138,6 +138,57 @@ async fn the_demo_publishes_valence_with_owners_budgets_funding_and_indicators()
     let first = chantiers[0]["title"].as_str().unwrap();
     assert!(page.body.contains(&crate::support::escaped(first)));
 
+    // The workbook holds the same roadmap, for the same readers.
+    let response = app
+        .client
+        .get(app.url(&format!("/rapports/{}.xlsx", demo.report_id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = response.bytes().await.unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    use calamine::Reader;
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Synthèse",
+            "Critère",
+            "Indicateur",
+            "Feuille de route",
+            "Étapes"
+        ]
+    );
+    let sheet = book.worksheet_range("Feuille de route").unwrap();
+    assert_eq!(
+        sheet.get_value((0, 0)),
+        Some(&calamine::Data::String("Titre du chantier".into()))
+    );
+    for (n, c) in chantiers.iter().enumerate() {
+        let row = n as u32 + 1;
+        assert_eq!(
+            sheet.get_value((row, 0)),
+            Some(&calamine::Data::String(format!(
+                "{}. {}",
+                n + 1,
+                c["title"].as_str().unwrap()
+            )))
+        );
+        assert_eq!(
+            sheet.get_value((row, 6)),
+            Some(&calamine::Data::Float(
+                c["budget_max_keur"].as_f64().unwrap()
+            ))
+        );
+    }
+    let criteria = book.worksheet_range("Critère").unwrap();
+    assert_eq!(criteria.height(), 57, "a header and 56 criteria");
+
     // The follow-up: a consultant marks a step done; the élu of Valence sees it.
     let step: i64 = sqlx::query_scalar(
         "select min(s.step_id) from roadmap_step s join report r using (assessment_id)
@@ -216,6 +267,13 @@ async fn the_demo_publishes_valence_with_owners_budgets_funding_and_indicators()
         .get(&format!("/rapports/{}/suivi", demo.report_id))
         .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let xlsx = |browser: &TestApp| {
+        let url = browser.url(&format!("/rapports/{}.xlsx", demo.report_id));
+        let client = browser.client.clone();
+        async move { client.get(url).send().await.unwrap().status() }
+    };
+    assert_eq!(xlsx(&elu).await, StatusCode::OK);
+    assert_eq!(xlsx(&other).await, StatusCode::NOT_FOUND);
 
     // The next round starts from it: the step done is evidence for the level above.
     let round = app
