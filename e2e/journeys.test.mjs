@@ -148,6 +148,30 @@ test('journey 1: a consultant goes from sign-in to a published report, answering
   state.keys = keys;
   console.log(`keyboard: ${keys} key presses and text entries for 10 criteria and 1 indicator`);
 
+  // The roadmap: proposed, then a chantier edited with the keyboard only.
+  await page.goto(`${overview}/feuille-de-route`);
+  await page.focus('form[action$="/proposer"] button');
+  await Promise.all([page.waitForURL(/feuille-de-route$/), page.keyboard.press('Enter')]);
+  const title = page.locator('form.chantier-form input[name="title"]').first();
+  const titleId = await title.getAttribute('id');
+  await page.focus(`#${titleId}`);
+  let roadmapKeys = 0;
+  await page.keyboard.press('Control+A'); roadmapKeys++;
+  await page.keyboard.type('Chantier au clavier'); roadmapKeys++;
+  await page.keyboard.press('Tab'); roadmapKeys++;
+  assert.match(await page.evaluate(() => document.activeElement.id), /-objective$/);
+  await page.keyboard.press('Tab'); roadmapKeys++;
+  await page.keyboard.type('Adjoint au numérique'); roadmapKeys++;
+  await page.keyboard.press('Tab'); roadmapKeys++;
+  await page.keyboard.type('Direction des systèmes d\u2019information'); roadmapKeys++;
+  await Promise.all([page.waitForURL(/feuille-de-route#chantier-\d+$/), page.keyboard.press('Enter')]);
+  roadmapKeys++;
+  const chantier = page.locator('section.chantier').first();
+  assert.match(await chantier.locator('h2').textContent(), /Chantier au clavier/);
+  assert.equal(await chantier.locator('input[name="elu"]').inputValue(), 'Adjoint au numérique');
+  console.log(`keyboard: ${roadmapKeys} key presses and text entries to edit a chantier`);
+  await capture(page, 'roadmap');
+
   await page.goto(overview);
   await capture(page, 'assessment-overview');
   await page.getByRole('button', { name: 'Soumettre pour relecture' }).click();
@@ -156,6 +180,8 @@ test('journey 1: a consultant goes from sign-in to a published report, answering
   state.report = page.url();
   assert.match(await page.textContent('h1'), /Annecy/);
   assert.ok(await page.isVisible('#radar-axes'));
+  assert.ok(await page.isVisible('#gantt'));
+  assert.match(await page.textContent('section.roadmap'), /Chantier au clavier/);
   await context.close();
 });
 
@@ -317,6 +343,8 @@ test('every page type has no WCAG 2.1 A/AA violation (axe-core)', async () => {
     ['assessment-overview', assessment],
     ['assessment-section', `${assessment}/MOB`],
     ['report', state.report],
+    ['roadmap', `${assessment}/feuille-de-route`],
+    ['followup', `${state.report}/suivi`],
     ['not-found', '/nulle-part'],
     ['password', '/compte/mot-de-passe'],
   ]) {

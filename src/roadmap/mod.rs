@@ -10,6 +10,7 @@ mod followup;
 pub mod form;
 pub mod model;
 pub mod proposal;
+mod view;
 
 use sqlx::PgConnection;
 
