@@ -116,12 +116,7 @@ impl Dataset {
             if !codes.insert(&p.code) {
                 problems.push(at("the code is used twice"));
             }
-            if p.code.is_empty()
-                || !p
-                    .code
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            {
+            if !crate::dataset::is_code(&p.code) {
                 problems.push(at("the code must be [a-z0-9_]+"));
             }
             if !INSTRUMENTS.contains(&p.instrument.as_str()) {
@@ -156,15 +151,7 @@ impl Dataset {
 /// The current (highest) version of the shipped dataset; the tests check the shipped files.
 pub fn current() -> &'static Dataset {
     static CURRENT: OnceLock<Dataset> = OnceLock::new();
-    CURRENT.get_or_init(|| {
-        BUILTIN_SOURCES
-            .iter()
-            .map(|(path, text)| {
-                Dataset::parse(text).unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
-            })
-            .max_by_key(|d| d.dataset.version)
-            .expect("at least one funding dataset is shipped")
-    })
+    CURRENT.get_or_init(|| crate::dataset::latest(BUILTIN_SOURCES, |d: &Dataset| d.dataset.version))
 }
 
 #[cfg(test)]

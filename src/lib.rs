@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod database;
+pub mod dataset;
 pub mod demo;
 pub mod error;
 pub mod fingerprint;

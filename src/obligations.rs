@@ -166,12 +166,7 @@ impl Dataset {
             if !codes.insert(&o.code) {
                 problems.push(at("the code is used twice"));
             }
-            if o.code.is_empty()
-                || !o
-                    .code
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-            {
+            if !crate::dataset::is_code(&o.code) {
                 problems.push(at("the code must be [a-z0-9_]+"));
             }
             if !criteria.contains(&o.criterion) {
@@ -217,15 +212,7 @@ impl Dataset {
 /// tests; a file that does not parse is a build defect, hence the panic.
 pub fn current() -> &'static Dataset {
     static CURRENT: OnceLock<Dataset> = OnceLock::new();
-    CURRENT.get_or_init(|| {
-        BUILTIN_SOURCES
-            .iter()
-            .map(|(path, text)| {
-                Dataset::parse(text).unwrap_or_else(|e| panic!("{path} does not parse: {e}"))
-            })
-            .max_by_key(|d| d.dataset.version)
-            .expect("at least one obligations dataset is shipped")
-    })
+    CURRENT.get_or_init(|| crate::dataset::latest(BUILTIN_SOURCES, |d: &Dataset| d.dataset.version))
 }
 
 #[cfg(test)]

@@ -27,13 +27,7 @@ async fn every_save_acknowledged_during_publication_is_in_the_snapshot() {
     let app = TestApp::spawn_as(Role::Consultant).await;
     let territory = app.territory("69123").await;
     let assessment = app.assessment(territory).await;
-    let review = app
-        .post_form(
-            &format!("/evaluations/{assessment}/statut"),
-            &[("status", "review"), ("version", "1")],
-        )
-        .await;
-    assert_eq!(review.status, StatusCode::SEE_OTHER, "{}", review.body);
+    app.review(assessment).await;
 
     // Eight writers save their criterion again and again (saves are allowed in review) until
     // the round is published under them; the publication starts once 16 saves went through.

@@ -527,13 +527,7 @@ async fn publication_needs_a_chantier_and_freezes_the_roadmap() {
     let app = TestApp::spawn_as(Role::Consultant).await;
     let territory = app.territory("69123").await;
     let assessment = app.assessment(territory).await;
-    let review = app
-        .post_form(
-            &format!("/evaluations/{assessment}/statut"),
-            &[("status", "review"), ("version", "1")],
-        )
-        .await;
-    assert_eq!(review.status, StatusCode::SEE_OTHER);
+    app.review(assessment).await;
     let refused = app
         .post_form(
             &format!("/evaluations/{assessment}/publier"),

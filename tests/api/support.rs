@@ -228,14 +228,19 @@ impl TestApp {
     pub async fn publish(&self, assessment: i64) -> i64 {
         let admin = self.new_browser();
         admin.sign_in_as(Role::Admin, &[]).await;
-        let review = admin
+        admin.review(assessment).await;
+        self.publish_reviewed(assessment, 2).await
+    }
+
+    /// Sends `assessment`, in draft at version 1, to review (it is then at version 2).
+    pub async fn review(&self, assessment: i64) {
+        let review = self
             .post_form(
                 &format!("/evaluations/{assessment}/statut"),
                 &[("status", "review"), ("version", "1")],
             )
             .await;
         assert_eq!(review.status, StatusCode::SEE_OTHER, "{}", review.body);
-        self.publish_reviewed(assessment, 2).await
     }
 
     /// Publishes `assessment`, in review at `version` (as an admin in a browser of its own);

@@ -164,18 +164,7 @@ pub async fn create(
             .await?;
             position += 1;
         }
-        for (k, (code, target)) in c.indicators.iter().enumerate() {
-            sqlx::query!(
-                "insert into roadmap_indicator (chantier_id, code, target, position)
-                 values ($1, $2, $3, $4)",
-                id,
-                code,
-                target,
-                k as i16
-            )
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_followed(&mut *tx, ChantierId(id), &c.indicators).await?;
     }
     audit(
         &mut *tx,
@@ -187,6 +176,27 @@ pub async fn create(
     )
     .await?;
     Ok(true)
+}
+
+/// What a chantier follows, in order: (indicator or criterion code, target).
+async fn insert_followed(
+    tx: &mut PgConnection,
+    chantier: ChantierId,
+    followed: &[(String, f64)],
+) -> sqlx::Result<()> {
+    for (k, (code, target)) in followed.iter().enumerate() {
+        sqlx::query!(
+            "insert into roadmap_indicator (chantier_id, code, target, position)
+             values ($1, $2, $3, $4)",
+            chantier.0,
+            code,
+            target,
+            k as i16
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// The fields of a chantier a consultant edits.
@@ -255,18 +265,7 @@ pub async fn save_chantier(
     )
     .execute(&mut *tx)
     .await?;
-    for (k, (code, target)) in fields.followed.iter().enumerate() {
-        sqlx::query!(
-            "insert into roadmap_indicator (chantier_id, code, target, position)
-             values ($1, $2, $3, $4)",
-            chantier.0,
-            code,
-            target,
-            k as i16
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
+    insert_followed(&mut *tx, chantier, &fields.followed).await?;
     audit(
         &mut *tx,
         actor,
