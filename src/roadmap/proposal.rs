@@ -2,7 +2,8 @@
 //! (already in rank order, prerequisites first) grouped into five to eight chantiers. A local
 //! challenge shared by at least two steps gets a chantier of its own; the other steps go to the
 //! chantier of their theme (a family of related axes and dimensions); when there are more than
-//! eight, the smallest merge into the one nearest in rank, and when there are fewer than five,
+//! eight, the smallest merge into the one sharing the most dimensions (nearest in rank on a
+//! tie), and when there are fewer than five,
 //! the largest splits by dimension. Each chantier gets its months from its steps' horizons, a
 //! budget from their cost brackets scaled to the authority's size, indicators to follow and
 //! the funding programmes that fit its dimensions.
@@ -263,16 +264,16 @@ pub fn propose(sources: &Sources) -> Vec<Chantier> {
     }
     groups.sort_by_key(Group::first);
     while groups.len() > MAX_CHANTIERS {
-        merge_smallest(&mut groups);
+        merge_smallest(&mut groups, sources);
     }
     while groups.len() < MIN_CHANTIERS && split_largest(&mut groups, sources) {}
     groups.sort_by_key(Group::first);
     groups.into_iter().map(|g| chantier(g, sources)).collect()
 }
 
-/// Merges the group with the fewest steps (the later one on a tie) into the group nearest to
-/// it in rank.
-fn merge_smallest(groups: &mut Vec<Group>) {
+/// Merges the group with the fewest steps (the later one on a tie) into the group that shares
+/// the most dimensions with it, the nearest in rank on a tie.
+fn merge_smallest(groups: &mut Vec<Group>, sources: &Sources) {
     let smallest = (0..groups.len())
         .min_by_key(|i| {
             (
@@ -282,8 +283,24 @@ fn merge_smallest(groups: &mut Vec<Group>) {
         })
         .unwrap_or(0);
     let group = groups.remove(smallest);
+    let dimensions = |g: &Group| -> Vec<&str> {
+        g.steps
+            .iter()
+            .map(|i| sources.steps[*i].dimension.as_str())
+            .collect()
+    };
+    let mine = dimensions(&group);
     let nearest = (0..groups.len())
-        .min_by_key(|i| groups[*i].first().abs_diff(group.first()))
+        .min_by_key(|i| {
+            let shared = dimensions(&groups[*i])
+                .iter()
+                .filter(|d| mine.contains(d))
+                .count();
+            (
+                std::cmp::Reverse(shared),
+                groups[*i].first().abs_diff(group.first()),
+            )
+        })
         .unwrap_or(0);
     let into = &mut groups[nearest];
     into.title = Text::new(

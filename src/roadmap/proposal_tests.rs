@@ -101,7 +101,8 @@ fn a_shared_challenge_gets_its_chantier_and_the_rest_go_by_theme_in_rank_order()
 }
 
 #[test]
-fn more_than_eight_themes_merge_the_smallest_into_the_nearest_in_rank() {
+fn more_than_eight_themes_merge_the_smallest_into_the_nearest_in_rank_when_none_shares_a_dimension()
+{
     // Nine themes, one step each except the first two.
     let steps: Vec<PlanStep> = [
         "GPA-1", "GPA-2", "RCO-1", "RCO-2", "MEF-1", "DNI-1", "GOV-1", "MOB-1", "ENV-1", "ECO-1",
@@ -124,6 +125,47 @@ fn more_than_eight_themes_merge_the_smallest_into_the_nearest_in_rank() {
     );
     let all: usize = proposal.iter().map(|c| c.steps.len()).sum();
     assert_eq!(all, steps.len(), "no step lost");
+}
+
+#[test]
+fn a_merged_group_goes_where_its_dimensions_already_are() {
+    // Nine groups: a challenge on PEO and DNI steps (two steps), and eight themes; the challenge
+    // group is the smallest and joins the data theme (DNI), not its neighbour in rank.
+    let mut peo = step("PEO-1", 1, Horizon::Court, Cost::Faible);
+    peo.challenges = vec!["fracture".into()];
+    let mut dni = step("DNI-1", 1, Horizon::Court, Cost::Faible);
+    dni.challenges = vec!["fracture".into()];
+    // Every theme has three steps; the challenge has two.
+    let themes = [
+        "GPA-1", "RCO-1", "MEF-1", "MOB-1", "ENV-1", "ECO-1", "LIV-1",
+    ];
+    let mut steps: Vec<PlanStep> = themes
+        .iter()
+        .flat_map(|c| (0..3).map(|l| step(c, l, Horizon::Court, Cost::Faible)))
+        .collect();
+    steps.insert(0, peo);
+    steps.insert(1, dni);
+    steps.extend((2..5).map(|n| step(&format!("DNI-{n}"), 1, Horizon::Court, Cost::Faible)));
+    let dimensions = names(&[]);
+    let challenges = vec![(
+        "fracture".to_owned(),
+        Text::new("Fracture numérique", "Digital divide"),
+    )];
+    let proposal = propose(&sources(&steps, &dimensions, &challenges));
+    assert_eq!(proposal.len(), MAX_CHANTIERS);
+    let data = proposal
+        .iter()
+        .find(|c| {
+            c.title
+                .fr
+                .starts_with("Données et infrastructures numériques")
+        })
+        .unwrap();
+    assert_eq!(
+        data.title.fr,
+        "Données et infrastructures numériques ; répondre à l'enjeu : fracture numérique"
+    );
+    assert_eq!(data.steps.len(), 5);
 }
 
 #[test]
