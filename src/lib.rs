@@ -14,6 +14,7 @@ pub mod dataset;
 pub mod demo;
 pub mod error;
 pub mod fingerprint;
+pub mod format;
 pub mod framework;
 pub mod funding;
 pub mod geo;

@@ -369,8 +369,14 @@ report-from-level = move from level
 report-to-level = to level
 report-first-step = First step:
 report-missing-note = This report rests on partial data:
-report-missing-criteria = criteria not answered
-report-missing-indicators = indicators without a value
+report-missing-criteria-n = { $count ->
+    [one] 1 criterion not answered
+   *[other] { $count } criteria not answered
+}
+report-missing-indicators-n = { $count ->
+    [one] 1 indicator without a value
+   *[other] { $count } indicators without a value
+}
 report-see-method = see the methodology appendix
 report-detail = Detail by axis and dimension
 report-completeness = criteria answered

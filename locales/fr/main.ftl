@@ -369,8 +369,14 @@ report-from-level = passer du niveau
 report-to-level = au niveau
 report-first-step = Première étape :
 report-missing-note = Ce rapport repose sur des données partielles :
-report-missing-criteria = critères non renseignés
-report-missing-indicators = indicateurs sans valeur
+report-missing-criteria-n = { $count ->
+    [one] 1 critère non renseigné
+   *[other] { $count } critères non renseignés
+}
+report-missing-indicators-n = { $count ->
+    [one] 1 indicateur sans valeur
+   *[other] { $count } indicateurs sans valeur
+}
 report-see-method = voir l'annexe méthodologique
 report-detail = Détail par axe et dimension
 report-completeness = critères renseignés

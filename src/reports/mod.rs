@@ -85,6 +85,16 @@ impl ReportBody<'_> {
         self.ctx.decimal(*value, digits)
     }
 
+    /// A measured value ("21 900", "2,5").
+    fn value(&self, value: &f64) -> String {
+        self.ctx.number(*value)
+    }
+
+    /// A plural-aware count ("1 critère non renseigné", "3 critères non renseignés").
+    fn count(&self, key: &str, n: usize) -> String {
+        self.ctx.i18n.n(key, n as i64)
+    }
+
     /// Maturity as "2,3 / 4", or a dash.
     fn maturity(&self, value: &Option<f64>) -> String {
         match value {

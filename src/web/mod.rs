@@ -63,35 +63,28 @@ impl PageContext {
             .t(&format!("{family}-{}", value.to_string().replace('_', "-")))
     }
 
-    /// An integer with thousands separators: a narrow no-break space in French
-    /// ("519 127"), a comma in English ("519,127").
+    /// An integer with thousands separators ("519 127" in French); see [`crate::format`].
     pub fn int(&self, value: impl std::fmt::Display) -> String {
-        let digits = value.to_string();
-        let (sign, digits) = match digits.strip_prefix('-') {
-            Some(rest) => ("-", rest.to_owned()),
-            None => ("", digits),
-        };
-        let separator = match self.i18n.lang {
-            Lang::Fr => '\u{202f}',
-            Lang::En => ',',
-        };
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(separator);
-            }
-            grouped.push(c);
+        let text = value.to_string();
+        match text.parse::<i64>() {
+            Ok(n) => crate::format::int(self.i18n.lang, n),
+            Err(_) => text,
         }
-        format!("{sign}{grouped}")
     }
 
-    /// A decimal number with `digits` decimals: a comma in French ("2,5"), a point in English.
+    /// A decimal number with `digits` decimals and thousands separators ("21 900,0").
     pub fn decimal(&self, value: f64, digits: usize) -> String {
-        let text = format!("{value:.digits$}");
-        match self.i18n.lang {
-            Lang::Fr => text.replace('.', ","),
-            Lang::En => text,
-        }
+        crate::format::decimal(self.i18n.lang, value, digits)
+    }
+
+    /// A measured value: no decimals when whole or large ("21 900"), else one ("2,5").
+    pub fn number(&self, value: f64) -> String {
+        crate::format::number(self.i18n.lang, value)
+    }
+
+    /// A date "YYYY-MM-DD" in words ("26 novembre 2026").
+    pub fn date(&self, iso: &str) -> String {
+        crate::format::iso_date(self.i18n.lang, iso)
     }
 
     /// The `lang` attribute of the page.

@@ -230,7 +230,7 @@ async fn a_second_round_shows_the_evolution_since_the_first() {
     let report = app.publish(second).await;
     let body = app.get(&format!("/rapports/{report}")).await.body;
     assert!(
-        body.contains("Évolution depuis la campagne du 2026-11-26"),
+        body.contains("Évolution depuis la campagne du 26 novembre 2026"),
         "{body}"
     );
     assert!(body.contains(
