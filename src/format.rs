@@ -23,7 +23,7 @@ pub fn int(lang: Lang, value: i64) -> String {
     let (thousands, _) = separators(lang);
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(thousands);
         }
         grouped.push(c);
