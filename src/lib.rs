@@ -18,6 +18,7 @@ pub mod format;
 pub mod framework;
 pub mod funding;
 pub mod geo;
+pub mod glossary;
 pub mod health;
 pub mod home;
 pub mod i18n;

@@ -608,3 +608,22 @@ step-status-a-lancer = To start
 step-status-en-cours = In progress
 step-status-fait = Done
 step-status-abandonne = Abandoned
+
+## In brief (#16)
+brief-title = In brief
+brief-intro = The key messages and the decisions proposed to the council, at the top of the report. The tool drafts them from the diagnosis; rewrite them before publishing.
+brief-drafted = Text drafted by the tool from the current diagnosis: nothing is saved yet.
+brief-messages = Key messages (one per line, one to five)
+brief-messages-hint = Each message is one short sentence (300 characters at most).
+brief-decisions = Decisions proposed to the council (one per line, three at most)
+brief-decisions-hint = What the council can vote on: adopt the roadmap, start a chantier, mandate a compliance step.
+brief-save = Save
+brief-conflict = Someone else changed this text in the meantime: nothing was saved. Your input is kept; read the current version before saving again.
+brief-error-messages = Write one to five messages, one per line.
+brief-error-decisions = Three decisions at most, one per line.
+brief-error-line = A line is longer than 300 characters.
+report-glossary = Glossary of acronyms
+report-brief = In brief
+report-brief-messages = What to remember
+report-brief-decisions = Decisions proposed to the council
+assessment-brief = In brief

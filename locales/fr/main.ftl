@@ -608,3 +608,22 @@ step-status-a-lancer = À lancer
 step-status-en-cours = En cours
 step-status-fait = Fait
 step-status-abandonne = Abandonné
+
+## En bref (#16)
+brief-title = En bref
+brief-intro = Les messages clés et les décisions proposées au conseil, en tête du rapport. L'outil en propose une première rédaction à partir du diagnostic ; reformulez-la avant de publier.
+brief-drafted = Texte proposé par l'outil à partir du diagnostic actuel : rien n'est encore enregistré.
+brief-messages = Messages clés (un par ligne, un à cinq)
+brief-messages-hint = Chaque message tient en une phrase courte (300 caractères au plus).
+brief-decisions = Décisions proposées au conseil (une par ligne, trois au plus)
+brief-decisions-hint = Ce que le conseil peut voter : adopter la feuille de route, engager un chantier, mandater une mise en conformité.
+brief-save = Enregistrer
+brief-conflict = Ce texte a été modifié entre-temps par quelqu'un d'autre : rien n'a été enregistré. Votre saisie est conservée ; relisez la version actuelle avant d'enregistrer à nouveau.
+brief-error-messages = Écrivez de un à cinq messages, un par ligne.
+brief-error-decisions = Trois décisions au plus, une par ligne.
+brief-error-line = Une ligne dépasse 300 caractères.
+report-glossary = Glossaire des sigles
+report-brief = En bref
+report-brief-messages = Ce qu'il faut retenir
+report-brief-decisions = Décisions proposées au conseil
+assessment-brief = En bref

@@ -12,22 +12,41 @@ pub(super) fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
-/// A radar chart: one spoke per (label, value 0–4); missing values sit at the centre.
+/// `text` in lines of at most `width` characters, cut between words.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
+}
+
+/// A radar chart: one spoke per (label, value 0–4); missing values sit at the centre. Labels
+/// are names, wrapped over a few lines, with the value on the last one.
 pub fn radar(id: &str, title: &str, spokes: &[(String, Option<f64>)]) -> String {
-    const SIZE: f64 = 400.0;
-    const CENTER: f64 = SIZE / 2.0;
-    const RADIUS: f64 = 130.0;
+    const WIDTH: f64 = 560.0;
+    const HEIGHT: f64 = 440.0;
+    const CX: f64 = WIDTH / 2.0;
+    const CY: f64 = HEIGHT / 2.0;
+    const RADIUS: f64 = 125.0;
     let n = spokes.len().max(3) as f64;
     let point = |i: usize, r: f64| {
         let angle = -PI / 2.0 + 2.0 * PI * i as f64 / n;
-        (CENTER + r * angle.cos(), CENTER + r * angle.sin())
+        (CX + r * angle.cos(), CY + r * angle.sin())
     };
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="chart radar" id="{id}" viewBox="0 0 {SIZE} {SIZE}" role="img" aria-labelledby="{id}-title" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title>"#,
+        r#"<svg class="chart radar" id="{id}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-title" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{}</title>"#,
         escape(title)
     );
     for level in 1..=4 {
@@ -55,26 +74,50 @@ pub fn radar(id: &str, title: &str, spokes: &[(String, Option<f64>)]) -> String 
         let (x, y) = point(i, RADIUS);
         let _ = write!(
             svg,
-            r##"<line x1="{CENTER}" y1="{CENTER}" x2="{x:.1}" y2="{y:.1}" stroke="#c5ccd6" stroke-width="1"/>"##
+            r##"<line x1="{CX}" y1="{CY}" x2="{x:.1}" y2="{y:.1}" stroke="#c5ccd6" stroke-width="1"/>"##
         );
-        let (lx, ly) = point(i, RADIUS + 22.0);
-        let anchor = if (lx - CENTER).abs() < 1.0 {
+        let (lx, ly) = point(i, RADIUS + 18.0);
+        let anchor = if (lx - CX).abs() < 1.0 {
             "middle"
-        } else if lx > CENTER {
+        } else if lx > CX {
             "start"
         } else {
             "end"
         };
         let shown = match value {
-            Some(v) => format!("{label} {}", decimal(*v)),
-            None => format!("{label} –"),
+            Some(v) => decimal(*v),
+            None => "–".to_owned(),
+        };
+        let mut lines = wrap(label, 18);
+        match lines.last_mut() {
+            Some(last) if last.chars().count() + 1 + shown.chars().count() <= 22 => {
+                last.push(' ');
+                last.push_str(&shown);
+            }
+            _ => lines.push(shown),
+        }
+        // Above the centre the block grows upwards, below it downwards, beside it around.
+        let count = lines.len() as f64;
+        let first = if ly < CY - 1.0 {
+            ly - 15.0 * (count - 1.0)
+        } else if ly > CY + 1.0 {
+            ly + 10.0
+        } else {
+            ly - 7.5 * (count - 1.0) + 4.0
         };
         let _ = write!(
             svg,
-            r##"<text x="{lx:.1}" y="{:.1}" text-anchor="{anchor}" font-size="13" fill="#1b1f24">{}</text>"##,
-            ly + 4.0,
-            escape(&shown)
+            r##"<text x="{lx:.1}" y="{first:.1}" text-anchor="{anchor}" font-size="13" fill="#1b1f24">"##
         );
+        for (k, line) in lines.iter().enumerate() {
+            let dy = if k == 0 { 0.0 } else { 15.0 };
+            let _ = write!(
+                svg,
+                r#"<tspan x="{lx:.1}" dy="{dy}">{}</tspan>"#,
+                escape(line)
+            );
+        }
+        svg.push_str("</text>");
     }
     let shape: Vec<String> = spokes
         .iter()
@@ -410,6 +453,21 @@ mod tests {
         assert!(svg.contains("<title id=\"r-title\">Maturité &lt;axes&gt;</title>"));
         assert_eq!(svg.matches("<line").count(), 3);
         assert!(svg.contains(">ECO 2,5<") && svg.contains(">MOB –<") && svg.contains("A&amp;B"));
+        // Long names wrap between words, the value on the last line.
+        let named = radar(
+            "n",
+            "Axes",
+            &[(
+                "Transversalité et organisation centrée usager".into(),
+                Some(1.2),
+            )],
+        );
+        assert!(
+            named.contains(">Transversalité et<")
+                && named.contains(">organisation<")
+                && named.contains(">centrée usager 1,2<"),
+            "{named}"
+        );
         assert_eq!(
             svg.matches("<circle").count(),
             2,

@@ -4,12 +4,72 @@
 //! axis and its level distribution, and the priority matrix's points.
 
 use super::ReportBody;
+use super::charts::escape;
 use super::model::{DimensionPart, ObligationFinding, PriorityPart};
 use super::{charts, gantt};
 use crate::roadmap::model::RoadmapPart;
 use crate::scoring::{self, Compliance};
 
+/// The text of an HTML fragment, a space where each tag was.
+pub(super) fn visible_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len() / 2);
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
 impl ReportBody<'_> {
+    /// `text`, escaped for HTML, with the first appearance in the report of each acronym of the
+    /// glossary marked `<abbr title="expansion">`.
+    pub(super) fn abbr(&self, text: &str) -> String {
+        let glossary = crate::glossary::current();
+        let mut marked = self.marked.borrow_mut();
+        let mut html = String::with_capacity(text.len() + 32);
+        let mut rest = text;
+        while !rest.is_empty() {
+            let start = rest
+                .find(|c: char| c.is_alphanumeric())
+                .unwrap_or(rest.len());
+            html.push_str(&escape(&rest[..start]));
+            rest = &rest[start..];
+            let end = rest
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(rest.len());
+            let token = &rest[..end];
+            let is_acronym = crate::glossary::acronyms(token).contains(token);
+            match glossary.find(token).filter(|_| is_acronym) {
+                Some(term) if marked.insert(token.to_owned()) => {
+                    let expansion = match self.ctx.i18n.lang {
+                        crate::i18n::Lang::Fr => &term.expansion_fr,
+                        crate::i18n::Lang::En => &term.expansion_en,
+                    };
+                    html.push_str(&format!(
+                        r#"<abbr title="{}">{token}</abbr>"#,
+                        escape(expansion)
+                    ));
+                }
+                _ => html.push_str(&escape(token)),
+            }
+            rest = &rest[end..];
+        }
+        html
+    }
+
+    /// The glossary entries of every acronym the report shows.
+    pub(super) fn glossary(&self) -> &[&'static crate::glossary::Term] {
+        &self.terms
+    }
+
     /// "Enjeu local : … · débloque 3 critères · coût léger pour 64 000 habitants (20 à 150 k€)
     /// · appui : …": why a step is where it is.
     pub(super) fn reasons(&self, p: &PriorityPart) -> String {

@@ -4,11 +4,13 @@
 //! territories'), revalidated with an ETag. Consultants preview an unpublished assessment as a
 //! draft report built on the fly.
 
+mod brief;
 pub mod charts;
 pub mod db;
 mod explain;
 pub mod gantt;
 pub mod model;
+pub mod narrative;
 pub mod workbook;
 
 use std::collections::HashMap;
@@ -62,6 +64,8 @@ pub fn routes() -> Routes {
     Routes::new()
         .post("/evaluations/{id}/publier", Access::Staff, publish)
         .get("/evaluations/{id}/apercu", Access::Staff, preview)
+        .get("/evaluations/{id}/synthese", Access::Staff, brief::page)
+        .post("/evaluations/{id}/synthese", Access::Staff, brief::save)
         // `/rapports/{id}` and `/rapports/{id}.xlsx` (the workbook of the same report).
         .get("/rapports/{id}", Access::SignedIn, show)
 }
@@ -73,6 +77,10 @@ pub struct ReportBody<'a> {
     pub ctx: PageContext,
     pub data: &'a ReportData,
     pub draft: bool,
+    /// The acronyms already marked with `<abbr>` (the first appearance only).
+    pub marked: std::cell::RefCell<std::collections::BTreeSet<String>>,
+    /// The glossary entries of the acronyms the report shows (its annex).
+    pub terms: Vec<&'static crate::glossary::Term>,
 }
 
 impl ReportBody<'_> {
@@ -175,7 +183,7 @@ impl ReportBody<'_> {
             .data
             .of_kind(kind)
             .iter()
-            .map(|d| (d.code.clone(), d.score.maturity))
+            .map(|d| (self.ctx.text(&d.name).to_owned(), d.score.maturity))
             .collect();
         let title = match kind {
             Kind::Thematic => self.ctx.t("report-radar-axes"),
@@ -217,14 +225,36 @@ pub fn render_body(data: &ReportData, lang: Lang, draft: bool) -> Result<String>
         query: String::new(),
         user: None,
     };
-    Ok(ReportBody { ctx, data, draft }.render()?)
+    // Twice: the annex lists the acronyms the rest of the report shows.
+    let without_annex = ReportBody {
+        ctx: ctx.clone(),
+        data,
+        draft,
+        marked: Default::default(),
+        terms: Vec::new(),
+    }
+    .render()?;
+    let terms = crate::glossary::current().used_in(&explain::visible_text(&without_annex));
+    Ok(ReportBody {
+        ctx,
+        data,
+        draft,
+        marked: Default::default(),
+        terms,
+    }
+    .render()?)
 }
 
 /// Builds the report content of an assessment as it stands.
 async fn build(conn: &mut PgConnection, assessment: &AssessmentRow) -> Result<ReportData> {
     let (framework, inputs, sources) = db::load(conn, assessment).await?;
     let scores = scoring::score(&framework, &inputs);
-    Ok(model::build(sources, &scores))
+    let mut data = model::build(sources, &scores);
+    // The consultant's "En bref" when written, else the app's draft of it.
+    if data.narrative.is_none() {
+        data.narrative = Some(narrative::draft(&data));
+    }
+    Ok(data)
 }
 
 /// The page around a report body.

@@ -43,6 +43,36 @@ pub struct ReportData {
     /// The roadmap, as edited before publication.
     #[serde(default)]
     pub roadmap: Option<RoadmapPart>,
+    /// "En bref": the key messages and the decisions proposed.
+    #[serde(default)]
+    pub narrative: Option<Narrative>,
+}
+
+/// "En bref": the key messages and the decisions proposed to the conseil.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Narrative {
+    pub messages: Vec<Text>,
+    pub decisions: Vec<Text>,
+    /// Written or reviewed by the consultant (else: the app's draft).
+    pub edited: bool,
+}
+
+impl Narrative {
+    /// The consultant's lines (the same text in both reports).
+    pub fn edited(messages: &str, decisions: &str) -> Self {
+        let lines = |text: &str| -> Vec<Text> {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|l| Text::new(l, l))
+                .collect()
+        };
+        Self {
+            messages: lines(messages),
+            decisions: lines(decisions),
+            edited: true,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -192,6 +222,8 @@ pub struct Sources {
     /// The obligations that apply to the territory (their status comes from the scores).
     pub obligations: Vec<ObligationPart>,
     pub roadmap: Option<RoadmapPart>,
+    /// The consultant's key messages and decisions, one per line, if written.
+    pub narrative: Option<(String, String)>,
 }
 
 /// How many strengths, weaknesses and priorities page 1 shows.
@@ -380,7 +412,9 @@ pub fn build(sources: Sources, scores: &Scores) -> ReportData {
         transversal: (before.transversal, scores.transversal),
     });
 
+    let written = sources.narrative.clone();
     ReportData {
+        narrative: written.map(|(messages, decisions)| Narrative::edited(&messages, &decisions)),
         strengths: findings(&scores.strong_criteria, &scores.strong_indicators),
         declared_strengths: scores
             .declared_strengths

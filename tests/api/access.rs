@@ -101,6 +101,9 @@ const EXPECTED: &[(&str, [u16; 5])] = &[
     ),
     ("POST /evaluations/{id}/publier", [303, 303, 303, 404, 404]),
     ("GET /evaluations/{id}/apercu", [303, 200, 200, 404, 404]),
+    ("GET /evaluations/{id}/synthese", [303, 200, 200, 404, 404]),
+    // No message: at its field.
+    ("POST /evaluations/{id}/synthese", [303, 422, 422, 404, 404]),
     // Élus read their own territory's report only (columns swap for territory B's report).
     ("GET /rapports/{id}", [303, 200, 200, 200, 404]),
     ("GET /rapports/{id}/suivi", [303, 200, 200, 200, 404]),

@@ -355,6 +355,18 @@ fn form_routes(t: &Targets) -> BTreeMap<&'static str, FormRoute> {
                 ],
             ),
         ),
+        // Based on a version that does not exist: a conflict whatever else it holds.
+        (
+            "POST /evaluations/{id}/synthese",
+            (
+                format!("/evaluations/{assessment}/synthese"),
+                vec![
+                    ("version", "99"),
+                    ("messages", "Un message"),
+                    ("decisions", "Décider"),
+                ],
+            ),
+        ),
         // Roadmap edits based on no current version (0): a conflict whatever else they hold.
         (
             "POST /evaluations/{id}/feuille-de-route/proposer",
@@ -451,7 +463,8 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
             (select coalesce(sum(version), 0) from indicator_value),
             (select count(*) from report), (select count(*) from user_session),
             (select coalesce(sum(version), 0) from roadmap), (select count(*) from roadmap_chantier),
-            (select count(*) from roadmap_step), (select count(*) from step_status)])::bigint",
+            (select count(*) from roadmap_step), (select count(*) from step_status),
+            (select count(*) from report_narrative)])::bigint",
     )
     .fetch_all(&app.pool)
     .await

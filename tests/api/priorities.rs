@@ -92,6 +92,80 @@ async fn the_demo_page_one_explains_priorities_quick_wins_and_obligations() {
         }
     }
 
+    // En bref: key messages and decisions drafted from the diagnosis, radars with names.
+    let messages = page.select("section.brief ul li");
+    assert!((3..=5).contains(&messages.len()), "{}", messages.len());
+    assert!(
+        messages[0].text.contains("six axes"),
+        "{}",
+        messages[0].text
+    );
+    let decisions = page.select("section.brief ol li");
+    assert!((1..=3).contains(&decisions.len()));
+    assert!(
+        decisions[0].text.contains("feuille de route"),
+        "{}",
+        decisions[0].text
+    );
+    let radar = page.one("svg#radar-axes");
+    assert!(
+        radar.text.contains("Économie") && radar.text.contains("Qualité de vie"),
+        "{}",
+        radar.text
+    );
+    // Every acronym the report shows is in its glossary annex.
+    // The report's text, a space where each tag was (so that "12" and "TRA" stay apart).
+    let start = page.body.find("<article").unwrap();
+    let end = page.body.find("</article>").unwrap();
+    let mut shown = String::new();
+    let mut in_tag = false;
+    for c in page.body[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                shown.push(' ');
+            }
+            c if !in_tag => shown.push(c),
+            _ => {}
+        }
+    }
+    let glossary = territoires::glossary::current();
+    let annex: Vec<String> = page
+        .select("#glossaire ~ dl dt")
+        .into_iter()
+        .map(|d| d.text)
+        .collect();
+    for acronym in territoires::glossary::acronyms(&shown) {
+        if glossary.dataset.ignore.iter().any(|i| i == acronym) {
+            continue;
+        }
+        assert!(
+            glossary.find(acronym).is_some(),
+            "{acronym} has no glossary entry"
+        );
+        assert!(
+            annex.iter().any(|a| a == acronym),
+            "{acronym} not in the annex"
+        );
+    }
+    // Acronyms are expanded at their first appearance, once each.
+    let marked: Vec<&str> = page
+        .body
+        .split("<abbr title=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("\">")?.1.split_once("</abbr>"))
+        .map(|(acronym, _)| acronym)
+        .collect();
+    assert!(
+        marked.contains(&"REEN") || marked.contains(&"RGPD"),
+        "{marked:?}"
+    );
+    let mut unique = marked.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), marked.len(), "{marked:?}");
+
     // The matrix names ten steps, no more.
     let start = page.body.find("<svg class=\"chart matrix\"").unwrap();
     let matrix = &page.body[start..];

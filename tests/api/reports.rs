@@ -268,3 +268,84 @@ async fn the_demo_publishes_a_complete_report_of_a_real_territory() {
         .body;
     assert!(body.contains("Évolution depuis la campagne du"));
 }
+
+#[tokio::test]
+async fn the_consultant_rewrites_the_key_messages_before_publication() {
+    let app = TestApp::spawn_as(Role::Consultant).await;
+    let territory = app.territory("69123").await;
+    let assessment = app.assessment(territory).await;
+    let url = format!("/evaluations/{assessment}/synthese");
+    let draft = app.get(&url).await;
+    assert_eq!(draft.status, StatusCode::OK);
+    assert!(draft.body.contains("Texte proposé par l&#39;outil"));
+    // Six messages are too many; the input stays.
+    let six = "1\n2\n3\n4\n5\n6";
+    let refused = app
+        .post_form(
+            &url,
+            &[("version", "0"), ("messages", six), ("decisions", "")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .one("#messages-error")
+            .text
+            .contains("de un à cinq messages")
+    );
+    assert_eq!(refused.one("#messages").text, six);
+    let saved = app
+        .post_form(
+            &url,
+            &[
+                ("version", "0"),
+                (
+                    "messages",
+                    "Une démarche qui démarre.\nLe portage politique est là.",
+                ),
+                ("decisions", "Adopter la feuille de route."),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    // A second writer based on the draft (version 0) is refused, input kept.
+    let late = app
+        .post_form(
+            &url,
+            &[
+                ("version", "0"),
+                ("messages", "Autre chose."),
+                ("decisions", ""),
+            ],
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert_eq!(late.one("#messages").text, "Autre chose.");
+    let report = app.publish(assessment).await;
+    let body = app.get(&format!("/rapports/{report}")).await;
+    let messages: Vec<String> = body
+        .select("section.brief ul li")
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
+    assert_eq!(
+        messages,
+        ["Une démarche qui démarre.", "Le portage politique est là."]
+    );
+    assert_eq!(
+        body.one("section.brief ol li").text,
+        "Adopter la feuille de route."
+    );
+    // Published: frozen.
+    let after = app
+        .post_form(
+            &url,
+            &[
+                ("version", "1"),
+                ("messages", "Trop tard."),
+                ("decisions", ""),
+            ],
+        )
+        .await;
+    assert_eq!(after.status, StatusCode::CONFLICT);
+}

@@ -9,6 +9,10 @@ use serde_json::json;
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
 
+mod narrative;
+
+pub use narrative::{NarrativeRow, narrative, save_narrative};
+
 use super::model::{
     CriterionPart, IndicatorPart, LevelPart, ReportData, Sources, TerritoryPart, Text,
 };
@@ -293,6 +297,9 @@ pub async fn load(
             }
             None => None,
         },
+        narrative: narrative(&mut *conn, assessment.assessment_id)
+            .await?
+            .map(|n| (n.messages, n.decisions)),
         obligations: obligations
             .applicable(territory.kind, population)
             .into_iter()
