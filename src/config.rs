@@ -76,6 +76,16 @@ pub struct Config {
         global = true
     )]
     pub log_format: LogFormat,
+    /// Render each report as PDF when it is published, with headless Chromium (`chromium` on
+    /// the PATH, or the program named by CHROMIUM); off, `territoires pdf --missing` does it.
+    #[arg(
+        long,
+        env = "TERRITOIRES_PDF",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub pdf: bool,
 }
 
 /// The format of the log lines.
@@ -96,6 +106,8 @@ impl Config {
             trust_proxy: false,
             metrics_token: None,
             log_format: LogFormat::Text,
+            // Rendering takes seconds: the tests that check the PDF turn it on.
+            pdf: false,
         }
     }
 }
@@ -114,6 +126,12 @@ pub enum Command {
     },
     /// Create a complete demo assessment of a real territory and publish its report.
     Demo,
+    /// Render the PDF of published reports.
+    Pdf {
+        /// Only the reports that have none yet (the default, and the only mode).
+        #[arg(long, default_value_t = true)]
+        missing: bool,
+    },
     /// Write a consistent backup of the database in use (while the app keeps serving).
     Backup {
         /// The backup file (default: territoires-<date>.backup in the current directory).

@@ -106,8 +106,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 Ok(())
             }
+            Command::Pdf { .. } => {
+                let stored = territoires::reports::pdf::render_missing(&db.pool).await?;
+                println!("{stored} PDF rendu(s)");
+                Ok(())
+            }
             Command::Demo => {
                 let demo = territoires::demo::run(&db.pool).await?;
+                if config.pdf {
+                    territoires::reports::pdf::render(&db.pool, demo.report_id).await?;
+                }
                 println!(
                     "rapport de démonstration publié : http://{}/rapports/{} (évaluation {}, territoire {})",
                     config.addr, demo.report_id, demo.assessment_id, demo.territory_id

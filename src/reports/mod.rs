@@ -11,6 +11,7 @@ mod explain;
 pub mod gantt;
 pub mod model;
 pub mod narrative;
+pub mod pdf;
 pub mod workbook;
 
 use std::collections::HashMap;
@@ -268,6 +269,8 @@ struct ReportPage {
     back: Option<(String, String)>,
     /// The published report (for the follow-up and the workbook links).
     published: Option<ReportId>,
+    /// Whether its PDF is rendered in the page's language.
+    pdf: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -323,6 +326,7 @@ pub async fn publish_assessment(
 
 async fn publish(
     State(pool): State<PgPool>,
+    State(config): State<Arc<crate::config::Config>>,
     user: CurrentUser,
     Id(id): Id<AssessmentId>,
     Form(form): Form<PublishForm>,
@@ -337,6 +341,10 @@ async fn publish(
         Some(version) => publish_assessment(&pool, &user.actor(), id, version).await?,
         None => Err(Refusal::Conflict),
     };
+    if let (Ok(report), true) = (&published, config.pdf) {
+        // After the commit: the round is not held while Chromium prints.
+        pdf::render(&pool, *report).await?;
+    }
     let to = match published {
         Ok(report) => format!("/rapports/{report}"),
         Err(Refusal::Conflict) => format!("/evaluations/{id}?publication=conflit"),
@@ -363,6 +371,7 @@ async fn preview(
             ctx.t("assessment-back-overview"),
         )),
         published: None,
+        pdf: false,
         body,
         ctx,
     })
@@ -379,6 +388,34 @@ async fn show(
     if let Some(number) = file.strip_suffix(".xlsx") {
         let id = ReportId(number.parse().map_err(|_| Error::NotFound)?);
         return export(ctx, &pool, &user, id).await;
+    }
+    if let Some(number) = file.strip_suffix(".pdf") {
+        let id = ReportId(number.parse().map_err(|_| Error::NotFound)?);
+        db::find_readable(&pool, user.reader(), id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let pdf = db::pdf(&pool, id, ctx.i18n.lang)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let disposition = format!("inline; filename=\"rapport-{id}.pdf\"");
+        return Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/pdf"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_str(&disposition).map_err(anyhow::Error::from)?,
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-cache"),
+                ),
+            ],
+            pdf,
+        )
+            .into_response());
     }
     let id = ReportId(file.parse().map_err(|_| Error::NotFound)?);
     let report = db::find_readable(&pool, user.reader(), id)
@@ -414,6 +451,7 @@ async fn show(
         title: format!("{} · {}", ctx.t("report-title"), report.territory_name),
         back: None,
         published: Some(id),
+        pdf: db::has_pdf(&pool, id, ctx.i18n.lang).await?,
         body,
         ctx,
     };

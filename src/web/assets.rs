@@ -50,6 +50,11 @@ pub fn asset_url(path: &str) -> String {
     }
 }
 
+/// The text of static file `path` (the stylesheet inlined in printed documents).
+pub fn text(path: &str) -> Option<String> {
+    Assets::get(path).map(|file| String::from_utf8_lossy(&file.data).into_owned())
+}
+
 /// `GET /static/{*path}`: the file with its type, ETag and long-lived cache headers.
 pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Result<Response> {
     let file = Assets::get(&path).ok_or(Error::NotFound)?;

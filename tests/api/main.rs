@@ -8,6 +8,7 @@ mod framework;
 mod geography;
 mod hostile;
 mod operations;
+mod pdf;
 mod priorities;
 mod reports;
 mod roadmap;

@@ -530,3 +530,58 @@ pub async fn of_assessment(pool: &PgPool, assessment_id: AssessmentId) -> Result
     .fetch_optional(pool)
     .await?)
 }
+
+/// Whether the report has its PDF in `lang`.
+pub async fn has_pdf(pool: &PgPool, report_id: ReportId, lang: crate::i18n::Lang) -> Result<bool> {
+    Ok(sqlx::query_scalar!(
+        r#"select exists (select 1 from report_pdf where report_id = $1 and lang = $2) as "exists!""#,
+        report_id.0,
+        lang.code()
+    )
+    .fetch_one(pool)
+    .await?)
+}
+
+/// Stores a report's PDF (once: a PDF already stored stays).
+pub async fn store_pdf(
+    pool: &PgPool,
+    report_id: ReportId,
+    lang: crate::i18n::Lang,
+    pdf: &[u8],
+) -> Result<()> {
+    sqlx::query!(
+        "insert into report_pdf (report_id, lang, pdf) values ($1, $2, $3) on conflict do nothing",
+        report_id.0,
+        lang.code(),
+        pdf
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The stored PDF of a report in `lang`, if rendered.
+pub async fn pdf(
+    pool: &PgPool,
+    report_id: ReportId,
+    lang: crate::i18n::Lang,
+) -> Result<Option<Vec<u8>>> {
+    Ok(sqlx::query_scalar!(
+        "select pdf from report_pdf where report_id = $1 and lang = $2",
+        report_id.0,
+        lang.code()
+    )
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The published reports that lack a PDF in either language, oldest first.
+pub async fn without_pdf(pool: &PgPool) -> Result<Vec<ReportId>> {
+    Ok(sqlx::query_scalar!(
+        r#"select report_id as "report_id: ReportId" from report r
+            where (select count(*) from report_pdf p where p.report_id = r.report_id) < 2
+            order by report_id"#
+    )
+    .fetch_all(pool)
+    .await?)
+}
