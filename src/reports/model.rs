@@ -84,6 +84,12 @@ pub struct TerritoryPart {
     pub place: String,
     pub challenges: Vec<Text>,
     pub assets: Vec<Text>,
+    /// The intercommunality a commune belongs to.
+    #[serde(default)]
+    pub epci: Option<String>,
+    /// The consultant's context notes on the territory.
+    #[serde(default)]
+    pub context_notes: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

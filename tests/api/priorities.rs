@@ -166,6 +166,22 @@ async fn the_demo_page_one_explains_priorities_quick_wins_and_obligations() {
     unique.dedup();
     assert_eq!(unique.len(), marked.len(), "{marked:?}");
 
+    // A document: a contents list, then the territory's portrait with the consultant's context.
+    let toc: Vec<String> = page
+        .select("nav.toc a")
+        .into_iter()
+        .map(|a| a.text)
+        .collect();
+    assert!(toc.len() >= 8 && toc[0] == "Synthèse", "{toc:?}");
+    let portrait = page.one("section[aria-labelledby=portrait]").text;
+    assert!(
+        portrait.contains("Valence Romans") && portrait.contains("Ville-centre"),
+        "{portrait}"
+    );
+    assert!(portrait.contains("Déficit de transport collectif"));
+    // Detail tables come after the narrative, collapsed on screen.
+    assert_eq!(page.select("details.dimension-detail").len(), 12);
+
     // The matrix names ten steps, no more.
     let start = page.body.find("<svg class=\"chart matrix\"").unwrap();
     let matrix = &page.body[start..];

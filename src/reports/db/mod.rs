@@ -206,6 +206,8 @@ pub async fn load(
             place,
             challenges: tag_text("challenge", &challenges),
             assets: tag_text("asset", &assets),
+            epci: area.as_ref().and_then(|a| a.epci_name.clone()),
+            context_notes: territory.context_notes.clone(),
         },
         round_label: assessment.label.clone(),
         round_date: assessment.round_date.to_string(),
