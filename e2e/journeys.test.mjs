@@ -200,6 +200,12 @@ test('journey 2: an élu reads their territory\u2019s report, prints it, and can
   assert.match(await page.textContent('#synthese ~ .overall, .overall'), /\d,\d \/ 4/);
   await capture(page, 'report');
 
+  // On a tablet: the page reads at 768 pixels, the priorities and the roadmap included.
+  await page.setViewportSize({ width: 768, height: 1024 });
+  assert.ok(await page.isVisible('section.brief'));
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the report is ${overflow}px wider than a tablet`);
+  await page.screenshot({ path: path.join(out, 'screenshots', 'report-tablet.png'), fullPage: false });
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.isVisible('.site-header'), false, 'no navigation in print');
   assert.ok(await page.isVisible('#radar-axes'));
@@ -344,6 +350,7 @@ test('every page type has no WCAG 2.1 A/AA violation (axe-core)', async () => {
     ['assessment-section', `${assessment}/MOB`],
     ['report', state.report],
     ['roadmap', `${assessment}/feuille-de-route`],
+    ['brief', `${assessment}/synthese`],
     ['followup', `${state.report}/suivi`],
     ['not-found', '/nulle-part'],
     ['password', '/compte/mot-de-passe'],
