@@ -234,7 +234,7 @@ impl ReportBody<'_> {
             return "–".to_owned();
         }
         let share = d.score.verified as f64 / d.score.answered as f64 * 100.0;
-        format!("{} %", self.ctx.decimal(share, 0))
+        crate::format::percent(self.ctx.i18n.lang, share)
     }
 
     pub(super) fn gantt(&self, roadmap: &RoadmapPart) -> String {
