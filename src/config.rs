@@ -86,6 +86,9 @@ pub struct Config {
         global = true
     )]
     pub pdf: bool,
+    /// The Chromium program that prints the PDFs (default: `chromium` on the PATH).
+    #[arg(long, env = "CHROMIUM", global = true)]
+    pub chromium: Option<PathBuf>,
 }
 
 /// The format of the log lines.
@@ -108,6 +111,7 @@ impl Config {
             log_format: LogFormat::Text,
             // Rendering takes seconds: the tests that check the PDF turn it on.
             pdf: false,
+            chromium: None,
         }
     }
 }

@@ -107,14 +107,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             }
             Command::Pdf { .. } => {
-                let stored = territoires::reports::pdf::render_missing(&db.pool).await?;
+                let stored = territoires::reports::pdf::render_missing(&db.pool, config.chromium.as_deref()).await?;
                 println!("{stored} PDF rendu(s)");
                 Ok(())
             }
             Command::Demo => {
                 let demo = territoires::demo::run(&db.pool).await?;
                 if config.pdf {
-                    territoires::reports::pdf::render(&db.pool, demo.report_id).await?;
+                    territoires::reports::pdf::render(&db.pool, demo.report_id, config.chromium.as_deref())
+                        .await?;
                 }
                 println!(
                     "rapport de démonstration publié : http://{}/rapports/{} (évaluation {}, territoire {})",

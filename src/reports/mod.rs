@@ -343,7 +343,7 @@ async fn publish(
     };
     if let (Ok(report), true) = (&published, config.pdf) {
         // After the commit: the round is not held while Chromium prints.
-        pdf::render(&pool, *report).await?;
+        pdf::render(&pool, *report, config.chromium.as_deref()).await?;
     }
     let to = match published {
         Ok(report) => format!("/rapports/{report}"),

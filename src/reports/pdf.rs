@@ -19,10 +19,11 @@ use crate::web::PageContext;
 /// How long one rendering may take.
 const RENDER_TIMEOUT: Duration = Duration::from_secs(90);
 
-/// The Chromium program: CHROMIUM, else the first of the usual names on the PATH.
-pub fn chromium() -> Option<PathBuf> {
-    if let Some(program) = std::env::var_os("CHROMIUM").filter(|p| !p.is_empty()) {
-        return Some(PathBuf::from(program));
+/// The Chromium program: the one configured (CHROMIUM), else the first of the usual names
+/// on the PATH.
+pub fn chromium(configured: Option<&Path>) -> Option<PathBuf> {
+    if let Some(program) = configured {
+        return Some(program.to_owned());
     }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
@@ -116,10 +117,11 @@ pub async fn print(program: &Path, html: &str) -> anyhow::Result<Vec<u8>> {
     result
 }
 
-/// Renders and stores the PDFs a report lacks (French and English). Returns how many were
-/// stored; none without Chromium (said in the log).
-pub async fn render(pool: &PgPool, report: ReportId) -> Result<usize> {
-    let Some(program) = chromium() else {
+/// Renders and stores the PDFs a report lacks (French and English) with `configured` Chromium
+/// (or the one on the PATH). Returns how many were stored; none without a working Chromium
+/// (said in the log): the report stays published.
+pub async fn render(pool: &PgPool, report: ReportId, configured: Option<&Path>) -> Result<usize> {
+    let Some(program) = chromium(configured) else {
         tracing::warn!(%report, "no Chromium: the report's PDF is not rendered (install chromium, then run `territoires pdf --missing`)");
         return Ok(0);
     };
@@ -143,10 +145,10 @@ pub async fn render(pool: &PgPool, report: ReportId) -> Result<usize> {
 }
 
 /// Renders the PDFs of every published report that lacks one; how many were stored.
-pub async fn render_missing(pool: &PgPool) -> Result<usize> {
+pub async fn render_missing(pool: &PgPool, configured: Option<&Path>) -> Result<usize> {
     let mut stored = 0;
     for report in db::without_pdf(pool).await? {
-        stored += render(pool, report).await?;
+        stored += render(pool, report, configured).await?;
     }
     Ok(stored)
 }

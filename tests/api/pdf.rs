@@ -41,7 +41,7 @@ async fn the_report_prints_once_to_a_pdf_that_only_its_readers_get() {
     .await;
     app.sign_in_as(Role::Consultant, &[]).await;
     let demo = territoires::demo::run(&app.pool).await.unwrap();
-    let rendered = territoires::reports::pdf::render(&app.pool, demo.report_id)
+    let rendered = territoires::reports::pdf::render(&app.pool, demo.report_id, None)
         .await
         .unwrap();
     assert_eq!(rendered, 2, "French and English");
@@ -69,7 +69,7 @@ async fn the_report_prints_once_to_a_pdf_that_only_its_readers_get() {
     // Served from storage: the same bytes again; rendering anew is a no-op.
     assert_eq!(pdf(&app, report).await.1, first);
     assert_eq!(
-        territoires::reports::pdf::render(&app.pool, demo.report_id)
+        territoires::reports::pdf::render(&app.pool, demo.report_id, None)
             .await
             .unwrap(),
         0
@@ -103,4 +103,36 @@ async fn the_report_prints_once_to_a_pdf_that_only_its_readers_get() {
         .await
         .unwrap();
     assert_eq!(count, 2);
+}
+
+#[tokio::test]
+async fn without_chromium_publication_succeeds_and_the_pdf_comes_later() {
+    let app = TestApp::spawn_with(Config {
+        pdf: true,
+        chromium: Some("/nonexistent/chromium".into()),
+        ..Config::for_tests()
+    })
+    .await;
+    app.sign_in_as(Role::Consultant, &[]).await;
+    let territory = app.territory("69123").await;
+    let report = app.publish(app.assessment(territory).await).await;
+    let page = app.get(&format!("/rapports/{report}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("PDF pas encore disponible"));
+    assert!(page.body.contains("territoires pdf --missing"));
+    assert_eq!(pdf(&app, report).await.0, StatusCode::NOT_FOUND);
+    // What `territoires pdf --missing` does once Chromium is there.
+    let rendered = territoires::reports::pdf::render_missing(&app.pool, None)
+        .await
+        .unwrap();
+    assert_eq!(rendered, 2);
+    let (status, bytes) = pdf(&app, report).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(bytes.starts_with(b"%PDF"));
+    assert!(
+        app.get(&format!("/rapports/{report}"))
+            .await
+            .body
+            .contains(&format!(r#"href="/rapports/{report}.pdf""#))
+    );
 }
