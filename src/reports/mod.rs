@@ -343,7 +343,16 @@ async fn publish(
     };
     if let (Ok(report), true) = (&published, config.pdf) {
         // After the commit: the round is not held while Chromium prints.
-        pdf::render(&pool, *report, config.chromium.as_deref()).await?;
+        let rendering = pdf::render(&pool, *report, config.chromium.as_deref());
+        match tokio::time::timeout(pdf::PUBLICATION_BUDGET, rendering).await {
+            // The report is published whatever happens to its PDF.
+            Ok(Err(e)) => tracing::warn!(%report, "the report's PDF was not stored: {e}"),
+            Ok(Ok(_)) => {}
+            Err(_) => tracing::warn!(
+                %report,
+                "the report's PDF took too long; `territoires pdf --missing` will render it"
+            ),
+        }
     }
     let to = match published {
         Ok(report) => format!("/rapports/{report}"),

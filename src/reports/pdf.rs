@@ -16,10 +16,13 @@ use crate::i18n::{I18n, Lang};
 use crate::vocabulary::ReportId;
 use crate::web::PageContext;
 
-/// How long one rendering may take: both languages fit within the 30 s a publication request
-/// may last (a rendering takes about 3 s here); past it, Chromium is stopped and the PDF is
-/// left to `territoires pdf --missing`.
-const RENDER_TIMEOUT: Duration = Duration::from_secs(12);
+/// How long one rendering may take (about 3 s here); past it, Chromium is stopped and the PDF
+/// is left to `territoires pdf --missing`.
+const RENDER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a publication request waits for its PDFs (requests may last 30 s); past it, the
+/// rendering stops and the PDFs are left to `territoires pdf --missing`.
+pub const PUBLICATION_BUDGET: Duration = Duration::from_secs(25);
 
 /// The Chromium program: the one configured (CHROMIUM), else the first of the usual names
 /// on the PATH.
