@@ -460,7 +460,7 @@ async fn show(
         title: format!("{} · {}", ctx.t("report-title"), report.territory_name),
         back: None,
         published: Some(id),
-        pdf: db::has_pdf(&pool, id, ctx.i18n.lang).await?,
+        pdf: report.pdf_langs.iter().any(|l| l == ctx.lang()),
         body,
         ctx,
     };

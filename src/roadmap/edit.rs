@@ -59,14 +59,7 @@ async fn respond(
             let steps = roadmap
                 .steps_of(row.chantier_id)
                 .into_iter()
-                .map(|s| {
-                    catalog.step(
-                        s.step_id,
-                        s.criterion_code.as_deref(),
-                        s.from_level,
-                        &s.text,
-                    )
-                })
+                .map(|s| catalog.step(s))
                 .collect();
             chantiers.push(ChantierView {
                 row: row.clone(),
@@ -76,12 +69,7 @@ async fn respond(
         }
         for s in roadmap.dropped() {
             dropped.push((
-                catalog.step(
-                    s.step_id,
-                    s.criterion_code.as_deref(),
-                    s.from_level,
-                    &s.text,
-                ),
+                catalog.step(s),
                 s.dropped_reason.clone().unwrap_or_default(),
             ));
         }
@@ -181,7 +169,7 @@ async fn begin<'c>(
     version: &str,
 ) -> Result<std::result::Result<sqlx::Transaction<'c, sqlx::Postgres>, &'static str>> {
     let mut tx = sqlx::Connection::begin(conn).await?;
-    if !db::lock_editable(&mut tx, id).await? {
+    if !crate::assessments::db::hold_editable(&mut tx, id).await? {
         return Ok(Err("roadmap-read-only"));
     }
     let bumped = match Version::from_form(version) {

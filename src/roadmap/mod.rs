@@ -163,7 +163,7 @@ pub async fn propose(
 ) -> Result<bool> {
     let chantiers = proposal(&mut *conn, assessment).await?;
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    if !db::lock_editable(&mut tx, assessment.assessment_id).await? {
+    if !crate::assessments::db::hold_editable(&mut tx, assessment.assessment_id).await? {
         return Ok(false);
     }
     let created = db::create(

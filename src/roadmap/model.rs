@@ -86,14 +86,6 @@ impl Roadmap {
             .filter(|f| f.chantier_id == chantier)
             .collect()
     }
-
-    pub fn chantier(&self, id: ChantierId) -> Option<&ChantierRow> {
-        self.chantiers.iter().find(|c| c.chantier_id == id)
-    }
-
-    pub fn step(&self, id: StepId) -> Option<&StepRow> {
-        self.steps.iter().find(|s| s.step_id == id)
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -205,7 +197,13 @@ impl Catalog<'_> {
     }
 
     /// A step in words, with its horizon and cost when it comes from the action plan.
-    pub fn step(&self, id: StepId, code: Option<&str>, from: Option<i16>, text: &str) -> StepPart {
+    pub fn step(&self, row: &StepRow) -> StepPart {
+        let (id, code, from, text) = (
+            row.step_id,
+            row.criterion_code.as_deref(),
+            row.from_level,
+            &row.text,
+        );
         let template = match (code, from) {
             (Some(code), Some(from)) => self.templates.iter().find(|t| t.0 == code && t.1 == from),
             _ => None,
@@ -239,14 +237,7 @@ pub fn build(roadmap: &Roadmap, catalog: &Catalog) -> RoadmapPart {
             let steps: Vec<StepPart> = roadmap
                 .steps_of(c.chantier_id)
                 .into_iter()
-                .map(|s| {
-                    catalog.step(
-                        s.step_id,
-                        s.criterion_code.as_deref(),
-                        s.from_level,
-                        &s.text,
-                    )
-                })
+                .map(|s| catalog.step(s))
                 .collect();
             let derived: Budget =
                 proposal::budget(steps.iter().filter_map(|s| s.cost), catalog.population);

@@ -6,7 +6,7 @@
 
 mod save;
 
-pub use save::{Saved, save_answer, save_indicator};
+pub use save::{Saved, hold_editable, save_answer, save_indicator};
 
 use serde_json::json;
 use sqlx::{PgConnection, PgExecutor};

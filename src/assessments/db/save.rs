@@ -36,6 +36,23 @@ struct Locked<'c> {
     version: Version,
 }
 
+/// Holds the round shared until the transaction ends, if it can still be edited (draft or
+/// review): every write to a round (answers, values, roadmap, "En bref") takes it first, so a
+/// publication, which takes the round exclusively, waits for the writes under way and later
+/// ones find it published.
+pub async fn hold_editable(
+    tx: &mut PgConnection,
+    assessment_id: AssessmentId,
+) -> Result<bool, sqlx::Error> {
+    let status: Option<AssessmentStatus> = sqlx::query_scalar!(
+        r#"select status as "status: AssessmentStatus" from assessment where assessment_id = $1 for share"#,
+        assessment_id.0
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(status.is_some_and(|s| !s.is_read_only()))
+}
+
 /// Starts a save: the assessment must not be published, and the row must still be at
 /// `version`; otherwise the outcome to report, with nothing written.
 async fn lock_for_save(
@@ -45,13 +62,7 @@ async fn lock_for_save(
     version: Version,
 ) -> Result<Result<Locked<'_>, Saved>, sqlx::Error> {
     let mut tx = sqlx::Connection::begin(conn).await?;
-    let status: Option<AssessmentStatus> = sqlx::query_scalar!(
-        r#"select status as "status: AssessmentStatus" from assessment where assessment_id = $1 for share"#,
-        assessment_id.0
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    if status.is_none_or(AssessmentStatus::is_read_only) {
+    if !hold_editable(&mut tx, assessment_id).await? {
         return Ok(Err(Saved::ReadOnly));
     }
     let current = match row {

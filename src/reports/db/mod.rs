@@ -442,6 +442,8 @@ pub struct ReportRow {
     pub report_id: ReportId,
     pub territory_name: String,
     pub fingerprint: String,
+    /// The languages its PDF is rendered in.
+    pub pdf_langs: Vec<String>,
 }
 
 /// A published report (without its body), if `user` may read it (élus: their territories
@@ -453,11 +455,12 @@ pub async fn find_readable(
 ) -> Result<Option<ReportRow>> {
     Ok(sqlx::query_as!(
         ReportRow,
-        "select r.report_id, r.territory_name, r.fingerprint
+        r#"select r.report_id, r.territory_name, r.fingerprint,
+                array(select p.lang from report_pdf p where p.report_id = r.report_id) as "pdf_langs!"
            from report r
           where r.report_id = $1
             and ($2 or exists (select 1 from user_territory ut
-                                where ut.user_id = $3 and ut.territory_id = r.territory_id))",
+                                where ut.user_id = $3 and ut.territory_id = r.territory_id))"#,
         report_id.0,
         reader.role != Role::Elu,
         reader.user_id.0

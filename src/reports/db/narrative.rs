@@ -41,15 +41,7 @@ pub async fn save_narrative(
     messages: &str,
     decisions: &str,
 ) -> Result<bool> {
-    let editable = sqlx::query_scalar!(
-        "select assessment_id from assessment
-          where assessment_id = $1 and status <> 'published' for share",
-        assessment_id.0
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .is_some();
-    if !editable {
+    if !crate::assessments::db::hold_editable(&mut *tx, assessment_id).await? {
         return Ok(false);
     }
     let saved = sqlx::query!(

@@ -71,19 +71,6 @@ pub async fn load(
     }))
 }
 
-/// Holds the round shared until the transaction ends (publication, which takes it exclusively,
-/// waits), if it can still be edited (draft or review).
-pub async fn lock_editable(tx: &mut PgConnection, assessment: AssessmentId) -> sqlx::Result<bool> {
-    Ok(sqlx::query_scalar!(
-        "select assessment_id from assessment
-          where assessment_id = $1 and status <> 'published' for share",
-        assessment.0
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .is_some())
-}
-
 /// Moves the roadmap to its next version if it is still at `version`; false when someone
 /// edited it in between.
 pub async fn bump(
