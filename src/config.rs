@@ -89,6 +89,16 @@ pub struct Config {
     /// The Chromium program that prints the PDFs (default: `chromium` on the PATH).
     #[arg(long, env = "CHROMIUM", global = true)]
     pub chromium: Option<PathBuf>,
+    /// How long an instance remembers a signed-in user before reading the session again, in
+    /// milliseconds (0: read at every request). A sign-out or a disabled account elsewhere
+    /// takes effect here within this bound.
+    #[arg(
+        long,
+        env = "TERRITOIRES_SESSION_CACHE_MS",
+        default_value_t = 3000,
+        global = true
+    )]
+    pub session_cache_ms: u64,
 }
 
 /// The format of the log lines.
@@ -112,6 +122,8 @@ impl Config {
             // Rendering takes seconds: the tests that check the PDF turn it on.
             pdf: false,
             chromium: None,
+            // Every instance sees a session's end at once (tests of the cache turn it on).
+            session_cache_ms: 0,
         }
     }
 }

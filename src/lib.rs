@@ -67,12 +67,17 @@ pub struct AppState {
     pub report_bodies: Arc<reports::BodyCache>,
     /// Whether an account exists (once true, true for ever).
     pub accounts: Arc<accounts::setup::AccountsExist>,
+    /// Signed-in users read lately, per instance.
+    pub sessions: Arc<accounts::session::SessionCache>,
 }
 
 impl AppState {
     pub fn new(pool: PgPool, config: Config) -> Self {
+        let sessions =
+            accounts::session::SessionCache::new(Duration::from_millis(config.session_cache_ms));
         Self {
             pool,
+            sessions: Arc::new(sessions),
             config: Arc::new(config),
             report_bodies: Arc::default(),
             accounts: Arc::default(),

@@ -2,7 +2,16 @@
 //! 256-bit token; the table keeps only its SHA-256. A session ends after [`IDLE`] without a
 //! request, after [`ABSOLUTE`] in any case, at sign-out, and when its user is disabled. Signing
 //! in always creates a new token (the id rotates; a planted cookie is never adopted). The
-//! `authenticate` middleware turns a valid cookie into a [`CurrentUser`] for the request.
+//! `authenticate` middleware turns a valid cookie into a [`CurrentUser`] for the request; each
+//! instance remembers the users it found for [`Config::session_cache_ms`] (a sign-out or a
+//! disabled account takes effect at once on the instance that did it, and within that bound on
+//! the others).
+//!
+//! [`Config::session_cache_ms`]: crate::Config::session_cache_ms
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
@@ -63,9 +72,72 @@ struct SessionRow {
     stale: bool,
 }
 
-/// The user of a live session, refreshing its idle deadline now and then.
-pub async fn find(pool: &PgPool, token: &str) -> Result<Option<CurrentUser>, sqlx::Error> {
+/// The users of sessions this instance read lately, by token hash, with when they were read.
+pub struct SessionCache {
+    keep: std::time::Duration,
+    users: Mutex<HashMap<Vec<u8>, (Instant, CurrentUser)>>,
+}
+
+/// Sessions remembered per instance at most (beyond, the oldest half is dropped).
+const CACHED_SESSIONS: usize = 10_000;
+
+impl SessionCache {
+    /// Remembers users for `keep` (zero: never).
+    pub fn new(keep: std::time::Duration) -> Self {
+        Self {
+            keep,
+            users: Mutex::default(),
+        }
+    }
+
+    fn get(&self, token_hash: &[u8]) -> Option<CurrentUser> {
+        let users = self.users.lock().ok()?;
+        let (read_at, user) = users.get(token_hash)?;
+        (read_at.elapsed() < self.keep).then(|| user.clone())
+    }
+
+    fn put(&self, user: &CurrentUser) {
+        if self.keep.is_zero() {
+            return;
+        }
+        if let Ok(mut users) = self.users.lock() {
+            if users.len() >= CACHED_SESSIONS {
+                let keep = self.keep;
+                users.retain(|_, (read_at, _)| read_at.elapsed() < keep);
+                if users.len() >= CACHED_SESSIONS {
+                    users.clear();
+                }
+            }
+            users.insert(user.token_hash.clone(), (Instant::now(), user.clone()));
+        }
+    }
+
+    /// Forgets one session (signed out here).
+    pub fn forget(&self, token_hash: &[u8]) {
+        if let Ok(mut users) = self.users.lock() {
+            users.remove(token_hash);
+        }
+    }
+
+    /// Forgets every session of a user (disabled, role or password changed here).
+    pub fn forget_user(&self, user_id: UserId) {
+        if let Ok(mut users) = self.users.lock() {
+            users.retain(|_, (_, user)| user.user_id != user_id);
+        }
+    }
+}
+
+/// The user of a live session: from this instance's memory when read lately, else from the
+/// database (refreshing the session's idle deadline now and then).
+pub async fn find(
+    pool: &PgPool,
+    cache: &SessionCache,
+    token: &str,
+) -> Result<Option<CurrentUser>, sqlx::Error> {
     let token_hash = hash(token);
+    if let Some(user) = cache.get(&token_hash) {
+        return Ok(Some(user));
+    }
     let row: Option<SessionRow> = sqlx::query_as!(
         SessionRow,
         r#"select u.user_id, u.email, u.display_name, u.role as "role: Role",
@@ -91,14 +163,16 @@ pub async fn find(pool: &PgPool, token: &str) -> Result<Option<CurrentUser>, sql
         .execute(pool)
         .await?;
     }
-    Ok(Some(row.role).map(|role| CurrentUser {
+    let user = CurrentUser {
         user_id: row.user_id,
         email: row.email,
         display_name: row.display_name,
-        role,
+        role: row.role,
         must_change_password: row.must_change_password,
         token_hash,
-    }))
+    };
+    cache.put(&user);
+    Ok(Some(user))
 }
 
 /// Ends one session (sign-out).
@@ -195,7 +269,7 @@ pub async fn authenticate(
     let had_cookie = sent.is_some();
     let token = sent.filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
     let user = match &token {
-        Some(token) => match find(&state.pool, token).await {
+        Some(token) => match find(&state.pool, &state.sessions, token).await {
             Ok(user) => user,
             Err(error) => {
                 tracing::error!("cannot read the session: {error}");

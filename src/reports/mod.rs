@@ -7,6 +7,7 @@
 mod brief;
 pub mod charts;
 pub mod db;
+pub mod encoding;
 mod explain;
 pub mod gantt;
 pub mod model;
@@ -33,25 +34,33 @@ use crate::scoring::{self, Kind};
 use crate::vocabulary::{AssessmentId, AssessmentStatus, ReportId, Version};
 use crate::web::access::{Access, Routes};
 use crate::web::{Id, PageContext, PagePath, render};
+use encoding::{EncodedBody, Encoding};
 use model::{DimensionPart, ReportData, Text};
 
 /// Published report bodies never change (the database refuses any update), so an instance may
-/// keep the most read ones in memory: nothing another instance does can make them stale. The
-/// reader's right to a report is still checked in the database at every request.
+/// keep the most read ones in memory, with their compression: nothing another instance does can
+/// make them stale. The reader's right to a report is still checked in the database at every
+/// request.
 #[derive(Default)]
 pub struct BodyCache {
-    bodies: Mutex<HashMap<(ReportId, Lang), Arc<str>>>,
+    bodies: Mutex<HashMap<(ReportId, Lang), Arc<CachedBody>>>,
 }
 
-/// Bodies kept per instance (about 110 KB each).
+/// A published body as sent: as is, or its compression between a head and a foot.
+pub struct CachedBody {
+    text: String,
+    encoded: EncodedBody,
+}
+
+/// Bodies kept per instance (about 110 KB each, plus 30 KB compressed).
 const CACHED_BODIES: usize = 128;
 
 impl BodyCache {
-    fn get(&self, key: (ReportId, Lang)) -> Option<Arc<str>> {
+    fn get(&self, key: (ReportId, Lang)) -> Option<Arc<CachedBody>> {
         self.bodies.lock().ok()?.get(&key).cloned()
     }
 
-    fn put(&self, key: (ReportId, Lang), body: Arc<str>) {
+    fn put(&self, key: (ReportId, Lang), body: Arc<CachedBody>) {
         if let Ok(mut bodies) = self.bodies.lock() {
             if bodies.len() >= CACHED_BODIES {
                 bodies.clear();
@@ -59,6 +68,36 @@ impl BodyCache {
             bodies.insert(key, body);
         }
     }
+
+    /// The body from memory, else from the database (compressing and storing it the first time
+    /// a report published before compression existed is read).
+    async fn load(&self, pool: &PgPool, id: ReportId, lang: Lang) -> Result<Arc<CachedBody>> {
+        if let Some(body) = self.get((id, lang)) {
+            return Ok(body);
+        }
+        let stored = db::body(pool, id, lang).await?;
+        let encoded = match stored.encoded {
+            Some(encoded) => encoded,
+            None => {
+                let encoded = compress(stored.text.clone()).await?;
+                db::store_encoding(pool, id, lang, &encoded).await?;
+                encoded
+            }
+        };
+        let body = Arc::new(CachedBody {
+            text: stored.text,
+            encoded,
+        });
+        self.put((id, lang), body.clone());
+        Ok(body)
+    }
+}
+
+/// Compresses a body away from the request threads (brotli at its best quality takes a while).
+async fn compress(body: String) -> Result<EncodedBody> {
+    Ok(tokio::task::spawn_blocking(move || EncodedBody::new(&body))
+        .await
+        .map_err(anyhow::Error::from)?)
 }
 
 pub fn routes() -> Routes {
@@ -320,6 +359,9 @@ pub async fn publish_assessment(
         fingerprint: &fingerprint,
     };
     let report = db::publish(&mut tx, actor, &publication).await?;
+    let (encoded_fr, encoded_en) = (compress(body_fr).await?, compress(body_en).await?);
+    db::store_encoding(&mut *tx, report, Lang::Fr, &encoded_fr).await?;
+    db::store_encoding(&mut *tx, report, Lang::En, &encoded_en).await?;
     tx.commit().await?;
     Ok(Ok(report))
 }
@@ -430,51 +472,72 @@ async fn show(
     let report = db::find_readable(&pool, user.reader(), id)
         .await?
         .ok_or(Error::NotFound)?;
-    // The body never changes; the page around it depends on the reader and the language.
+    // The body never changes; the page around it depends on the reader, the language and the
+    // coding it is sent in.
+    let encoding = Encoding::negotiate(
+        headers
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
+    );
     let etag = format!(
-        "\"{}-{}-{}-{}\"",
+        "\"{}-{}-{}-{}-{}\"",
         report.fingerprint,
         ctx.lang(),
         user.user_id,
         crate::web::assets::asset_url("app.css")
             .rsplit('=')
             .next()
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        encoding.header().unwrap_or("identity")
     );
+    let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
     if headers
         .get(header::IF_NONE_MATCH)
         .is_some_and(|v| v.as_bytes() == etag.as_bytes())
     {
-        return Ok(StatusCode::NOT_MODIFIED.into_response());
+        return Ok((StatusCode::NOT_MODIFIED, [vary]).into_response());
     }
-    let key = (id, ctx.i18n.lang);
-    let body = match cache.get(key) {
-        Some(body) => body,
-        None => {
-            let body: Arc<str> = db::body(&pool, id, ctx.i18n.lang).await?.into();
-            cache.put(key, body.clone());
-            body
-        }
-    };
+    let body = cache.load(&pool, id, ctx.i18n.lang).await?;
     let page = ReportPage {
         title: format!("{} · {}", ctx.t("report-title"), report.territory_name),
         back: None,
         published: Some(id),
         pdf: report.pdf_langs.iter().any(|l| l == ctx.lang()),
-        body,
+        body: BODY_MARK.into(),
         ctx,
+    }
+    .render()?;
+    let (head, foot) = page
+        .split_once(BODY_MARK)
+        .ok_or_else(|| anyhow::anyhow!("the report page lost its body"))?;
+    let mut response = match encoding {
+        Encoding::Identity => Html(format!("{head}{}{foot}", body.text)).into_response(),
+        coding => {
+            let bytes = encoding::page(coding, head, &body.encoded, foot);
+            let mut response = Html(bytes).into_response();
+            if let Some(name) = coding.header() {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
+            }
+            response
+        }
     };
-    let mut response = Html(page.render()?).into_response();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
+    headers.insert(vary.0, vary.1);
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
     );
     Ok(response)
 }
+
+/// Stands for the body while the page around it is rendered (never in a stored body: the
+/// report template escapes text, and this is not a tag).
+const BODY_MARK: &str = "\u{1}report-body\u{1}";
 
 /// The report as a workbook, for whoever may read the report.
 async fn export(

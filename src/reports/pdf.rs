@@ -57,6 +57,7 @@ pub async fn document(pool: &PgPool, report: ReportId, lang: Lang) -> Result<Str
         .ok_or(crate::error::Error::NotFound)?;
     let body = db::body(pool, report, lang)
         .await?
+        .text
         .replace("<details", "<details open");
     let ctx = PageContext {
         i18n: I18n::new(lang),

@@ -349,3 +349,98 @@ async fn the_consultant_rewrites_the_key_messages_before_publication() {
         .await;
     assert_eq!(after.status, StatusCode::CONFLICT);
 }
+
+/// GETs `path` with `Accept-Encoding: accept` and returns the response's coding and the body
+/// decoded.
+async fn fetch_encoded(app: &TestApp, path: &str, accept: &str) -> (String, usize, String) {
+    use std::io::Read;
+    let response = app
+        .client
+        .get(app.url(path))
+        .header("accept-encoding", accept)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let vary = response.headers()["vary"].to_str().unwrap().to_owned();
+    assert!(vary.contains("accept-encoding"), "{vary}");
+    let coding = response
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = response.bytes().await.unwrap();
+    let mut text = String::new();
+    match coding.as_str() {
+        "br" => brotli::Decompressor::new(&bytes[..], 4096)
+            .read_to_string(&mut text)
+            .map(|_| ()),
+        "gzip" => flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut text)
+            .map(|_| ()),
+        _ => {
+            text = String::from_utf8(bytes.to_vec()).unwrap();
+            Ok(())
+        }
+    }
+    .unwrap();
+    (coding, bytes.len(), text)
+}
+
+#[tokio::test]
+async fn compressed_and_identity_reports_decode_to_the_same_page() {
+    let app = TestApp::spawn_as(Role::Consultant).await;
+    let lyon = app.territory("69123").await;
+    let assessment = app.assessment(lyon).await;
+    for dimension in ["ECO", "MOB", "GOV", "DNI"] {
+        answer_section(&app, assessment, dimension, "2").await;
+    }
+    let report = app.publish(assessment).await;
+    // Publication stored both languages compressed.
+    let stored: i64 =
+        sqlx::query_scalar("select count(*) from report_encoding where report_id = $1")
+            .bind(report)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, 2);
+
+    for lang in ["fr", "en"] {
+        let path = format!("/rapports/{report}?lang={lang}");
+        let (coding, plain_size, plain) = fetch_encoded(&app, &path, "identity").await;
+        assert_eq!(coding, "");
+        assert!(plain.contains("</html>") && plain.contains("Lyon"));
+        let (coding, br_size, br) = fetch_encoded(&app, &path, "gzip, deflate, br, zstd").await;
+        assert_eq!(coding, "br");
+        assert_eq!(br, plain);
+        let (coding, gzip_size, gzip) = fetch_encoded(&app, &path, "gzip, deflate").await;
+        assert_eq!(coding, "gzip");
+        assert_eq!(gzip, plain);
+        assert!(br_size * 4 < plain_size, "{br_size} of {plain_size} bytes");
+        assert!(
+            gzip_size * 4 < plain_size,
+            "{gzip_size} of {plain_size} bytes"
+        );
+    }
+
+    // A report published before compression was stored is compressed at its first reading
+    // (on an instance that has not read it yet).
+    sqlx::query("delete from report_encoding where report_id = $1")
+        .bind(report)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let fresh = app.second_instance().await;
+    fresh.sign_in_as(Role::Consultant, &[]).await;
+    let path = format!("/rapports/{report}");
+    let (_, _, plain) = fetch_encoded(&fresh, &path, "identity").await;
+    let (coding, _, br) = fetch_encoded(&fresh, &path, "br").await;
+    assert_eq!((coding.as_str(), br), ("br", plain));
+    let stored: i64 =
+        sqlx::query_scalar("select count(*) from report_encoding where report_id = $1")
+            .bind(report)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, 1);
+}

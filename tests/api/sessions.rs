@@ -380,6 +380,71 @@ async fn cross_site_requests_change_nothing() {
 }
 
 #[tokio::test]
+async fn a_disabled_user_loses_a_remembered_session_on_another_instance_within_the_bound() {
+    let keep = std::time::Duration::from_secs(3);
+    let config = || Config {
+        session_cache_ms: keep.as_millis() as u64,
+        ..Config::for_tests()
+    };
+    let first = TestApp::spawn_with(config()).await;
+    let second = first.second_instance_with(config()).await;
+    let admin = first.new_browser();
+    admin.sign_in_as(Role::Admin, &[]).await;
+    let (email, password) = first.create_user(Role::Consultant, &[]).await;
+    let token = first
+        .sign_in(&email, &password)
+        .await
+        .session_cookie()
+        .unwrap();
+    // Both instances now remember the user.
+    for app in [&first, &second] {
+        assert_eq!(
+            app.get_with_session("/territoires", &token).await.status,
+            StatusCode::OK
+        );
+    }
+
+    let id = user_id(&first, &email).await;
+    let saved = admin
+        .post_form(
+            &format!("/admin/utilisateurs/{id}"),
+            &[
+                ("role", "consultant"),
+                ("version", "1"),
+                ("display_name", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let disabled = std::time::Instant::now();
+    // The instance that disabled the account forgets the session at once.
+    assert_eq!(
+        first.get_with_session("/territoires", &token).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // The other one answers from memory for a while (the cache is in use)…
+    assert_eq!(
+        second.get_with_session("/territoires", &token).await.status,
+        StatusCode::OK
+    );
+    // …and no longer than the bound.
+    loop {
+        let status = second.get_with_session("/territoires", &token).await.status;
+        if status == StatusCode::SEE_OTHER {
+            break;
+        }
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            disabled.elapsed() <= keep + std::time::Duration::from_millis(500),
+            "still signed in {:?} after being disabled",
+            disabled.elapsed()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(disabled.elapsed() <= keep + std::time::Duration::from_millis(500));
+}
+
+#[tokio::test]
 async fn two_instances_on_one_database_share_sessions() {
     let first = TestApp::spawn().await;
     let second = first.second_instance().await;

@@ -160,6 +160,11 @@ impl TestApp {
         Self::serve(self.pool.clone()).await
     }
 
+    /// Another instance of the application on the same database, with its own settings.
+    pub async fn second_instance_with(&self, config: Config) -> Self {
+        Self::serve_with(self.pool.clone(), config).await
+    }
+
     /// Creates an account (the password is returned) directly in the database.
     pub async fn create_user(&self, role: Role, territories: &[i64]) -> (String, String) {
         static NEXT: AtomicUsize = AtomicUsize::new(1);

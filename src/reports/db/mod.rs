@@ -10,8 +10,10 @@ use sqlx::{PgConnection, PgExecutor, PgPool};
 use time::OffsetDateTime;
 
 mod narrative;
+mod stored;
 
 pub use narrative::{NarrativeRow, narrative, save_narrative};
+pub use stored::{StoredBody, body, has_pdf, pdf, store_encoding, store_pdf, without_pdf};
 
 use super::model::{
     CriterionPart, IndicatorPart, LevelPart, ReportData, Sources, TerritoryPart, Text,
@@ -480,17 +482,6 @@ pub async fn snapshot(db: impl PgExecutor<'_>, report_id: ReportId) -> Result<Op
     Ok(snapshot.and_then(|s| serde_json::from_value(s).ok()))
 }
 
-/// The body of a report in `lang`.
-pub async fn body(pool: &PgPool, report_id: ReportId, lang: crate::i18n::Lang) -> Result<String> {
-    Ok(sqlx::query_scalar!(
-        r#"select case when $2 then body_en else body_fr end as "body!" from report where report_id = $1"#,
-        report_id.0,
-        lang == crate::i18n::Lang::En
-    )
-    .fetch_one(pool)
-    .await?)
-}
-
 /// The published reports `user` may read, newest first (without their bodies).
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ReportListRow {
@@ -533,60 +524,5 @@ pub async fn of_assessment(pool: &PgPool, assessment_id: AssessmentId) -> Result
         assessment_id.0
     )
     .fetch_optional(pool)
-    .await?)
-}
-
-/// Whether the report has its PDF in `lang`.
-pub async fn has_pdf(pool: &PgPool, report_id: ReportId, lang: crate::i18n::Lang) -> Result<bool> {
-    Ok(sqlx::query_scalar!(
-        r#"select exists (select 1 from report_pdf where report_id = $1 and lang = $2) as "exists!""#,
-        report_id.0,
-        lang.code()
-    )
-    .fetch_one(pool)
-    .await?)
-}
-
-/// Stores a report's PDF (once: a PDF already stored stays).
-pub async fn store_pdf(
-    pool: &PgPool,
-    report_id: ReportId,
-    lang: crate::i18n::Lang,
-    pdf: &[u8],
-) -> Result<()> {
-    sqlx::query!(
-        "insert into report_pdf (report_id, lang, pdf) values ($1, $2, $3) on conflict do nothing",
-        report_id.0,
-        lang.code(),
-        pdf
-    )
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-/// The stored PDF of a report in `lang`, if rendered.
-pub async fn pdf(
-    pool: &PgPool,
-    report_id: ReportId,
-    lang: crate::i18n::Lang,
-) -> Result<Option<Vec<u8>>> {
-    Ok(sqlx::query_scalar!(
-        "select pdf from report_pdf where report_id = $1 and lang = $2",
-        report_id.0,
-        lang.code()
-    )
-    .fetch_optional(pool)
-    .await?)
-}
-
-/// The published reports that lack a PDF in either language, oldest first.
-pub async fn without_pdf(pool: &PgPool) -> Result<Vec<ReportId>> {
-    Ok(sqlx::query_scalar!(
-        r#"select report_id as "report_id: ReportId" from report r
-            where (select count(*) from report_pdf p where p.report_id = r.report_id) < 2
-            order by report_id"#
-    )
-    .fetch_all(pool)
     .await?)
 }
