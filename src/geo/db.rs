@@ -23,6 +23,14 @@ pub struct AreaRow {
     pub postal_codes: Vec<String>,
 }
 
+/// An area found by search with its match class (0: exact name or code).
+#[derive(sqlx::FromRow)]
+struct RankedArea {
+    #[sqlx(flatten)]
+    area: AreaRow,
+    class: i32,
+}
+
 const AREA_COLUMNS: &str = "g.geo_area_id, g.kind, g.code, g.name, g.population,
     g.departement_code, d.name as departement_name, g.region_code, r.name as region_name,
     g.epci_code, e.name as epci_name, g.epci_type, g.postal_codes";
@@ -32,31 +40,90 @@ const AREA_JOINS: &str =
     left join geo_area r on r.kind = 'region' and r.code = g.region_code
     left join geo_area e on e.kind = 'epci' and e.code = g.epci_code";
 
+/// The words of a query as search compares them: lower case, split on anything that is not a
+/// letter or digit, with the usual abbreviations written out ("st" → "saint", "ste" →
+/// "sainte"), at most six.
+pub fn search_words(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .map(|w| match w.to_lowercase().as_str() {
+            "st" => "saint".to_owned(),
+            "ste" => "sainte".to_owned(),
+            other => other.to_owned(),
+        })
+        .collect()
+}
+
 /// Areas matching `query`, best first: exact name or code (0), then names starting with the
 /// query or a postal code (1), then names containing every word of the query (2), else similar
-/// names (typo tolerance); larger populations first within a
-/// class. Accent-, case- and punctuation-insensitive ("saint etienne" finds Saint-Étienne).
-/// Similar names are looked for only when nothing contains the words as typed.
+/// names (typo tolerance); larger populations first within a class. Accent-, case- and
+/// punctuation-insensitive ("saint etienne", "st-etienne" find Saint-Étienne).
+///
+/// The first two classes come from b-tree look-ups (codes and postal codes for a query that
+/// looks like one, else name prefixes); the names containing the words are scanned only when
+/// that finds neither an exact match nor `limit` areas, and similar names only when nothing
+/// contains the words.
 pub async fn search(
     conn: &mut sqlx::PgConnection,
     query: &str,
     kind: Option<&str>,
     limit: i64,
 ) -> Result<Vec<AreaRow>, sqlx::Error> {
-    let words: Vec<&str> = query
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(6)
-        .collect();
+    let words = search_words(query);
+    let phrase = words.join(" ");
+    let code = query.trim().to_uppercase();
+    // Codes (INSEE, SIREN, postal) have digits and no spaces; names rarely do.
+    let code_like =
+        code.bytes().any(|b| b.is_ascii_digit()) && code.bytes().all(|b| b.is_ascii_alphanumeric());
+    let (sql, key) = if code_like {
+        (
+            format!(
+                "select {AREA_COLUMNS}, g.class from (
+                 select g.*, case when g.code = $1 then 0 else 1 end as class
+                   from geo_area g
+                  where not g.retired and ($2::text is null or g.kind = $2)
+                    and (g.code = $1 or g.postal_codes @> array[$1])
+                  order by class, g.population desc nulls last, g.name
+                  limit $3
+             ) g {AREA_JOINS}
+             order by g.class, g.population desc nulls last, g.name"
+            ),
+            &code,
+        )
+    } else {
+        (
+            format!(
+                "select {AREA_COLUMNS}, g.class from (
+                 select g.*, case when g.search_name = search_key($1) then 0 else 1 end as class
+                   from geo_area g
+                  where not g.retired and ($2::text is null or g.kind = $2)
+                    and g.search_name ~>=~ search_key($1)
+                    and g.search_name ~<~ (search_key($1) || chr(1114111))
+                  order by class, g.population desc nulls last, g.name
+                  limit $3
+             ) g {AREA_JOINS}
+             order by g.class, g.population desc nulls last, g.name"
+            ),
+            &phrase,
+        )
+    };
+    let found: Vec<RankedArea> = sqlx::query_as(&sql)
+        .bind(key)
+        .bind(kind)
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    // An exact name or code, or a full page of prefixes, is what was looked for: names that
+    // merely contain the words would rank after them anyway, or add little.
+    if found.len() as i64 >= limit || found.iter().any(|a| a.class == 0) || phrase.is_empty() {
+        return Ok(found.into_iter().map(|a| a.area).collect());
+    }
     let contains_every_word = (0..words.len())
         .map(|i| format!("g.search_name like '%' || search_key(${}) || '%'", i + 5))
         .collect::<Vec<_>>()
         .join(" and ");
-    let contains_every_word = if words.is_empty() {
-        "false".to_owned()
-    } else {
-        contains_every_word
-    };
     let sql = format!(
         "select {AREA_COLUMNS} from (
              select g.*, case
@@ -71,12 +138,12 @@ pub async fn search(
          limit $4"
     );
     let mut statement = sqlx::query_as(&sql)
-        .bind(query)
-        .bind(query.trim().to_uppercase())
+        .bind(&phrase)
+        .bind(&code)
         .bind(kind)
         .bind(limit);
     for word in &words {
-        statement = statement.bind(*word);
+        statement = statement.bind(word);
     }
     let mut found: Vec<AreaRow> = statement.fetch_all(&mut *conn).await?;
     if found.is_empty() {
@@ -95,7 +162,7 @@ pub async fn search(
                  join area_detail a using (geo_area_id)
                 where n.distance <= 0.7
                 order by round(n.distance::numeric, 2), a.population desc nulls last"#,
-            query,
+            phrase,
             kind,
             limit
         )

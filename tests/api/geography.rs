@@ -41,6 +41,11 @@ async fn search_ranks_the_expected_area_first() {
         ("marseile", ("commune", "13055", "Marseille")),
         ("2a004", ("commune", "2A004", "Ajaccio")),
         ("ile de france", ("region", "11", "Île-de-France")),
+        // Abbreviations and punctuation, ranked by population within a match class.
+        ("st etienne", ("commune", "42218", "Saint-Étienne")),
+        ("st-etienne", ("commune", "42218", "Saint-Étienne")),
+        ("ste maxime", ("commune", "83115", "Sainte-Maxime")),
+        ("Ste-Maxime", ("commune", "83115", "Sainte-Maxime")),
     ];
     for (query, (kind, code, name)) in cases {
         let results = search_json(&app, query).await;
