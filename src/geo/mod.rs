@@ -6,6 +6,9 @@
 pub mod db;
 pub mod import;
 
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
 use askama::Template;
 use axum::Json;
 use axum::extract::{Query, State};
@@ -15,8 +18,45 @@ use serde::Deserialize;
 use sqlx::PgPool;
 
 use crate::error::Result;
+use crate::vocabulary::AreaKind;
 use crate::web::access::{Access, Routes};
 use crate::web::{PageContext, render};
+
+/// The régions and départements by code, as the list filters offer them: read from the
+/// database at most every [`AREA_LISTS_KEPT`] per instance (they change only at a geography
+/// import).
+#[derive(Default)]
+pub struct AreaLists {
+    lists: Mutex<Option<(Instant, Arc<Divisions>)>>,
+}
+
+/// The régions and the départements, each as (code, name) by code.
+pub struct Divisions {
+    pub regions: Vec<(String, String)>,
+    pub departements: Vec<(String, String)>,
+}
+
+/// How long an instance keeps the régions and départements before reading them again.
+pub const AREA_LISTS_KEPT: Duration = Duration::from_secs(300);
+
+impl AreaLists {
+    pub async fn get(&self, conn: &mut sqlx::PgConnection) -> Result<Arc<Divisions>> {
+        if let Ok(lists) = self.lists.lock()
+            && let Some((read_at, divisions)) = lists.as_ref()
+            && read_at.elapsed() < AREA_LISTS_KEPT
+        {
+            return Ok(divisions.clone());
+        }
+        let divisions = Arc::new(Divisions {
+            regions: db::list_kind(&mut *conn, AreaKind::Region).await?,
+            departements: db::list_kind(&mut *conn, AreaKind::Departement).await?,
+        });
+        if let Ok(mut lists) = self.lists.lock() {
+            *lists = Some((Instant::now(), divisions.clone()));
+        }
+        Ok(divisions)
+    }
+}
 
 /// How many results a search returns at most.
 pub const SEARCH_LIMIT: i64 = 20;

@@ -277,7 +277,6 @@ pub struct ListRow {
     pub departement_name: Option<String>,
     pub region_name: Option<String>,
     pub updated_at: OffsetDateTime,
-    pub total: i64,
 }
 
 /// A profile's population: its official area's, or the sum of a grouping's communes.
@@ -285,42 +284,68 @@ const POPULATION: &str =
     "coalesce(g.population::bigint, (select sum(c.population) from territory_member m
     join geo_area c using (geo_area_id) where m.territory_id = t.territory_id)::bigint)";
 
-/// One page of territories matching `filter`, with the total count in each row.
+/// One page of territories matching `filter`, and how many match in all.
+///
+/// Each combination of filters is its own statement (only the conditions asked for, no
+/// `$n is null or …`), so that PostgreSQL plans each once per connection and keeps the plan.
+/// The page of ids is chosen first, on the territories alone when nothing asks for their
+/// official area (the name order then comes from an index); the details are joined for the
+/// rows of the page only; the count is a query of its own, on the same conditions.
 pub async fn list(
-    db: impl PgExecutor<'_>,
+    conn: &mut sqlx::PgConnection,
     filter: &ListFilter,
     page_size: i64,
-) -> Result<Vec<ListRow>, sqlx::Error> {
-    // The page of ids is chosen first, on the territories alone when nothing asks for their
-    // official area (the name order then comes from an index); the details are joined for
-    // the rows of the page only.
+) -> Result<(Vec<ListRow>, i64), sqlx::Error> {
     let needs_area = filter.region.is_some()
         || filter.departement.is_some()
         || filter.text.is_some()
         || filter.sort == Sort::Population;
-    let (area_join, area_filters) = if needs_area {
-        (
-            "left join geo_area g on g.geo_area_id = t.geo_area_id",
-            "and ($2::text is null or coalesce(g.region_code, case when g.kind = 'region' then g.code end) = $2)
-             and ($3::text is null or coalesce(g.departement_code, case when g.kind = 'departement' then g.code end) = $3)
-             and ($4::text is null or t.sort_name like '%' || search_key($4) || '%' or g.code = $4)",
-        )
+    let area_join = if needs_area {
+        "left join geo_area g on g.geo_area_id = t.geo_area_id"
     } else {
-        (
-            "",
-            "and $2::text is null and $3::text is null and $4::text is null",
-        )
+        ""
     };
+    let mut conditions = vec!["true".to_owned()];
+    let mut values: Vec<&str> = Vec::new();
+    for (sql, value) in [
+        ("t.kind = $v", &filter.kind),
+        (
+            "coalesce(g.region_code, case when g.kind = 'region' then g.code end) = $v",
+            &filter.region,
+        ),
+        (
+            "coalesce(g.departement_code, case when g.kind = 'departement' then g.code end) = $v",
+            &filter.departement,
+        ),
+        (
+            "(t.sort_name like '%' || search_key($v) || '%' or g.code = $v)",
+            &filter.text,
+        ),
+    ] {
+        if let Some(value) = value {
+            values.push(value);
+            conditions.push(sql.replace("$v", &format!("${}", values.len())));
+        }
+    }
+    let conditions = conditions.join(" and ");
+    let count_sql = format!("select count(*) from territory t {area_join} where {conditions}");
+    let mut count = sqlx::query_scalar(&count_sql);
+    for value in &values {
+        count = count.bind(*value);
+    }
+    let total: i64 = count.fetch_one(&mut *conn).await?;
+
+    let limit = values.len() + 1;
     let sql = format!(
         "with page as (
-             select t.territory_id, count(*) over () as total
+             select t.territory_id
                from territory t {area_join}
-              where ($1::text is null or t.kind = $1) {area_filters}
+              where {conditions}
               order by {order}
-              limit $5 offset $6
+              limit ${limit} offset ${offset}
          )
          select t.territory_id, t.kind, t.name, g.code, {POPULATION} as population,
-                d.name as departement_name, r.name as region_name, t.updated_at, page.total
+                d.name as departement_name, r.name as region_name, t.updated_at
            from page join territory t using (territory_id)
            left join geo_area g on g.geo_area_id = t.geo_area_id
            left join geo_area d on d.kind = 'departement'
@@ -328,17 +353,19 @@ pub async fn list(
            left join geo_area r on r.kind = 'region'
                 and r.code = coalesce(g.region_code, case when g.kind = 'region' then g.code end)
           order by {order}",
-        order = filter.sort.order_by()
+        order = filter.sort.order_by(),
+        offset = limit + 1,
     );
-    sqlx::query_as(&sql)
-        .bind(&filter.kind)
-        .bind(&filter.region)
-        .bind(&filter.departement)
-        .bind(&filter.text)
+    let mut page = sqlx::query_as(&sql);
+    for value in &values {
+        page = page.bind(*value);
+    }
+    let rows = page
         .bind(page_size)
         .bind((filter.page.max(1) - 1) * page_size)
-        .fetch_all(db)
-        .await
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok((rows, total))
 }
 
 /// The contact as stored.

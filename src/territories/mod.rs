@@ -6,6 +6,8 @@
 pub mod db;
 pub mod form;
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -121,6 +123,7 @@ impl ListPage {
 async fn list(
     ctx: PageContext,
     State(pool): State<PgPool>,
+    State(area_lists): State<Arc<geo::AreaLists>>,
     Query(params): Query<ListParams>,
 ) -> Result<Response> {
     let filter = db::ListFilter {
@@ -134,14 +137,14 @@ async fn list(
         page: params.page.trim().parse().unwrap_or(1).clamp(1, 100_000),
     };
     let mut conn = pool.acquire().await?;
-    let rows = db::list(&mut *conn, &filter, PAGE_SIZE).await?;
-    let total = rows.first().map_or(0, |r| r.total);
+    let (rows, total) = db::list(&mut *conn, &filter, PAGE_SIZE).await?;
+    let divisions = area_lists.get(&mut conn).await?;
     let page = ListPage {
         page: filter.page,
         pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
         total,
-        regions: geo::db::list_kind(&mut *conn, AreaKind::Region).await?,
-        departements: geo::db::list_kind(&mut *conn, AreaKind::Departement).await?,
+        regions: divisions.regions.clone(),
+        departements: divisions.departements.clone(),
         rows,
         filter,
         params,

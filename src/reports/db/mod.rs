@@ -499,22 +499,30 @@ pub async fn list_readable(
     territory: Option<i64>,
     limit: i64,
 ) -> Result<Vec<ReportListRow>> {
-    Ok(sqlx::query_as!(
-        ReportListRow,
+    // One statement per kind of reader and filter (no `$n or …`): each keeps its plan.
+    let scope = if reader.role == Role::Elu {
+        "join user_territory ut on ut.territory_id = r.territory_id and ut.user_id = $1"
+    } else {
+        "where $1::bigint is not null"
+    };
+    let territory_filter = match (reader.role == Role::Elu, territory.is_some()) {
+        (true, true) => "where r.territory_id = $2",
+        (false, true) => "and r.territory_id = $2",
+        (_, false) => "",
+    };
+    let sql = format!(
         "select r.report_id, r.territory_id, r.territory_name, a.round_date,
                 a.label as round_label, r.published_at
            from report r join assessment a on a.assessment_id = r.assessment_id
-          where ($1 or exists (select 1 from user_territory ut
-                                where ut.user_id = $2 and ut.territory_id = r.territory_id))
-            and ($3::bigint is null or r.territory_id = $3)
-          order by r.published_at desc limit $4",
-        reader.role != Role::Elu,
-        reader.user_id.0,
-        territory,
-        limit
-    )
-    .fetch_all(pool)
-    .await?)
+           {scope} {territory_filter}
+          order by r.published_at desc limit ${}",
+        if territory.is_some() { 3 } else { 2 }
+    );
+    let mut query = sqlx::query_as(&sql).bind(reader.user_id.0);
+    if let Some(territory) = territory {
+        query = query.bind(territory);
+    }
+    Ok(query.bind(limit).fetch_all(pool).await?)
 }
 
 /// The report of an assessment, if published.
