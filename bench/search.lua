@@ -8,14 +8,20 @@ local queries = {
   "villeneuve", "bourg", "montreuil", "roubaix", "avignon", "poitiers", "pau", "la rochelle",
 }
 local n = 0
-local cookie
+local base = {}
 
+-- The headers given with -H (a browser's, defined once in bench/run; Host is among them) and the
+-- session cookie given as the script's argument.
 function init(args)
-  cookie = args[1]
+  for name, value in pairs(wrk.headers) do base[name] = value end
+  base["Cookie"] = args[1]
 end
 
 function request()
   n = n + 1
   local q = string.gsub(queries[(n % #queries) + 1], " ", "+")
-  return wrk.format("GET", "/geo/recherche?q=" .. q, { ["Cookie"] = cookie })
+  -- A fresh table: wrk.format writes Content-Length into the one it is given.
+  local headers = {}
+  for name, value in pairs(base) do headers[name] = value end
+  return wrk.format("GET", "/geo/recherche?q=" .. q, headers)
 end
