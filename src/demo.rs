@@ -13,7 +13,7 @@ use crate::audit::Actor;
 use crate::framework::{self, FRAMEWORK_CODE};
 use crate::territories::{self, form::Contact, form::Profile};
 use crate::vocabulary::{
-    AssessmentId, AssessmentStatus, Confidence, ReportId, TerritoryId, TerritoryKind, Version,
+    AssessmentId, AssessmentStatus, Confidence, ReportId, TerritoryId, TerritoryKind,
 };
 use crate::{geo, reports, roadmap};
 
@@ -94,44 +94,24 @@ pub async fn run(pool: &sqlx::PgPool) -> anyhow::Result<Demo> {
         }
     };
 
-    let version = framework::db::current_version(pool, FRAMEWORK_CODE)
-        .await?
-        .context("no framework version is loaded")?;
-    let previous = assessments::db::list_for_territory(pool, territory_id)
+    let versions = framework::db::versions(pool, FRAMEWORK_CODE).await?;
+    let current = versions.first().context("no framework version is loaded")?;
+    let mut previous = assessments::db::list_for_territory(pool, territory_id)
         .await?
         .into_iter()
         .next()
         .map(|a| a.assessment_id);
-    let round = assessments::db::NewRound {
-        territory_id,
-        framework_version_id: version.framework_version_id,
-        label: "Diagnostic de démonstration",
-        round_date: OffsetDateTime::now_utc().date(),
-        previous,
-    };
+    // A first demo shows the move between versions: a round on the previous version, then the
+    // current one prefilled from it through the correspondence.
+    if previous.is_none()
+        && let Some(older) = versions.get(1)
+    {
+        let (assessment_id, _) = publish_round(pool, &actor, territory_id, older, None).await?;
+        previous = Some(assessment_id);
+    }
+    let (assessment_id, report_id) =
+        publish_round(pool, &actor, territory_id, current, previous).await?;
     let mut conn = pool.acquire().await?;
-    let assessment_id = assessments::db::create(&mut conn, &actor, &round).await?;
-
-    fill_assessment(pool, &actor, assessment_id, 0).await?;
-    plan_roadmap(pool, &actor, assessment_id).await?;
-    anyhow::ensure!(
-        assessments::db::set_status(
-            &mut conn,
-            &actor,
-            assessment_id,
-            Version(1),
-            (AssessmentStatus::Draft, AssessmentStatus::Review),
-        )
-        .await?,
-        "the demo assessment could not be sent to review"
-    );
-    let assessment = assessments::db::find(pool, assessment_id)
-        .await?
-        .context("the demo assessment disappeared")?;
-    let report_id =
-        reports::publish_assessment(pool, &actor, assessment.assessment_id, assessment.version)
-            .await?
-            .map_err(|refusal| anyhow::anyhow!("the demo report was refused: {refusal:?}"))?;
 
     let exists: bool = sqlx::query_scalar!(
         r#"select exists (select 1 from app_user where lower(email) = $1) as "exists!""#,
@@ -163,6 +143,50 @@ pub async fn run(pool: &sqlx::PgPool) -> anyhow::Result<Demo> {
     })
 }
 
+/// Creates a round of the demo territory on `version` (prefilled from `previous`), answers
+/// what the prefill left open, plans its roadmap and publishes it.
+async fn publish_round(
+    pool: &sqlx::PgPool,
+    actor: &Actor,
+    territory_id: TerritoryId,
+    version: &framework::db::VersionRow,
+    previous: Option<AssessmentId>,
+) -> anyhow::Result<(AssessmentId, ReportId)> {
+    let round = assessments::db::NewRound {
+        territory_id,
+        framework_version_id: version.framework_version_id,
+        label: "Diagnostic de démonstration",
+        round_date: OffsetDateTime::now_utc().date(),
+        previous,
+    };
+    let mut conn = pool.acquire().await?;
+    let assessment_id = assessments::db::create(&mut conn, actor, &round).await?;
+    fill_assessment(pool, actor, assessment_id, 0).await?;
+    plan_roadmap(pool, actor, assessment_id).await?;
+    let assessment = assessments::db::find(pool, assessment_id)
+        .await?
+        .context("the demo assessment disappeared")?;
+    anyhow::ensure!(
+        assessments::db::set_status(
+            &mut conn,
+            actor,
+            assessment_id,
+            assessment.version,
+            (AssessmentStatus::Draft, AssessmentStatus::Review),
+        )
+        .await?,
+        "the demo assessment could not be sent to review"
+    );
+    let assessment = assessments::db::find(pool, assessment_id)
+        .await?
+        .context("the demo assessment disappeared")?;
+    let report_id =
+        reports::publish_assessment(pool, actor, assessment.assessment_id, assessment.version)
+            .await?
+            .map_err(|refusal| anyhow::anyhow!("the demo report was refused: {refusal:?}"))?;
+    Ok((assessment_id, report_id))
+}
+
 /// Answers every criterion and most indicators of a draft assessment the way a consultant
 /// would (a level per criterion around a typical profile, evidence, confidence, one N/A with
 /// its justification, indicator values with year and source), through the validation and the
@@ -183,14 +207,19 @@ pub async fn fill_assessment(
         .into_iter()
         .enumerate()
     {
+        // What the round already holds (carried over, or outside the competence) stays.
+        if row.level.is_some() || row.not_applicable {
+            continue;
+        }
         let dimension = row.code.split('-').next().unwrap_or_default();
         let base = PROFILE
             .iter()
             .find(|(d, _)| *d == dimension)
             .map_or(2, |(_, l)| *l);
         let level = (base + [0, 1, -1, 0, 1][(n + variant) % 5]).clamp(0, 4);
-        // The mobility authority is the agglomeration: one criterion does not apply here.
-        let input = if row.code == "MOB-4" {
+        // The mobility authority is the agglomeration: one criterion does not apply here
+        // (framework v1 has no competences; from v2 the round marks such criteria itself).
+        let input = if row.code == "MOB-4" && row.level_evidence.is_empty() {
             answer::AnswerInput {
                 level: "na".to_owned(),
                 justification: "Compétence exercée par Valence Romans Agglo (autorité \
@@ -227,7 +256,7 @@ pub async fn fill_assessment(
         .enumerate()
     {
         // Two indicators without a recent figure, as often in practice.
-        if n % 11 == 10 {
+        if n % 11 == 10 || row.value.is_some() {
             continue;
         }
         let Some(band) = bands

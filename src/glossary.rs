@@ -96,6 +96,8 @@ mod tests {
         let mut missing = BTreeSet::new();
         for file in [
             "datasets/framework/sti-fr-v1.toml",
+            "datasets/framework/sti-fr-v2.toml",
+            "datasets/framework/sti-fr-v1-to-v2.toml",
             "datasets/obligations/obligations-v1.toml",
             "datasets/funding/funding-v1.toml",
             "locales/fr/main.ftl",

@@ -139,6 +139,21 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Who holds the competence a criterion assesses, for a kind of territory (framework v2):
+    /// the criterion applies when it is the territory's own kind or shared.
+    CompetenceHolder {
+        Commune = "commune",
+        Epci = "epci",
+        /// Autorité organisatrice de la mobilité.
+        Aom = "aom",
+        Departement = "departement",
+        Region = "region",
+        Etat = "etat",
+        Partagee = "partagee",
+    }
+}
+
+vocabulary! {
     /// Where a roadmap step stands after publication (the follow-up).
     StepStatus {
         ALancer = "a_lancer",

@@ -9,6 +9,25 @@ counts (5 levels, 12 dimensions, 56 criteria, 25 indicators, 8 challenges,
 4 recommendations (0->1 .. 3->4) per criterion, valid horizon/cost/direction,
 ascending indicator bands within [min, max], tags and dependencies pointing
 at existing criteria, no duplicated recommendation text.
+
+From [framework] version = 2 on, the rules change as follows:
+- criteria: at least the v1 count per dimension, codes grouped by dimension
+  and numbered 1..n with no gap; indicators: any number, unique codes
+  DIM-I<n> (not necessarily contiguous); challenge criteria sets are free
+  (they must still name existing criteria);
+- criterion keys added: evidence_fr/en (5 entries, levels 0..4), competence
+  (commune/epci/departement/region -> holder), competence_basis_fr/en,
+  optional rule_fr + rule_en (both or neither) and legal = [{level, obligation}]
+  (obligation codes from datasets/obligations/obligations-v1.toml);
+- indicator keys added: producer, dataset_fr/en, url (https), vintage,
+  geo_levels, fallback ("epci" | "none"), bands_rationale_fr/en;
+- every acronym in the file (values, keys and comments, as in
+  datasets/glossary/README.md) is defined or ignored in
+  datasets/glossary/glossary-v1.toml;
+- the mapping file sti-fr-v<N-1>-to-v<N>.toml next to the file, when it
+  exists, maps every criterion of sti-fr-v<N-1>.toml exactly once
+  ([[map]] from/to/levels/note_fr/note_en or [[dropped]] from/reason_fr/reason_en)
+  to criteria of this file.
 Exits 0 when every rule passes, 1 otherwise. Requires Python >= 3.11 (tomllib).
 """
 from __future__ import annotations
@@ -45,6 +64,16 @@ CHALLENGES = {
 REQUIRED_ASSETS = {"universite", "filiere_numerique", "tissu_associatif_fort", "patrimoine_touristique", "reseau_fibre_complet"}
 # percentage indicators allowed above 100 % (Arcep FTTH rates can exceed 100 %)
 PERCENT_OVER_100 = {"DNI-I1"}
+# --- version 2 ---------------------------------------------------------------
+GEO_LEVELS = {"commune", "epci", "departement", "region", "iris"}
+FALLBACKS = {"epci", "none"}
+COMPETENCE_KINDS = ("commune", "epci", "departement", "region")
+COMPETENCE_HOLDERS = {"commune", "epci", "aom", "departement", "region", "etat", "partagee"}
+DATASETS = Path(__file__).resolve().parent.parent
+OBLIGATIONS = DATASETS / "obligations" / "obligations-v1.toml"
+GLOSSARY = DATASETS / "glossary" / "glossary-v1.toml"
+# acronym rule of datasets/glossary/README.md ("The acronym rule")
+UPPER_DIGIT = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 PLACEHOLDERS = re.compile(r"lorem|ipsum|\bTODO\b|\bTBD\b|\bFIXME\b|XXX|\.\.\.|…|\?\?", re.IGNORECASE)
 
 KEYS = {
@@ -61,15 +90,33 @@ KEYS = {
     "dependency": ({"criterion", "level", "requires", "requires_level", "reason_fr", "reason_en"}, set()),
 }
 
+# v2: keys added to v1's (required, optional)
+KEYS_V2 = {
+    "criterion": ({"evidence_fr", "evidence_en", "competence", "competence_basis_fr", "competence_basis_en"},
+                  {"rule_fr", "rule_en", "legal"}),
+    "indicator": ({"producer", "dataset_fr", "dataset_en", "url", "vintage", "geo_levels", "fallback",
+                   "bands_rationale_fr", "bands_rationale_en"}, set()),
+}
+MAP_KEYS = {
+    "map": ({"from", "to"}, {"levels", "note_fr", "note_en"}),
+    "dropped": ({"from", "reason_fr", "reason_en"}, set()),
+}
+
 errors: list[str] = []
+warnings: list[str] = []
 
 
 def err(msg: str) -> None:
     errors.append(msg)
 
 
-def check_keys(kind: str, table: dict, where: str) -> None:
-    required, optional = KEYS[kind]
+def check_keys(kind: str, table: dict, where: str, version: int = 1, keys: dict | None = None) -> None:
+    if not isinstance(table, dict):
+        err(f"{where}: must be a table")
+        return
+    required, optional = (keys or KEYS)[kind]
+    if version >= 2 and kind in KEYS_V2 and keys is None:
+        required, optional = required | KEYS_V2[kind][0], optional | KEYS_V2[kind][1]
     missing = required - table.keys()
     extra = table.keys() - required - optional
     if missing:
@@ -111,6 +158,221 @@ def en_imperative(t: str) -> bool:
     return first[:1].isupper() and first.replace("-", "").isalpha() and first.casefold() not in NOT_IMPERATIVE
 
 
+# --- version 2 helpers ----------------------------------------------------------
+
+def text_list(table: dict, key: str, where: str, n: int) -> None:
+    v = table.get(key)
+    if not isinstance(v, list) or len(v) != n:
+        err(f"{where}: '{key}' must be a list of exactly {n} strings")
+        return
+    for i, t in enumerate(v):
+        if not isinstance(t, str) or not t.strip():
+            err(f"{where}: {key}[{i}] must be a non-empty string")
+        elif t != t.strip() or "  " in t:
+            err(f"{where}: {key}[{i}] has stray whitespace")
+        elif PLACEHOLDERS.search(t):
+            err(f"{where}: {key}[{i}] looks like placeholder text: {t[:60]!r}")
+
+
+def load_obligations() -> dict[str, tuple]:
+    """code -> (criterion, level) of datasets/obligations/obligations-v1.toml."""
+    try:
+        with OBLIGATIONS.open("rb") as fh:
+            obl = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        err(f"obligations: cannot read {OBLIGATIONS}: {e}")
+        return {}
+    return {o.get("code"): (o.get("criterion"), o.get("level")) for o in obl.get("obligation", [])}
+
+
+def check_criterion_v2(c: dict, where: str, obligations: dict[str, tuple]) -> None:
+    code = c.get("code")
+    for lang in ("fr", "en"):
+        text_list(c, f"evidence_{lang}", where, 5)
+    comp = c.get("competence")
+    if not isinstance(comp, dict):
+        err(f"{where}: competence must be a table {{ commune, epci, departement, region }}")
+    else:
+        if set(comp) != set(COMPETENCE_KINDS):
+            err(f"{where}: competence keys must be exactly {list(COMPETENCE_KINDS)}, got {sorted(comp)}")
+        for k, v in comp.items():
+            if v not in COMPETENCE_HOLDERS:
+                err(f"{where}: competence.{k} = {v!r} not in {sorted(COMPETENCE_HOLDERS)}")
+    text(c, "competence_basis_fr", where)
+    text(c, "competence_basis_en", where)
+    has_rule = {"rule_fr", "rule_en"} & c.keys()
+    if has_rule and has_rule != {"rule_fr", "rule_en"}:
+        err(f"{where}: rule_fr and rule_en go together (both or neither)")
+    for k in sorted(has_rule):
+        text(c, k, where)
+    listed: set[str] = set()
+    if "legal" in c:
+        legal = c["legal"]
+        if not isinstance(legal, list) or not legal:
+            err(f"{where}: legal must be a non-empty array of {{ level, obligation }} tables")
+            legal = []
+        for i, lg in enumerate(legal):
+            lw = f"{where} legal #{i}"
+            if not isinstance(lg, dict):
+                err(f"{lw}: must be a table {{ level, obligation }}")
+                continue
+            if set(lg) != {"level", "obligation"}:
+                err(f"{lw}: keys must be exactly ['level', 'obligation'], got {sorted(lg)}")
+            lv, ob = lg.get("level"), lg.get("obligation")
+            if not isinstance(lv, int) or isinstance(lv, bool) or not 0 <= lv <= 4:
+                err(f"{lw}: level must be an integer in 0..4")
+            if ob in listed:
+                err(f"{lw}: obligation {ob!r} listed twice")
+            listed.add(ob)
+            if ob not in obligations:
+                err(f"{lw}: unknown obligation {ob!r} (not a [[obligation]] code of {OBLIGATIONS.name})")
+            elif obligations[ob] != (code, lv):
+                warnings.append(f"{lw}: obligation {ob!r} is mapped to {obligations[ob][0]} level "
+                                f"{obligations[ob][1]} in {OBLIGATIONS.name}, here {code} level {lv}")
+    for ob, (oc, olv) in sorted(obligations.items()):
+        if oc == code and ob not in listed:
+            warnings.append(f"{where}: {OBLIGATIONS.name} maps obligation {ob!r} to {oc} level {olv}, "
+                            f"but the criterion has no legal entry for it")
+
+
+def check_indicator_v2(ind: dict, where: str) -> None:
+    for k in ("producer", "dataset_fr", "dataset_en", "vintage", "bands_rationale_fr", "bands_rationale_en"):
+        text(ind, k, where)
+    url = ind.get("url")
+    if not isinstance(url, str) or not re.fullmatch(r"https://[^\s/]+\.[^\s]+", url):
+        err(f"{where}: url must be an https:// address, got {url!r}")
+    gl = ind.get("geo_levels")
+    if not isinstance(gl, list) or not gl:
+        err(f"{where}: geo_levels must be a non-empty list")
+    else:
+        bad = [g for g in gl if g not in GEO_LEVELS]
+        if bad:
+            err(f"{where}: geo_levels {bad} not in {sorted(GEO_LEVELS)}")
+        if len(set(map(str, gl))) != len(gl):
+            err(f"{where}: geo_levels has duplicates")
+    if ind.get("fallback") not in FALLBACKS:
+        err(f"{where}: fallback {ind.get('fallback')!r} not in {sorted(FALLBACKS)}")
+
+
+def acronyms(t: str):
+    # rule of datasets/glossary/README.md: split on every character that is not a letter or digit
+    for tok in re.split(r"[\W_]+", t):
+        if len(tok) >= 2 and set(tok) <= UPPER_DIGIT and sum(ch.isupper() for ch in tok) >= 2:
+            yield tok
+
+
+def check_glossary(path: Path, data: dict) -> None:
+    """Every acronym of the file (scanned whole, as in the glossary README) is defined or ignored."""
+    try:
+        with GLOSSARY.open("rb") as fh:
+            g = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        err(f"glossary: cannot read {GLOSSARY}: {e}")
+        return
+    defined = {t.get("acronym") for t in g.get("term", [])}
+    ignored = set(g.get("dataset", {}).get("ignore", []))
+    raw = path.read_text(encoding="utf-8")
+    used = set(DIM_ORDER) | set(acronyms(raw))
+    missing = sorted(used - defined - ignored)
+    if not missing:
+        return
+    # where each missing acronym is used: entries by code, else line numbers
+    places: dict[str, list[str]] = {a: [] for a in missing}
+
+    def walk(v, where: str) -> None:
+        if isinstance(v, dict):
+            for k, x in v.items():
+                walk(k, where)
+                walk(x, where)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x, where)
+        elif isinstance(v, str):
+            for a in set(acronyms(v)) & places.keys():
+                if where not in places[a]:
+                    places[a].append(where)
+
+    for kind, val in data.items():
+        items = val if isinstance(val, list) else [val]
+        for i, item in enumerate(items):
+            label = item.get("code", item.get("criterion", f"#{i}")) if isinstance(item, dict) else f"#{i}"
+            walk(item, f"[[{kind}]] {label}" if isinstance(val, list) else f"[{kind}]")
+    lines = raw.splitlines()
+    for a in missing:
+        where = places[a]
+        if not where:  # only in comments or keys
+            rx = re.compile(rf"(?<![A-Za-z0-9]){re.escape(a)}(?![A-Za-z0-9])")
+            where = [f"line {n}" for n, ln in enumerate(lines, 1) if rx.search(ln)][:5]
+        shown = ", ".join(where[:6]) + (f" and {len(where) - 6} more" if len(where) > 6 else "")
+        err(f"glossary: acronym {a!r} has no entry in {GLOSSARY.name} (used in {shown})")
+
+
+def check_mapping(path: Path, version: int, crit_set: set) -> None:
+    """sti-fr-v<N-1>-to-v<N>.toml: every previous criterion mapped or dropped exactly once."""
+    mpath = path.with_name(f"sti-fr-v{version - 1}-to-v{version}.toml")
+    prev = path.with_name(f"sti-fr-v{version - 1}.toml")
+    if not mpath.exists():
+        warnings.append(f"mapping: {mpath.name} not found next to {path.name}: not checked")
+        return
+    mw = mpath.name
+    try:
+        with mpath.open("rb") as fh:
+            mp = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as e:
+        err(f"{mw}: invalid TOML: {e}")
+        return
+    try:
+        with prev.open("rb") as fh:
+            old = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        err(f"{mw}: cannot read previous version {prev.name}: {e}")
+        return
+    old_codes = [c.get("code") for c in old.get("criterion", [])]
+    extra = set(mp) - {"map", "dropped"}
+    if extra:
+        err(f"{mw}: unexpected top-level keys {sorted(extra)} (only [[map]] and [[dropped]])")
+    seen = Counter()
+    for kind in ("map", "dropped"):
+        entries = mp.get(kind, [])
+        if not isinstance(entries, list):
+            err(f"{mw}: {kind} must be an array of tables [[{kind}]]")
+            continue
+        for i, e in enumerate(entries):
+            if not isinstance(e, dict):
+                err(f"{mw} [[{kind}]] #{i}: must be a table")
+                continue
+            where = f"{mw} [[{kind}]] {e.get('from', f'#{i}')}"
+            check_keys(kind, e, where, keys=MAP_KEYS)
+            frm = e.get("from")
+            seen[frm] += 1
+            if frm not in old_codes:
+                err(f"{where}: 'from' {frm!r} is not a criterion of {prev.name}")
+            if kind == "map":
+                if e.get("to") not in crit_set:
+                    err(f"{where}: 'to' {e.get('to')!r} is not a criterion of {path.name}")
+                if "levels" in e:
+                    lv = e["levels"]
+                    if (not isinstance(lv, list) or len(lv) != 5
+                            or not all(isinstance(x, int) and not isinstance(x, bool) and 0 <= x <= 4 for x in lv)):
+                        err(f"{where}: levels must be 5 integers in 0..4 (v{version} level of each "
+                            f"v{version - 1} level 0..4), got {lv!r}")
+                    elif any(a > b for a, b in zip(lv, lv[1:])):
+                        err(f"{where}: levels must be non-decreasing, got {lv}")
+                notes = {"note_fr", "note_en"} & e.keys()
+                if notes and notes != {"note_fr", "note_en"}:
+                    err(f"{where}: note_fr and note_en go together (both or neither)")
+                for k in sorted(notes):
+                    text(e, k, where)
+            else:
+                text(e, "reason_fr", where)
+                text(e, "reason_en", where)
+    for c in old_codes:
+        if seen[c] == 0:
+            err(f"{mw}: {prev.name} criterion {c} is neither in [[map]] nor in [[dropped]]")
+        elif seen[c] > 1:
+            err(f"{mw}: {prev.name} criterion {c} appears {seen[c]} times as 'from' (exactly once expected)")
+
+
 def main(path: Path) -> int:
     with path.open("rb") as fh:
         data = tomllib.load(fh)
@@ -133,6 +395,10 @@ def main(path: Path) -> int:
             err(f"[framework]: version {version} does not match file name {path.name}")
     for k in ("name_fr", "name_en", "description_fr", "description_en"):
         text(fw, k, "[framework]")
+    v2 = isinstance(version, int) and not isinstance(version, bool) and version >= 2
+    vk = version if v2 else 1
+
+    obligations = load_obligations() if v2 else {}
 
     # --- levels --------------------------------------------------------------
     levels = data.get("level", [])
@@ -173,14 +439,27 @@ def main(path: Path) -> int:
 
     # --- criteria ------------------------------------------------------------
     crits = data.get("criterion", [])
-    if len(crits) != 56:
-        err(f"[[criterion]]: expected 56 entries, got {len(crits)}")
     crit_codes = [c.get("code") for c in crits]
     for code, n in Counter(crit_codes).items():
         if n > 1:
             err(f"[[criterion]]: duplicate code {code}")
     crit_set = set(crit_codes)
-    expected_codes = [f"{d}-{i}" for d in DIM_ORDER for i in range(1, CRITERIA_PER_DIM[d] + 1)]
+    if not v2:
+        if len(crits) != 56:
+            err(f"[[criterion]]: expected 56 entries, got {len(crits)}")
+        per_dim = CRITERIA_PER_DIM
+    else:
+        # v2: at least the v1 count per dimension, numbered 1..n without gaps
+        per_dim = {}
+        for d in DIM_ORDER:
+            nums = [int(m.group(1)) for c in crit_codes
+                    if isinstance(c, str) and (m := re.fullmatch(rf"{d}-(\d+)", c))]
+            per_dim[d] = max(nums, default=0)
+            if per_dim[d] < CRITERIA_PER_DIM[d]:
+                err(f"[[criterion]]: dimension {d} needs at least {CRITERIA_PER_DIM[d]} criteria "
+                    f"({d}-1..{d}-{CRITERIA_PER_DIM[d]}), got {len(nums)}")
+                per_dim[d] = CRITERIA_PER_DIM[d]
+    expected_codes = [f"{d}-{i}" for d in DIM_ORDER for i in range(1, per_dim[d] + 1)]
     if crit_codes != expected_codes:
         missing = [c for c in expected_codes if c not in crit_set]
         extra = [c for c in crit_codes if c not in expected_codes]
@@ -194,7 +473,7 @@ def main(path: Path) -> int:
     for c in crits:
         code = c.get("code", "?")
         where = f"[[criterion]] {code}"
-        check_keys("criterion", c, where)
+        check_keys("criterion", c, where, vk)
         if not isinstance(code, str) or not re.fullmatch(r"[A-Z]{3}-\d+", code):
             err(f"{where}: bad code format")
         elif c.get("dimension") != code[:3]:
@@ -225,6 +504,8 @@ def main(path: Path) -> int:
                     err(f"{where}: levels_{lang}[{i}] looks like placeholder text")
             if len({norm(t) for t in lv if isinstance(t, str)}) != 5:
                 err(f"{where}: levels_{lang} contains duplicated descriptors")
+        if v2:
+            check_criterion_v2(c, where, obligations)
 
         recs = c.get("recommendation", [])
         if not isinstance(recs, list) or len(recs) != 4:
@@ -260,19 +541,24 @@ def main(path: Path) -> int:
 
     # --- indicators ----------------------------------------------------------
     inds = data.get("indicator", [])
-    if len(inds) != 25:
-        err(f"[[indicator]]: expected 25 entries, got {len(inds)}")
     ind_codes = [i.get("code") for i in inds]
     for code, n in Counter(ind_codes).items():
         if n > 1:
             err(f"[[indicator]]: duplicate code {code}")
-    expected_ind = [f"{d}-I{i}" for d in DIM_ORDER for i in range(1, INDICATORS_PER_DIM.get(d, 0) + 1)]
-    if ind_codes != expected_ind:
-        err(f"[[indicator]]: expected codes {expected_ind} in order, got {ind_codes}")
+    if not v2:
+        if len(inds) != 25:
+            err(f"[[indicator]]: expected 25 entries, got {len(inds)}")
+        expected_ind = [f"{d}-I{i}" for d in DIM_ORDER for i in range(1, INDICATORS_PER_DIM.get(d, 0) + 1)]
+        if ind_codes != expected_ind:
+            err(f"[[indicator]]: expected codes {expected_ind} in order, got {ind_codes}")
     for ind in inds:
         code = ind.get("code", "?")
         where = f"[[indicator]] {code}"
-        check_keys("indicator", ind, where)
+        check_keys("indicator", ind, where, vk)
+        if v2:
+            if not isinstance(code, str) or not re.fullmatch(r"[A-Z]{3}-I[1-9]\d*", code):
+                err(f"{where}: code must be DIM-I<n> (e.g. ECO-I1)")
+            check_indicator_v2(ind, where)
         if isinstance(code, str) and ind.get("dimension") != code[:3]:
             err(f"{where}: dimension does not match code prefix")
         if ind.get("dimension") not in DIM_ORDER:
@@ -318,7 +604,7 @@ def main(path: Path) -> int:
         for x in cl:
             if x not in crit_set:
                 err(f"{where}: unknown criterion {x!r}")
-        if code in CHALLENGES and set(cl) != CHALLENGES[code]:
+        if not v2 and code in CHALLENGES and set(cl) != CHALLENGES[code]:
             err(f"{where}: criteria {sorted(cl)} differ from §6.3 {sorted(CHALLENGES[code])}")
 
     # --- assets --------------------------------------------------------------
@@ -398,6 +684,11 @@ def main(path: Path) -> int:
         if n not in state:
             visit(n, [])
 
+    # --- v2: acronyms and mapping from the previous version -------------------
+    if v2:
+        check_glossary(path, data)
+        check_mapping(path, version, crit_set)
+
     # --- report --------------------------------------------------------------
     print(f"file: {path}")
     print(f"framework: {fw.get('code')} v{fw.get('version')}")
@@ -409,6 +700,10 @@ def main(path: Path) -> int:
     hz = Counter(r.get("horizon") for c in crits for r in c.get("recommendation", []))
     co = Counter(r.get("cost") for c in crits for r in c.get("recommendation", []))
     print(f"horizons: {dict(sorted(hz.items()))}  costs: {dict(sorted(co.items()))}")
+    if warnings:
+        print(f"\n{len(warnings)} warning(s) (not counted as errors)")
+        for w in warnings:
+            print(f"  - {w}")
     if errors:
         print(f"\nFAILED: {len(errors)} error(s)")
         for e in errors:

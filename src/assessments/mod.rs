@@ -8,6 +8,7 @@
 pub mod answer;
 mod autosave;
 mod block;
+mod carry_over;
 pub mod db;
 mod overview;
 mod round;
@@ -38,6 +39,11 @@ pub fn routes() -> Routes {
             "/evaluations/{id}/statut",
             Access::Staff,
             overview::change_status,
+        )
+        .get(
+            "/evaluations/{id}/reprise",
+            Access::Staff,
+            carry_over::carry_over,
         )
         .get(
             "/evaluations/{id}/{dimension}",

@@ -28,6 +28,8 @@ struct OverviewPage {
     report: Option<ReportId>,
     /// An i18n key: why the last status change was refused.
     problem: Option<&'static str>,
+    /// Whether the round carried answers over from a round of an earlier framework version.
+    carried_over: bool,
 }
 
 impl OverviewPage {
@@ -44,6 +46,16 @@ impl OverviewPage {
     fn transitions(&self) -> &'static [AssessmentStatus] {
         self.assessment.status.next()
     }
+}
+
+/// Whether `assessment` carried answers over from a round of an earlier framework version.
+async fn carried_over(pool: &PgPool, assessment: &AssessmentRow) -> Result<bool> {
+    let Some(previous) = assessment.previous_assessment_id else {
+        return Ok(false);
+    };
+    let previous = load(pool, AssessmentId(previous)).await?;
+    let (from, to) = db::framework_versions(pool, &previous, assessment).await?;
+    Ok(from != to)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -69,6 +81,7 @@ pub async fn overview(
     };
     render(&OverviewPage {
         report: reports::db::of_assessment(&pool, id).await?,
+        carried_over: carried_over(&pool, &assessment).await?,
         ctx,
         assessment,
         progress,
@@ -112,10 +125,12 @@ pub async fn change_status(
             "assessment-error-transition",
         ),
     };
+    let assessment = load(&pool, id).await?;
     let page = OverviewPage {
         report: reports::db::of_assessment(&pool, id).await?,
+        carried_over: carried_over(&pool, &assessment).await?,
         ctx,
-        assessment: load(&pool, id).await?,
+        assessment,
         progress: db::progress(&pool, id).await?,
         problem: Some(problem),
     };

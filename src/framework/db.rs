@@ -3,7 +3,9 @@
 
 use sqlx::{PgConnection, PgExecutor};
 
-use super::model::FrameworkSource;
+use sqlx::types::Json;
+
+use super::model::{Competence, FrameworkSource, LegalMinimum};
 use crate::text::Text;
 use crate::vocabulary::{Cost, DimensionKind, Direction, Horizon, TagFamily};
 
@@ -131,19 +133,33 @@ async fn insert(
 
     let mut criterion_ids = std::collections::HashMap::new();
     for (position, c) in source.criterion.iter().enumerate() {
+        let competence = c
+            .competence
+            .as_ref()
+            .map(serde_json::to_value)
+            .transpose()
+            .map_err(|e| sqlx::Error::Encode(e.into()))?;
+        let legal = serde_json::to_value(&c.legal).map_err(|e| sqlx::Error::Encode(e.into()))?;
         let id: i64 = sqlx::query_scalar!("insert into criterion (framework_version_id, dimension_id, code, position, name_fr, name_en,
-                                    description_fr, description_en, giffinger_factors, weight)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning criterion_id", version_id, dimension_ids[c.dimension.as_str()], &c.code, position as i16, &c.name_fr, &c.name_en, &c.description_fr, &c.description_en, &c.giffinger_factors, c.weight)
+                                    description_fr, description_en, giffinger_factors, weight,
+                                    competence, competence_basis_fr, competence_basis_en, rule_fr, rule_en, legal)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning criterion_id", version_id, dimension_ids[c.dimension.as_str()], &c.code, position as i16, &c.name_fr, &c.name_en, &c.description_fr, &c.description_en, &c.giffinger_factors, c.weight,
+             competence, c.competence_basis_fr.as_deref(), c.competence_basis_en.as_deref(), c.rule_fr.as_deref(), c.rule_en.as_deref(), legal)
         .fetch_one(&mut *tx)
         .await?;
         criterion_ids.insert(c.code.as_str(), id);
+        // Version 1 has no evidence: the level texts pair with nulls.
         sqlx::query!(
-            "insert into level_descriptor (criterion_id, level, text_fr, text_en)
-             select $1, level::smallint - 1, text_fr, text_en
-             from unnest($2::text[], $3::text[]) with ordinality as t(text_fr, text_en, level)",
+            "insert into level_descriptor (criterion_id, level, text_fr, text_en, evidence_fr, evidence_en)
+             select $1, t.level::smallint - 1, t.text_fr, t.text_en, e.evidence_fr, e.evidence_en
+               from unnest($2::text[], $3::text[]) with ordinality as t(text_fr, text_en, level)
+               left join unnest($4::text[], $5::text[]) with ordinality as e(evidence_fr, evidence_en, level)
+                 using (level)",
             id,
             &c.levels_fr,
-            &c.levels_en
+            &c.levels_en,
+            &c.evidence_fr,
+            &c.evidence_en
         )
         .execute(&mut *tx)
         .await?;
@@ -167,8 +183,12 @@ async fn insert(
 
     for (position, i) in source.indicator.iter().enumerate() {
         sqlx::query!("insert into indicator (framework_version_id, dimension_id, code, position, name_fr, name_en,
-                                    unit, direction, source_fr, source_en, min_value, max_value, bands)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", version_id, dimension_ids[i.dimension.as_str()], &i.code, position as i16, &i.name_fr, &i.name_en, &i.unit, i.direction.as_str(), &i.source_fr, &i.source_en, i.min, i.max, &i.bands)
+                                    unit, direction, source_fr, source_en, min_value, max_value, bands,
+                                    producer, dataset_fr, dataset_en, url, vintage, geo_levels, fallback,
+                                    bands_rationale_fr, bands_rationale_en)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
+             version_id, dimension_ids[i.dimension.as_str()], &i.code, position as i16, &i.name_fr, &i.name_en, &i.unit, i.direction.as_str(), &i.source_fr, &i.source_en, i.min, i.max, &i.bands,
+             i.producer.as_deref(), i.dataset_fr.as_deref(), i.dataset_en.as_deref(), i.url.as_deref(), i.vintage.as_deref(), &i.geo_levels, i.fallback.as_deref(), i.bands_rationale_fr.as_deref(), i.bands_rationale_en.as_deref())
         .execute(&mut *tx)
         .await?;
     }
@@ -240,6 +260,14 @@ pub struct VersionRow {
     pub description: Text,
 }
 
+/// Every version of framework `code`, newest first.
+pub async fn versions(db: impl PgExecutor<'_>, code: &str) -> Result<Vec<VersionRow>, sqlx::Error> {
+    sqlx::query_as!(VersionRow, r#"select framework_version_id, code, version, (name_fr, name_en)::bilingual as "name!: Text", (description_fr, description_en)::bilingual as "description!: Text"
+         from framework_version where code = $1 order by version desc"#, code)
+    .fetch_all(db)
+    .await
+}
+
 /// The newest version of framework `code`.
 pub async fn current_version(
     db: impl PgExecutor<'_>,
@@ -309,6 +337,31 @@ pub struct CriterionRow {
     pub giffinger_factors: Vec<String>,
     pub weight: f64,
     pub levels: Vec<Text>,
+    /// What proves each level (version 2; empty before).
+    pub evidence: Vec<Text>,
+    pub competence: Option<Json<Competence>>,
+    pub competence_basis: Option<Text>,
+    pub rule: Option<Text>,
+    pub legal: Json<Vec<LegalMinimum>>,
+}
+
+impl CriterionRow {
+    /// Who holds the competence, by kind of territory (version 2).
+    pub fn holders(&self) -> Vec<(&'static str, crate::vocabulary::CompetenceHolder)> {
+        self.competence.as_ref().map_or_else(Vec::new, |c| {
+            vec![
+                ("commune", c.commune),
+                ("epci", c.epci),
+                ("departement", c.departement),
+                ("region", c.region),
+            ]
+        })
+    }
+
+    /// What proves `level` (version 2).
+    pub fn evidence_of(&self, level: &i16) -> Option<&Text> {
+        self.evidence.get(usize::try_from(*level).ok()?)
+    }
 }
 
 /// The criteria of a version (of one dimension when `dimension` is given), with descriptors.
@@ -319,7 +372,14 @@ pub async fn criteria(
 ) -> Result<Vec<CriterionRow>, sqlx::Error> {
     sqlx::query_as!(CriterionRow, r#"select c.criterion_id, d.code as dimension_code, c.code, (c.name_fr, c.name_en)::bilingual as "name!: Text",
                 (c.description_fr, c.description_en)::bilingual as "description!: Text", c.giffinger_factors, c.weight,
-                array(select (text_fr, text_en)::bilingual from level_descriptor l where l.criterion_id = c.criterion_id order by level) as "levels!: Vec<Text>"
+                array(select (text_fr, text_en)::bilingual from level_descriptor l where l.criterion_id = c.criterion_id order by level) as "levels!: Vec<Text>",
+                array(select (evidence_fr, evidence_en)::bilingual from level_descriptor l
+                       where l.criterion_id = c.criterion_id and evidence_fr is not null order by level) as "evidence!: Vec<Text>",
+                c.competence as "competence: Json<Competence>",
+                case when c.competence_basis_fr is not null
+                     then (c.competence_basis_fr, c.competence_basis_en)::bilingual end as "competence_basis: Text",
+                case when c.rule_fr is not null then (c.rule_fr, c.rule_en)::bilingual end as "rule: Text",
+                c.legal as "legal!: Json<Vec<LegalMinimum>>"
          from criterion c join dimension d using (dimension_id)
          where c.framework_version_id = $1 and ($2::text is null or d.code = $2)
          order by c.position"#, version_id, dimension)
@@ -359,6 +419,14 @@ pub struct IndicatorRow {
     pub unit: String,
     pub direction: Direction,
     pub source: Text,
+    /// Where the data comes from (version 2; None before).
+    pub producer: Option<String>,
+    pub dataset: Option<Text>,
+    pub url: Option<String>,
+    pub vintage: Option<String>,
+    pub geo_levels: Vec<String>,
+    pub fallback: Option<String>,
+    pub bands_rationale: Option<Text>,
 }
 
 pub async fn indicators(
@@ -366,7 +434,11 @@ pub async fn indicators(
     version_id: i64,
     dimension: Option<&str>,
 ) -> Result<Vec<IndicatorRow>, sqlx::Error> {
-    sqlx::query_as!(IndicatorRow, r#"select d.code as dimension_code, i.code, (i.name_fr, i.name_en)::bilingual as "name!: Text", i.unit, i.direction as "direction: Direction", (i.source_fr, i.source_en)::bilingual as "source!: Text"
+    sqlx::query_as!(IndicatorRow, r#"select d.code as dimension_code, i.code, (i.name_fr, i.name_en)::bilingual as "name!: Text", i.unit, i.direction as "direction: Direction", (i.source_fr, i.source_en)::bilingual as "source!: Text",
+                i.producer, case when i.dataset_fr is not null then (i.dataset_fr, i.dataset_en)::bilingual end as "dataset: Text",
+                i.url, i.vintage, i.geo_levels, i.fallback,
+                case when i.bands_rationale_fr is not null
+                     then (i.bands_rationale_fr, i.bands_rationale_en)::bilingual end as "bands_rationale: Text"
          from indicator i join dimension d using (dimension_id)
          where i.framework_version_id = $1 and ($2::text is null or d.code = $2)
          order by i.position"#, version_id, dimension)

@@ -4,17 +4,25 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-pub use crate::vocabulary::{Cost, DimensionKind, Direction, Horizon};
+pub use crate::vocabulary::{
+    CompetenceHolder, Cost, DimensionKind, Direction, Horizon, TerritoryKind,
+};
 
 use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::fnv1a;
 
 /// The framework versions shipped with the application, loaded at start-up.
-pub const BUILTIN_SOURCES: &[(&str, &str)] = &[(
-    "datasets/framework/sti-fr-v1.toml",
-    include_str!("../../datasets/framework/sti-fr-v1.toml"),
-)];
+pub const BUILTIN_SOURCES: &[(&str, &str)] = &[
+    (
+        "datasets/framework/sti-fr-v1.toml",
+        include_str!("../../datasets/framework/sti-fr-v1.toml"),
+    ),
+    (
+        "datasets/framework/sti-fr-v2.toml",
+        include_str!("../../datasets/framework/sti-fr-v2.toml"),
+    ),
+];
 
 /// A whole framework version, as written in its source file.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -81,6 +89,58 @@ pub struct Criterion {
     pub levels_fr: Vec<String>,
     pub levels_en: Vec<String>,
     pub recommendation: Vec<Recommendation>,
+    /// From version 2 (absent in version 1, and then left out of the fingerprint): what proves
+    /// each level, who holds the competence, the rule for compound levels, the legal minimums.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence_fr: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence_en: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competence: Option<Competence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competence_basis_fr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competence_basis_en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_fr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_en: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub legal: Vec<LegalMinimum>,
+}
+
+/// Who holds a criterion's competence, for each kind of official territory.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Competence {
+    pub commune: CompetenceHolder,
+    pub epci: CompetenceHolder,
+    pub departement: CompetenceHolder,
+    pub region: CompetenceHolder,
+}
+
+impl Competence {
+    /// The holder, when a territory of `kind` does not hold the competence itself (None: it
+    /// applies; groupings of communes are assessed on everything).
+    pub fn held_elsewhere(&self, kind: TerritoryKind) -> Option<CompetenceHolder> {
+        let (holder, own) = match kind {
+            TerritoryKind::Commune => (self.commune, CompetenceHolder::Commune),
+            TerritoryKind::Epci => (self.epci, CompetenceHolder::Epci),
+            TerritoryKind::Departement => (self.departement, CompetenceHolder::Departement),
+            TerritoryKind::Region => (self.region, CompetenceHolder::Region),
+            TerritoryKind::Grouping => return None,
+        };
+        (holder != own && holder != CompetenceHolder::Partagee).then_some(holder)
+    }
+}
+
+/// A level of a criterion that is a legal minimum: the obligation (code in the obligations
+/// dataset) is met at that level.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct LegalMinimum {
+    pub level: i16,
+    pub obligation: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -108,6 +168,27 @@ pub struct Indicator {
     pub min: f64,
     pub max: f64,
     pub bands: Vec<f64>,
+    /// From version 2 (absent in version 1): where the data comes from, how fresh it is, where
+    /// it exists, what a commune without its own value uses ("epci": its EPCI's value, flagged;
+    /// "none"), and why the bands are where they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub producer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset_fr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset_en: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vintage: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub geo_levels: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bands_rationale_fr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bands_rationale_en: Option<String>,
 }
 
 /// A challenge (enjeu local) or asset (atout) tag, with the criteria it concerns.
@@ -151,7 +232,8 @@ impl FrameworkSource {
         format!("{:016x}", fnv1a(&canonical))
     }
 
-    /// Every rule the file must follow, as a list of problems (empty when valid).
+    /// Every rule common to all versions, as a list of problems (empty when valid); see
+    /// [`super::problems`] for the whole check, version 2's rules included.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         let mut problem = |message: String| problems.push(message);

@@ -49,14 +49,16 @@ pub async fn open_assessments(
     sqlx::query_as!(
         RecentAssessment,
         r#"select a.assessment_id, t.name as territory_name, a.round_date,
-                  a.status as "status: AssessmentStatus",
-                  (select count(*) from criterion_answer c where c.assessment_id = a.assessment_id
-                      and (c.level is not null or c.not_applicable)) as "answered!",
-                  (select count(*) from criterion_answer c
-                    where c.assessment_id = a.assessment_id) as "criteria!"
-             from assessment a join territory t using (territory_id)
-            where a.status <> 'published'
-            order by a.updated_at desc limit $1"#,
+                  a.status as "status: AssessmentStatus", p.answered as "answered!",
+                  p.criteria as "criteria!"
+             from (select * from assessment where status <> 'published'
+                    order by updated_at desc limit $1) a
+             join territory t using (territory_id)
+             cross join lateral (
+                 select count(*) filter (where c.level is not null or c.not_applicable) as answered,
+                        count(*) as criteria
+                   from criterion_answer c where c.assessment_id = a.assessment_id) p
+            order by a.updated_at desc"#,
         limit
     )
     .fetch_all(db)

@@ -68,13 +68,19 @@ pub struct EncodedBody {
     pub length: u32,
 }
 
-/// Brotli window (log2): every spliced stream uses the same one.
-const WINDOW: i32 = 22;
+/// The brotli window (log2) for a body of `length` bytes: the smallest that holds it, at least
+/// 18 (256 KiB). Every stream spliced with that body uses the same one (a later stream may not
+/// have a larger window than the first), and no larger: an encoder allocates its window.
+fn window(length: u32) -> i32 {
+    (18..24)
+        .find(|bits| (1u64 << bits) - 16 >= u64::from(length))
+        .unwrap_or(24)
+}
 
-fn brotli_params(quality: i32, first: bool) -> BrotliEncoderParams {
+fn brotli_params(quality: i32, window: i32, first: bool) -> BrotliEncoderParams {
     BrotliEncoderParams {
         quality,
-        lgwin: WINDOW,
+        lgwin: window,
         appendable: first,
         catable: !first,
         use_dictionary: first,
@@ -82,10 +88,14 @@ fn brotli_params(quality: i32, first: bool) -> BrotliEncoderParams {
     }
 }
 
-fn brotli(bytes: &[u8], quality: i32, first: bool) -> Vec<u8> {
+fn brotli(bytes: &[u8], quality: i32, window: i32, first: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len() / 4 + 64);
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &brotli_params(quality, first))
-        .expect("compressing into memory cannot fail");
+    brotli::BrotliCompress(
+        &mut &bytes[..],
+        &mut out,
+        &brotli_params(quality, window, first),
+    )
+    .expect("compressing into memory cannot fail");
     out
 }
 
@@ -115,11 +125,12 @@ fn deflate(bytes: &[u8], level: u32, last: bool) -> Vec<u8> {
 }
 
 impl EncodedBody {
-    /// Compresses a body once, as tightly as the formats allow (done at publication).
+    /// Compresses a body once, tightly (done at publication: brotli at quality 10, 60 ms for a
+    /// 165 KB report, within 1 % of quality 11's size in a third of its time; deflate at 9).
     pub fn new(body: &str) -> Self {
         let bytes = body.as_bytes();
         Self {
-            brotli: brotli(bytes, 11, false),
+            brotli: brotli(bytes, 10, window(bytes.len() as u32), false),
             deflate: deflate(bytes, 9, false),
             crc32: crc32fast::hash(bytes),
             length: bytes.len() as u32,
@@ -127,8 +138,11 @@ impl EncodedBody {
     }
 }
 
-/// Level used for the per-request parts (small: speed matters more than the last bytes).
-const PART_QUALITY: u32 = 5;
+/// Levels for the per-request parts (a page's head and foot, 2 KB): the fastest levels that
+/// still compress them, since every millisecond counts more here than a few hundred bytes
+/// (brotli 2: 30 µs a page against 100 µs at 5, for 170 more bytes).
+const PART_BROTLI: i32 = 2;
+const PART_DEFLATE: u32 = 1;
 
 /// `head + body + foot`, encoded, with the body's compression reused.
 pub fn page(encoding: Encoding, head: &str, body: &EncodedBody, foot: &str) -> Vec<u8> {
@@ -140,10 +154,11 @@ pub fn page(encoding: Encoding, head: &str, body: &EncodedBody, foot: &str) -> V
 }
 
 fn brotli_page(head: &str, body: &EncodedBody, foot: &str) -> Vec<u8> {
+    let window = window(body.length);
     let parts = [
-        brotli(head.as_bytes(), PART_QUALITY as i32, true),
+        brotli(head.as_bytes(), PART_BROTLI, window, true),
         body.brotli.clone(),
-        brotli(foot.as_bytes(), PART_QUALITY as i32, false),
+        brotli(foot.as_bytes(), PART_BROTLI, window, false),
     ];
     let total: usize = parts.iter().map(Vec::len).sum();
     let mut out = vec![0u8; total + 16];
@@ -173,8 +188,8 @@ fn brotli_page(head: &str, body: &EncodedBody, foot: &str) -> Vec<u8> {
 }
 
 fn gzip_page(head: &str, body: &EncodedBody, foot: &str) -> Vec<u8> {
-    let head_blocks = deflate(head.as_bytes(), PART_QUALITY, false);
-    let foot_blocks = deflate(foot.as_bytes(), PART_QUALITY, true);
+    let head_blocks = deflate(head.as_bytes(), PART_DEFLATE, false);
+    let foot_blocks = deflate(foot.as_bytes(), PART_DEFLATE, true);
     let mut crc = crc32fast::Hasher::new();
     crc.update(head.as_bytes());
     crc.combine(&crc32fast::Hasher::new_with_initial_len(

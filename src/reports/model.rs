@@ -122,6 +122,12 @@ pub struct CriterionPart {
     pub confidence: Option<crate::vocabulary::Confidence>,
     /// The descriptor of the level reached.
     pub descriptor: Option<Text>,
+    /// What proves the level reached (framework v2; absent from earlier snapshots).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_evidence: Option<Text>,
+    /// Who holds the competence, when the round found it outside the territory's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub competence_of: Option<crate::vocabulary::CompetenceHolder>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -33,6 +33,7 @@ const EXPECTED: &[(&str, [u16; 5])] = &[
     ("GET /healthz", [200, 200, 200, 200, 200]),
     ("GET /metrics", [200, 200, 200, 200, 200]),
     ("GET /referentiel", [303, 200, 200, 200, 200]),
+    ("GET /referentiel/changements", [303, 200, 200, 200, 200]),
     ("GET /referentiel/{code}", [303, 200, 200, 200, 200]),
     ("GET /geo/recherche", [303, 200, 200, 404, 404]),
     ("GET /territoires", [303, 200, 200, 404, 404]),
@@ -102,6 +103,8 @@ const EXPECTED: &[(&str, [u16; 5])] = &[
     ("POST /evaluations/{id}/publier", [303, 303, 303, 404, 404]),
     ("GET /evaluations/{id}/apercu", [303, 200, 200, 404, 404]),
     ("GET /evaluations/{id}/synthese", [303, 200, 200, 404, 404]),
+    // The round of this matrix was not prefilled from an earlier framework version.
+    ("GET /evaluations/{id}/reprise", [303, 404, 404, 404, 404]),
     // No message: at its field.
     ("POST /evaluations/{id}/synthese", [303, 422, 422, 404, 404]),
     // Élus read their own territory's report only (columns swap for territory B's report).

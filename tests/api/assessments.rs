@@ -56,7 +56,7 @@ async fn a_round_has_every_criterion_with_importance_raised_by_local_challenges(
     assert_eq!(overview.status, StatusCode::OK);
     assert!(overview.body.contains("Brouillon"));
     assert!(
-        overview.body.contains("Critères traités : 0 / 56"),
+        overview.body.contains("Critères traités : 5 / 61"),
         "{}",
         overview.body
     );
@@ -308,7 +308,7 @@ async fn a_section_saved_without_javascript_keeps_bad_input_and_stores_the_rest(
     assert!(after.body.contains(r#"value="62.5""#));
     let overview = app.get(&format!("/evaluations/{assessment}")).await;
     assert!(
-        overview.body.contains("Critères traités : 2 / 56"),
+        overview.body.contains("Critères traités : 6 / 61"),
         "{}",
         overview.body
     );

@@ -7,14 +7,16 @@ use territoires::framework::model::{BUILTIN_SOURCES, FrameworkSource};
 
 use crate::support::{TestApp, escaped};
 
+/// The current (newest) shipped version, the one new rounds use.
 fn builtin() -> FrameworkSource {
-    FrameworkSource::parse(BUILTIN_SOURCES[0].1).unwrap()
+    FrameworkSource::parse(BUILTIN_SOURCES.last().unwrap().1).unwrap()
 }
 
 async fn descriptor(app: &TestApp, code: &str, level: i16) -> String {
     sqlx::query_scalar(
         "select l.text_fr from level_descriptor l join criterion c using (criterion_id)
-         where c.code = $1 and l.level = $2",
+           join framework_version f using (framework_version_id)
+         where c.code = $1 and l.level = $2 order by f.version desc limit 1",
     )
     .bind(code)
     .bind(level)
@@ -96,7 +98,7 @@ async fn a_modified_copy_of_a_used_version_fails_loudly_and_changes_nothing() {
     let mut conn = app.pool.acquire().await.unwrap();
     let error = db::install(&mut conn, &modified).await.unwrap_err();
     assert!(
-        matches!(error, InstallError::VersionInUse { version: 1, .. }),
+        matches!(error, InstallError::VersionInUse { version: 2, .. }),
         "{error}"
     );
     assert!(error.to_string().contains("cannot change"));

@@ -5,6 +5,7 @@ mod accounts;
 mod assessments;
 mod foundation;
 mod framework;
+mod framework_v2;
 mod geography;
 mod hostile;
 mod operations;

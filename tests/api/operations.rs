@@ -177,7 +177,7 @@ async fn check_finds_a_tampered_report_body_and_a_round_that_diverges_from_its_r
          update report set body_fr = body_fr || ' ' where report_id = {report};
          update criterion_answer set evidence = 'réécrit'
           where assessment_id = {assessment}
-            and criterion_id = (select criterion_id from criterion where code = 'GOV-1');"
+            and criterion_id in (select criterion_id from criterion where code = 'GOV-1');"
     ))
     .execute(&app.pool)
     .await

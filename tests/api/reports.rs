@@ -149,7 +149,8 @@ async fn a_published_report_never_changes_whatever_changes_afterwards() {
 
     // The assessment, the framework and the territory all change.
     for sql in [
-        "update criterion_answer set level = 4, evidence = 'réécrit' where assessment_id = $1",
+        "update criterion_answer set level = 4, evidence = 'réécrit'
+          where assessment_id = $1 and not not_applicable",
         "update criterion set name_fr = 'Critère renommé', name_en = 'Renamed'
           where framework_version_id = (select framework_version_id from assessment where assessment_id = $1)",
         "update level_descriptor set text_fr = 'Descripteur réécrit'",
@@ -201,8 +202,11 @@ async fn a_report_with_na_and_missing_indicators_says_what_is_missing() {
     assert_eq!(page.status, StatusCode::OK);
     let body = &page.body;
     assert!(body.contains("Ce rapport repose sur des données partielles"));
-    assert!(body.contains("Critères non renseignés : ECO-1"));
-    assert!(body.contains("Critères sans objet : MOB-1"));
+    assert!(body.contains("Critères non renseignés : ECO-2"));
+    assert!(
+        body.contains("Critères sans objet : ECO-1, MOB-1"),
+        "{body}"
+    );
     assert!(body.contains("Indicateurs sans valeur : ECO-I1"));
     assert!(body.contains("Axes incomplets : ECO, MOB"), "{body}");
     assert!(
@@ -252,7 +256,9 @@ async fn the_demo_publishes_a_complete_report_of_a_real_territory() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert_eq!((unanswered, na), (0, 1));
+    // Valence is not competent for five criteria (economic ecosystem and water: the
+    // agglomeration; transport: the mobility authority), and MOB-4 was not applicable in v1.
+    assert_eq!((unanswered, na), (0, 6));
     let page = app.get(&format!("/rapports/{}", demo.report_id)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("<h1>Valence</h1>"));

@@ -15,10 +15,14 @@ use time::{Date, OffsetDateTime};
 use super::answer::{Answer, IndicatorValue};
 use crate::audit::{Actor, audit};
 use crate::framework;
+use crate::framework::model::Competence;
+use crate::i18n::{I18n, Lang};
 use crate::text::Text;
 use crate::vocabulary::{
-    AssessmentId, AssessmentStatus, Confidence, DimensionKind, TerritoryId, Version,
+    AssessmentId, AssessmentStatus, CompetenceHolder, Confidence, DimensionKind, TerritoryId,
+    TerritoryKind, Version,
 };
+use sqlx::types::Json;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AssessmentRow {
@@ -137,17 +141,27 @@ pub async fn create(
     )
     .execute(&mut *tx)
     .await?;
+    // Competences are marked on a fresh round, and over answers carried from an earlier
+    // framework version (which had no competences); a round of the same version carries the
+    // consultant's own decisions.
+    let mut mark = true;
     if let Some(previous) = round.previous {
-        // Same criterion code, possibly in another framework version.
+        // Through the shipped correspondence between two framework versions, else by code.
+        let (from, to, levels, same_version) =
+            correspondence(&mut tx, previous, round.framework_version_id).await?;
+        mark = !same_version;
         sqlx::query!("update criterion_answer a
-                set level = p.level, not_applicable = p.not_applicable,
+                set level = (m.levels::smallint[])[p.level + 1], not_applicable = p.not_applicable,
                     justification = p.justification, importance = greatest(a.importance, p.importance),
-                    target = p.target, evidence = p.evidence, confidence = p.confidence
+                    target = p.target, evidence = p.evidence, confidence = p.confidence,
+                    competence_of = case when p.not_applicable then p.competence_of end
                from criterion_answer p
-               join criterion pc on pc.criterion_id = p.criterion_id,
+               join criterion pc on pc.criterion_id = p.criterion_id
+               join unnest($3::text[], $4::text[], $5::text[]) as m(from_code, to_code, levels)
+                 on m.from_code = pc.code,
                     criterion c
               where a.assessment_id = $1 and p.assessment_id = $2
-                and c.criterion_id = a.criterion_id and c.code = pc.code", id, previous.0)
+                and c.criterion_id = a.criterion_id and c.code = m.to_code", id, previous.0, &from, &to, &levels)
         .execute(&mut *tx)
         .await?;
         sqlx::query!(
@@ -163,6 +177,9 @@ pub async fn create(
         )
         .execute(&mut *tx)
         .await?;
+    }
+    if mark {
+        mark_competences(&mut tx, id, round).await?;
     }
     audit(
         &mut *tx,
@@ -180,6 +197,120 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     Ok(AssessmentId(id))
+}
+
+/// Marks the criteria that a territory of its kind does not hold the competence for: not
+/// applicable, with who holds it and a generated justification (in French, the reports'
+/// default language) that the consultant may change.
+async fn mark_competences(
+    tx: &mut PgConnection,
+    assessment_id: i64,
+    round: &NewRound<'_>,
+) -> Result<(), sqlx::Error> {
+    let kind: TerritoryKind = sqlx::query_scalar!(
+        r#"select kind as "kind: TerritoryKind" from territory where territory_id = $1"#,
+        round.territory_id.0
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let criteria = sqlx::query!(
+        r#"select criterion_id, competence as "competence!: Json<Competence>",
+                  coalesce(competence_basis_fr, '') as "basis!"
+             from criterion where framework_version_id = $1 and competence is not null"#,
+        round.framework_version_id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let french = I18n::new(Lang::Fr);
+    let (mut ids, mut holders, mut justifications) = (Vec::new(), Vec::new(), Vec::new());
+    for c in criteria {
+        if let Some(holder) = c.competence.held_elsewhere(kind) {
+            ids.push(c.criterion_id);
+            holders.push(holder.as_str());
+            justifications.push(
+                french.t1(
+                    "competence-justification",
+                    "holder",
+                    french.t(&format!("competence-of-{holder}")),
+                ) + " "
+                    + &c.basis,
+            );
+        }
+    }
+    sqlx::query!(
+        "update criterion_answer a
+            set not_applicable = true, level = null, competence_of = u.holder,
+                justification = u.justification
+           from unnest($2::bigint[], $3::text[], $4::text[]) as u(criterion_id, holder, justification)
+          where a.assessment_id = $1 and a.criterion_id = u.criterion_id",
+        assessment_id,
+        &ids,
+        &holders as &[&str],
+        &justifications
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// How answers cross from round `previous` into a round on `version_id`: (earlier codes,
+/// newer codes, the newer level of each earlier level 0..4 as an array literal, whether both
+/// rounds are on the same version).
+async fn correspondence(
+    tx: &mut PgConnection,
+    previous: AssessmentId,
+    version_id: i64,
+) -> Result<(Vec<String>, Vec<String>, Vec<String>, bool), sqlx::Error> {
+    let versions = sqlx::query!(
+        r#"select p.version as "from!", n.version as "to!",
+                  array(select code from criterion where framework_version_id = p.framework_version_id) as "codes!"
+             from assessment a join framework_version p using (framework_version_id),
+                  framework_version n
+            where a.assessment_id = $1 and n.framework_version_id = $2"#,
+        previous.0,
+        version_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let literal = |levels: &[i16]| {
+        let levels: Vec<String> = levels.iter().map(i16::to_string).collect();
+        format!("{{{}}}", levels.join(","))
+    };
+    let (mut from, mut to, mut levels) = (Vec::new(), Vec::new(), Vec::new());
+    match framework::v2::correspondence(versions.from, versions.to) {
+        Some(map) => {
+            for m in &map.map {
+                from.push(m.from.clone());
+                to.push(m.to.clone());
+                levels.push(literal(&(0..5).map(|l| m.level(l)).collect::<Vec<_>>()));
+            }
+        }
+        None => {
+            for code in versions.codes {
+                from.push(code.clone());
+                to.push(code);
+                levels.push(literal(&[0, 1, 2, 3, 4]));
+            }
+        }
+    }
+    Ok((from, to, levels, versions.from == versions.to))
+}
+
+/// The framework versions (numbers) of two rounds.
+pub async fn framework_versions(
+    db: impl PgExecutor<'_>,
+    first: &AssessmentRow,
+    second: &AssessmentRow,
+) -> Result<(i32, i32), sqlx::Error> {
+    let row = sqlx::query!(
+        r#"select (select version from framework_version where framework_version_id = $1) as "first!",
+                  (select version from framework_version where framework_version_id = $2) as "second!""#,
+        first.framework_version_id,
+        second.framework_version_id
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((row.first, row.second))
 }
 
 /// Progress of one axis or dimension.
@@ -254,8 +385,14 @@ pub struct AnswerRow {
     pub name: Text,
     pub description: Text,
     pub levels: Vec<Text>,
+    /// What proves each level (framework v2; empty before).
+    pub level_evidence: Vec<Text>,
+    /// The rule for a compound level (framework v2).
+    pub rule: Option<Text>,
     /// Names of the territory's challenges that raise this criterion's importance.
     pub challenges: Vec<Text>,
+    /// Who holds the competence, when the round found it outside the territory's.
+    pub competence_of: Option<CompetenceHolder>,
     pub level: Option<i16>,
     pub not_applicable: bool,
     pub justification: String,
@@ -269,6 +406,11 @@ pub struct AnswerRow {
 }
 
 impl AnswerRow {
+    /// What proves `level` (framework v2).
+    pub fn evidence_of(&self, level: &i16) -> Option<&Text> {
+        self.level_evidence.get(usize::try_from(*level).ok()?)
+    }
+
     pub fn answer(&self) -> Answer {
         Answer {
             level: self.level,
@@ -291,6 +433,10 @@ pub async fn answers(
 ) -> Result<Vec<AnswerRow>, sqlx::Error> {
     sqlx::query_as!(AnswerRow, r#"select c.criterion_id, c.code, (c.name_fr, c.name_en)::bilingual as "name!: Text", (c.description_fr, c.description_en)::bilingual as "description!: Text",
                 array(select (text_fr, text_en)::bilingual from level_descriptor l where l.criterion_id = c.criterion_id order by level) as "levels!: Vec<Text>",
+                array(select (evidence_fr, evidence_en)::bilingual from level_descriptor l
+                       where l.criterion_id = c.criterion_id and evidence_fr is not null order by level) as "level_evidence!: Vec<Text>",
+                case when c.rule_fr is not null then (c.rule_fr, c.rule_en)::bilingual end as "rule: Text",
+                a.competence_of as "competence_of: CompetenceHolder",
                 array(select (ft.name_fr, ft.name_en)::bilingual
                         from framework_tag_criterion tc join framework_tag ft using (framework_tag_id)
                         join territory_tag tt on tt.family = ft.family and tt.code = ft.code

@@ -181,7 +181,10 @@ pub async fn load(
         assets: assets.clone(),
         reference: reference_values(&mut *conn, &territory, population).await?,
         population,
-        obligations: obligations.for_scoring(territory.kind, population),
+        obligations: linked_obligations(
+            obligations.for_scoring(territory.kind, population),
+            &criteria,
+        ),
     };
     let tag_text = |family: &str, codes: &[String]| -> Vec<Text> {
         tags.iter()
@@ -258,6 +261,11 @@ pub async fn load(
                         evidence: a.evidence.clone(),
                         confidence: a.confidence,
                         descriptor: None,
+                        expected_evidence: a
+                            .level
+                            .filter(|_| !a.not_applicable)
+                            .and_then(|l| a.level_evidence.get(usize::try_from(l).ok()?).cloned()),
+                        competence_of: a.competence_of.filter(|_| a.not_applicable),
                     },
                 )
             })
@@ -364,6 +372,26 @@ async fn previous_report(
     .fetch_optional(&mut *conn)
     .await?;
     Ok(snapshot.and_then(|s| serde_json::from_value(s).ok()))
+}
+
+/// The obligations where the framework says they are met: a version that marks its legal
+/// minimums (v2) names the criterion and level of each obligation itself; otherwise the
+/// obligations dataset's own mapping stands.
+fn linked_obligations(
+    mut obligations: Vec<scoring::Obligation>,
+    criteria: &[framework::db::CriterionRow],
+) -> Vec<scoring::Obligation> {
+    for o in &mut obligations {
+        let link = criteria.iter().find_map(|c| {
+            let legal = c.legal.0.iter().find(|l| l.obligation == o.code)?;
+            Some((c.code.clone(), legal.level))
+        });
+        if let Some((criterion, level)) = link {
+            o.criterion = criterion;
+            o.level = level;
+        }
+    }
+    obligations
 }
 
 /// A report ready to store.
