@@ -137,7 +137,7 @@ async fn list(
         page: params.page.trim().parse().unwrap_or(1).clamp(1, 100_000),
     };
     let mut conn = pool.acquire().await?;
-    let (rows, total) = db::list(&mut *conn, &filter, PAGE_SIZE).await?;
+    let (rows, total) = db::list(&mut conn, &filter, PAGE_SIZE).await?;
     let divisions = area_lists.get(&mut conn).await?;
     let page = ListPage {
         page: filter.page,
