@@ -393,6 +393,15 @@ async fn fetch_encoded(app: &TestApp, path: &str, accept: &str) -> (String, usiz
     (coding, bytes.len(), text)
 }
 
+/// How many languages of `report` have their compression stored.
+async fn encodings(app: &TestApp, report: i64) -> i64 {
+    sqlx::query_scalar("select count(*) from report_encoding where report_id = $1")
+        .bind(report)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn compressed_and_identity_reports_decode_to_the_same_page() {
     let app = TestApp::spawn_as(Role::Consultant).await;
@@ -403,12 +412,7 @@ async fn compressed_and_identity_reports_decode_to_the_same_page() {
     }
     let report = app.publish(assessment).await;
     // Publication stored both languages compressed.
-    let stored: i64 =
-        sqlx::query_scalar("select count(*) from report_encoding where report_id = $1")
-            .bind(report)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let stored = encodings(&app, report).await;
     assert_eq!(stored, 2);
 
     for lang in ["fr", "en"] {
@@ -442,11 +446,6 @@ async fn compressed_and_identity_reports_decode_to_the_same_page() {
     let (_, _, plain) = fetch_encoded(&fresh, &path, "identity").await;
     let (coding, _, br) = fetch_encoded(&fresh, &path, "br").await;
     assert_eq!((coding.as_str(), br), ("br", plain));
-    let stored: i64 =
-        sqlx::query_scalar("select count(*) from report_encoding where report_id = $1")
-            .bind(report)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let stored = encodings(&app, report).await;
     assert_eq!(stored, 1);
 }

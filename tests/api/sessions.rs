@@ -127,6 +127,24 @@ async fn signing_out_ends_the_session_on_the_server() {
     assert!(replay.header("location").starts_with("/connexion"));
 }
 
+/// Disables the consultant account `email` (at version 1) through the admin form, as `admin`;
+/// returns its id.
+async fn disable(app: &TestApp, admin: &TestApp, email: &str) -> i64 {
+    let id = user_id(app, email).await;
+    let saved = admin
+        .post_form(
+            &format!("/admin/utilisateurs/{id}"),
+            &[
+                ("role", "consultant"),
+                ("version", "1"),
+                ("display_name", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    id
+}
+
 /// Runs `update user_session set <assignment>` on the session of `token`.
 async fn age_session(app: &TestApp, token: &str, assignment: &str) {
     sqlx::query(&format!(
@@ -199,20 +217,14 @@ async fn disabled_users_cannot_sign_in_and_lose_their_sessions() {
 
     let admin = app.new_browser();
     admin.sign_in_as(Role::Admin, &[]).await;
-    let id = user_id(&app, &email).await;
-    let form = admin.get(&format!("/admin/utilisateurs/{id}")).await;
-    assert_eq!(form.status, StatusCode::OK);
-    let saved = admin
-        .post_form(
-            &format!("/admin/utilisateurs/{id}"),
-            &[
-                ("role", "consultant"),
-                ("version", "1"),
-                ("display_name", ""),
-            ],
-        )
+    let form = admin
+        .get(&format!(
+            "/admin/utilisateurs/{}",
+            user_id(&app, &email).await
+        ))
         .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(form.status, StatusCode::OK);
+    let id = disable(&app, &admin, &email).await;
     assert_eq!(
         victim.get("/territoires").await.status,
         StatusCode::SEE_OTHER
@@ -404,18 +416,7 @@ async fn a_disabled_user_loses_a_remembered_session_on_another_instance_within_t
         );
     }
 
-    let id = user_id(&first, &email).await;
-    let saved = admin
-        .post_form(
-            &format!("/admin/utilisateurs/{id}"),
-            &[
-                ("role", "consultant"),
-                ("version", "1"),
-                ("display_name", ""),
-            ],
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    disable(&first, &admin, &email).await;
     let disabled = std::time::Instant::now();
     // The instance that disabled the account forgets the session at once.
     assert_eq!(

@@ -171,7 +171,10 @@ pub async fn create(
                join indicator pi on pi.indicator_id = p.indicator_id,
                     indicator i
               where v.assessment_id = $1 and p.assessment_id = $2
-                and i.indicator_id = v.indicator_id and i.code = pi.code",
+                and i.indicator_id = v.indicator_id and i.code = pi.code
+                -- A value outside the newer version's bounds has changed meaning (v2's GOV-I3
+                -- has no 0, which meant that the authority did not apply): entered again.
+                and (p.value is null or p.value between i.min_value and i.max_value)",
             id,
             previous.0
         )

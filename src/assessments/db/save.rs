@@ -3,6 +3,7 @@
 //! new version and its audit event (the changed fields only) are one statement, so one round
 //! trip and one transaction.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::PgConnection;
 
@@ -41,12 +42,27 @@ pub async fn hold_editable(
     Ok(status.is_some_and(|s| !s.is_read_only()))
 }
 
-/// What a save changed, for the audit log: the changed fields before and after, with the
-/// criterion's or indicator's code.
-fn audit_values(field: &str, code: &str, before: &Value, after: &Value) -> (Value, Value) {
-    let (old, mut new) = changed_fields(before, after);
+/// What a save of `input` over `stored` (its version and value) will change, for the audit
+/// log: the changed fields before and after, with the criterion's or indicator's code
+/// (`field`); or the outcome without writing, when the input was based on another version or
+/// changes nothing.
+fn change<T: Serialize>(
+    (stored_version, stored): (Version, &T),
+    input: &T,
+    version: Version,
+    (field, code): (&str, &str),
+) -> Result<(Value, Value), Saved> {
+    let before = serde_json::to_value(stored).unwrap_or_default();
+    let after = serde_json::to_value(input).unwrap_or_default();
+    if stored_version != version {
+        return Err(Saved::Conflict);
+    }
+    if before == after {
+        return Err(Saved::Unchanged(version));
+    }
+    let (old, mut new) = changed_fields(&before, &after);
     new[field] = json!(code);
-    (old, new)
+    Ok((old, new))
 }
 
 /// What the one statement of a save reports: the new version when it wrote, and whether the
@@ -77,15 +93,11 @@ pub async fn save_answer(
     version: Version,
     answer: &Answer,
 ) -> Result<Saved, sqlx::Error> {
-    let before = serde_json::to_value(row.answer()).unwrap_or_default();
-    let after = serde_json::to_value(answer).unwrap_or_default();
-    if row.version != version {
-        return Ok(Saved::Conflict);
-    }
-    if before == after {
-        return Ok(Saved::Unchanged(version));
-    }
-    let (old, new) = audit_values("criterion", &row.code, &before, &after);
+    let stored = (row.version, &row.answer());
+    let (old, new) = match change(stored, answer, version, ("criterion", &row.code)) {
+        Ok(change) => change,
+        Err(outcome) => return Ok(outcome),
+    };
     let written = sqlx::query_as!(
         Written,
         r#"with editable as (
@@ -136,15 +148,11 @@ pub async fn save_indicator(
     version: Version,
     value: &IndicatorValue,
 ) -> Result<Saved, sqlx::Error> {
-    let before = serde_json::to_value(row.stored()).unwrap_or_default();
-    let after = serde_json::to_value(value).unwrap_or_default();
-    if row.version != version {
-        return Ok(Saved::Conflict);
-    }
-    if before == after {
-        return Ok(Saved::Unchanged(version));
-    }
-    let (old, new) = audit_values("indicator", &row.code, &before, &after);
+    let stored = (row.version, &row.stored());
+    let (old, new) = match change(stored, value, version, ("indicator", &row.code)) {
+        Ok(change) => change,
+        Err(outcome) => return Ok(outcome),
+    };
     let written = sqlx::query_as!(
         Written,
         r#"with editable as (
