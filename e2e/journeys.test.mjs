@@ -32,8 +32,10 @@ async function settled(page) {
 }
 
 /**
- * Answers criterion `code` with the keyboard only, starting with the focus on its first level
- * card: arrows choose the level (or N/A), Tab moves on; returns the keys pressed.
+ * Answers criterion `code` with the keyboard only, starting with the focus in its level cards
+ * (on the checked one, or the first when none is): arrows choose the level (or N/A), Tab moves
+ * on; returns the keys pressed. A criterion the round marked outside the territory's competence
+ * starts on N/A with a generated justification, which the consultant replaces.
  */
 async function answerWithKeyboard(page, code, { level, evidence, justification }) {
   let keys = 0;
@@ -41,16 +43,18 @@ async function answerWithKeyboard(page, code, { level, evidence, justification }
     await page.keyboard.press(key);
     keys += 1;
   };
-  if (level === 'na') {
-    for (let i = 0; i < 5; i += 1) await press('ArrowRight');
-  } else if (level === 0) {
-    await press('Space');
-  } else {
-    for (let i = 0; i < level; i += 1) await press('ArrowRight');
-  }
+  // Arrows move (and check) from the focused card: the checked one when Tab came in, else the
+  // first; Space checks the focused card itself.
+  const order = ['0', '1', '2', '3', '4', 'na'];
+  const focused = await page.evaluate(() => document.activeElement?.value ?? null);
+  const target = order.indexOf(String(level));
+  const moves = target - order.indexOf(focused);
+  if (moves === 0 && !(await page.isChecked(`#${code}-level-${order[target]}`))) await press('Space');
+  for (let i = 0; i < Math.abs(moves); i += 1) await press(moves > 0 ? 'ArrowRight' : 'ArrowLeft');
   await press('Tab');
   if (level === 'na') {
     assert.equal(await page.evaluate(() => document.activeElement.id), `${code}-justification`);
+    await press('Control+A');
     await page.keyboard.type(justification);
     keys += 1;
     await press('Tab');
@@ -81,11 +85,14 @@ async function indicatorWithKeyboard(page, value, year, source) {
 
 const SECTIONS = {
   MOB: [
+    // Marked "compétence de l'autorité organisatrice de la mobilité" by the round (framework v2):
+    // the consultant overrides MOB-1 and keeps MOB-3 not applicable in their own words.
     { code: 'MOB-1', level: 2, evidence: 'Réseau urbain cadencé, desserte périurbaine faible.' },
     { code: 'MOB-2', level: 1, evidence: 'Deux stations vélo, pas de plan vélo.' },
     { code: 'MOB-3', level: 'na', justification: 'Compétence du Grand Annecy.', evidence: 'Voir le diagnostic de l\u2019agglomération.' },
     { code: 'MOB-4', level: 0, evidence: 'Aucune donnée ouverte de stationnement.' },
     { code: 'MOB-5', level: 3, evidence: 'Plan de mobilité employeur adopté et suivi.' },
+    { code: 'MOB-6', level: 'na', justification: 'Billettique portée par la Région et le Grand Annecy.', evidence: 'Titre régional accepté sur le réseau urbain.' },
   ],
   GOV: [
     { code: 'GOV-1', level: 2, evidence: 'Feuille de route numérique votée en 2025.' },
@@ -146,7 +153,8 @@ test('journey 1: a consultant goes from sign-in to a published report, answering
     }
   }
   state.keys = keys;
-  console.log(`keyboard: ${keys} key presses and text entries for 10 criteria and 1 indicator`);
+  const answered = Object.values(SECTIONS).flat().length;
+  console.log(`keyboard: ${keys} key presses and text entries for ${answered} criteria and 1 indicator`);
 
   // The roadmap: proposed, then a chantier edited with the keyboard only.
   await page.goto(`${overview}/feuille-de-route`);
@@ -346,6 +354,8 @@ test('every page type has no WCAG 2.1 A/AA violation (axe-core)', async () => {
     ['territory-new', '/territoires/nouveau?q=annecy'],
     ['framework', '/referentiel'],
     ['framework-dimension', '/referentiel/MOB'],
+    ['framework-v1-dimension', '/referentiel/MOB?version=1'],
+    ['framework-changes', '/referentiel/changements'],
     ['assessment-overview', assessment],
     ['assessment-section', `${assessment}/MOB`],
     ['report', state.report],
@@ -366,6 +376,25 @@ test('every page type has no WCAG 2.1 A/AA violation (axe-core)', async () => {
     await capture(consultant.page, name);
     await check(name, consultant.page);
   }
+  // The demo's v2 round says what it carried over from its v1 round.
+  await consultant.page.goto(`/territoires/${app.demo.territory}`);
+  const rounds = await consultant.page
+    .locator('a[href^="/evaluations/"]')
+    .evaluateAll((links) => links.map((a) => a.getAttribute('href')).filter((h) => /^\/evaluations\/\d+$/.test(h)));
+  let carried = null;
+  for (const round of rounds) {
+    await consultant.page.goto(round);
+    const link = consultant.page.locator('a[href$="/reprise"]');
+    if (await link.count()) {
+      carried = await link.first().getAttribute('href');
+      break;
+    }
+  }
+  assert.ok(carried, 'the demo round on framework v2 links to what it carried over');
+  await consultant.page.goto(carried);
+  await capture(consultant.page, 'carry-over');
+  await check('carry-over', consultant.page);
+
   const admin = await signedIn(browser, app.url, USERS.admin);
   for (const [name, url] of [
     ['admin-users', '/admin/utilisateurs'],
