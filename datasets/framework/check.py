@@ -174,13 +174,20 @@ def text_list(table: dict, key: str, where: str, n: int) -> None:
             err(f"{where}: {key}[{i}] looks like placeholder text: {t[:60]!r}")
 
 
+def read_toml(path: Path, what: str) -> dict | None:
+    """The file parsed, or None after reporting why it cannot be read."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        err(f"{what}: cannot read {path}: {e}")
+        return None
+
+
 def load_obligations() -> dict[str, tuple]:
     """code -> (criterion, level) of datasets/obligations/obligations-v1.toml."""
-    try:
-        with OBLIGATIONS.open("rb") as fh:
-            obl = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        err(f"obligations: cannot read {OBLIGATIONS}: {e}")
+    obl = read_toml(OBLIGATIONS, "obligations")
+    if obl is None:
         return {}
     return {o.get("code"): (o.get("criterion"), o.get("level")) for o in obl.get("obligation", [])}
 
@@ -263,11 +270,8 @@ def acronyms(t: str):
 
 def check_glossary(path: Path, data: dict) -> None:
     """Every acronym of the file (scanned whole, as in the glossary README) is defined or ignored."""
-    try:
-        with GLOSSARY.open("rb") as fh:
-            g = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        err(f"glossary: cannot read {GLOSSARY}: {e}")
+    g = read_toml(GLOSSARY, "glossary")
+    if g is None:
         return
     defined = {t.get("acronym") for t in g.get("term", [])}
     ignored = set(g.get("dataset", {}).get("ignore", []))
@@ -315,17 +319,9 @@ def check_mapping(path: Path, version: int, crit_set: set) -> None:
         warnings.append(f"mapping: {mpath.name} not found next to {path.name}: not checked")
         return
     mw = mpath.name
-    try:
-        with mpath.open("rb") as fh:
-            mp = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as e:
-        err(f"{mw}: invalid TOML: {e}")
-        return
-    try:
-        with prev.open("rb") as fh:
-            old = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        err(f"{mw}: cannot read previous version {prev.name}: {e}")
+    mp = read_toml(mpath, mw)
+    old = read_toml(prev, f"{mw}: previous version")
+    if mp is None or old is None:
         return
     old_codes = [c.get("code") for c in old.get("criterion", [])]
     extra = set(mp) - {"map", "dropped"}

@@ -54,8 +54,7 @@ async fn carried_over(pool: &PgPool, assessment: &AssessmentRow) -> Result<bool>
         return Ok(false);
     };
     let previous = load(pool, AssessmentId(previous)).await?;
-    let (from, to) = db::framework_versions(pool, &previous, assessment).await?;
-    Ok(from != to)
+    Ok(previous.framework_version_id != assessment.framework_version_id)
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -155,16 +155,14 @@ pub fn page(encoding: Encoding, head: &str, body: &EncodedBody, foot: &str) -> V
 
 fn brotli_page(head: &str, body: &EncodedBody, foot: &str) -> Vec<u8> {
     let window = window(body.length);
-    let parts = [
-        brotli(head.as_bytes(), PART_BROTLI, window, true),
-        body.brotli.clone(),
-        brotli(foot.as_bytes(), PART_BROTLI, window, false),
-    ];
-    let total: usize = parts.iter().map(Vec::len).sum();
+    let head = brotli(head.as_bytes(), PART_BROTLI, window, true);
+    let foot = brotli(foot.as_bytes(), PART_BROTLI, window, false);
+    let parts = [&head[..], &body.brotli[..], &foot[..]];
+    let total: usize = parts.iter().map(|p| p.len()).sum();
     let mut out = vec![0u8; total + 16];
     let mut written = 0;
     let mut joiner = brotli::concat::BroCatli::new();
-    for part in &parts {
+    for part in parts {
         joiner.new_brotli_file();
         let mut read = 0;
         while read < part.len() {
