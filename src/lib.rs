@@ -69,8 +69,8 @@ pub struct AppState {
     pub accounts: Arc<accounts::setup::AccountsExist>,
     /// Signed-in users read lately, per instance.
     pub sessions: Arc<accounts::session::SessionCache>,
-    /// The régions and départements, per instance.
-    pub area_lists: Arc<geo::AreaLists>,
+    /// The official geography, per instance (search and list filters).
+    pub geography: Arc<geo::Geography>,
 }
 
 impl AppState {
@@ -80,7 +80,7 @@ impl AppState {
         Self {
             pool,
             sessions: Arc::new(sessions),
-            area_lists: Arc::default(),
+            geography: Arc::default(),
             config: Arc::new(config),
             report_bodies: Arc::default(),
             accounts: Arc::default(),

@@ -5,6 +5,7 @@
 
 pub mod db;
 pub mod import;
+pub mod index;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -21,14 +22,26 @@ use crate::error::Result;
 use crate::vocabulary::AreaKind;
 use crate::web::access::{Access, Routes};
 use crate::web::{PageContext, render};
+use index::GeoIndex;
 
-/// The régions and départements by code, as the list filters offer them: read from the
-/// database at most every [`AREA_LISTS_KEPT`] per instance (they change only at a geography
-/// import).
+/// The geography as this instance holds it in memory ([`index::GeoIndex`]): loaded at the
+/// first use, and compared with the database's last import at most every [`GEOGRAPHY_CHECKED`]
+/// (one small query), so a `territoires geo import` reaches every instance within that bound.
+/// While one request checks or reloads, the others go on with the index they have.
 #[derive(Default)]
-pub struct AreaLists {
-    lists: Mutex<Option<(Instant, Arc<Divisions>)>>,
+pub struct Geography {
+    held: Mutex<Option<Held>>,
+    loading: tokio::sync::Mutex<()>,
 }
+
+struct Held {
+    checked_at: Instant,
+    import_id: Option<i64>,
+    index: Arc<GeoIndex>,
+}
+
+/// How long an instance answers from its geography before checking for a newer import.
+pub const GEOGRAPHY_CHECKED: Duration = Duration::from_secs(10);
 
 /// The régions and the départements, each as (code, name) by code.
 pub struct Divisions {
@@ -36,30 +49,51 @@ pub struct Divisions {
     pub departements: Vec<(String, String)>,
 }
 
-/// How long an instance keeps the régions and départements before reading them again.
-pub const AREA_LISTS_KEPT: Duration = Duration::from_secs(300);
-
-impl AreaLists {
-    pub async fn get(&self, conn: &mut sqlx::PgConnection) -> Result<Arc<Divisions>> {
-        if let Ok(lists) = self.lists.lock()
-            && let Some((read_at, divisions)) = lists.as_ref()
-            && read_at.elapsed() < AREA_LISTS_KEPT
-        {
-            return Ok(divisions.clone());
-        }
-        let divisions = Arc::new(Divisions {
-            regions: db::list_kind(&mut *conn, AreaKind::Region).await?,
-            departements: db::list_kind(&mut *conn, AreaKind::Departement).await?,
+impl Geography {
+    /// The geography, fresh within [`GEOGRAPHY_CHECKED`].
+    pub async fn get(&self, pool: &PgPool) -> Result<Arc<GeoIndex>> {
+        let held = self.held.lock().ok().and_then(|held| {
+            held.as_ref()
+                .map(|h| (h.checked_at.elapsed() < GEOGRAPHY_CHECKED, h.index.clone()))
         });
-        if let Ok(mut lists) = self.lists.lock() {
-            *lists = Some((Instant::now(), divisions.clone()));
+        let _loading = match (held, self.loading.try_lock()) {
+            (Some((true, index)), _) | (Some((false, index)), Err(_)) => return Ok(index),
+            (_, Ok(loading)) => loading,
+            (None, Err(_)) => self.loading.lock().await,
+        };
+        let mut conn = pool.acquire().await?;
+        let import_id = db::last_import(&mut *conn).await?;
+        let reusable = self.held.lock().ok().and_then(|mut held| {
+            let h = held.as_mut().filter(|h| h.import_id == import_id)?;
+            h.checked_at = Instant::now();
+            Some(h.index.clone())
+        });
+        if let Some(index) = reusable {
+            return Ok(index);
         }
-        Ok(divisions)
+        let index = Arc::new(GeoIndex::new(db::all_areas(&mut *conn).await?));
+        if let Ok(mut held) = self.held.lock() {
+            *held = Some(Held {
+                checked_at: Instant::now(),
+                import_id,
+                index: index.clone(),
+            });
+        }
+        Ok(index)
+    }
+
+    /// The régions and départements the list filters offer.
+    pub async fn divisions(&self, pool: &PgPool) -> Result<Divisions> {
+        let index = self.get(pool).await?;
+        Ok(Divisions {
+            regions: index.list_kind(AreaKind::Region.as_str()),
+            departements: index.list_kind(AreaKind::Departement.as_str()),
+        })
     }
 }
 
 /// How many results a search returns at most.
-pub const SEARCH_LIMIT: i64 = 20;
+pub const SEARCH_LIMIT: usize = 20;
 /// Longest query accepted (longer ones are cut).
 const MAX_QUERY_CHARS: usize = 100;
 
@@ -90,13 +124,17 @@ impl SearchParams {
     }
 }
 
-/// Runs a search (empty when the query is too short).
-pub async fn find_areas(pool: &PgPool, params: &SearchParams) -> Result<Vec<db::AreaRow>> {
+/// Runs a search in this instance's geography (empty when the query is too short).
+pub async fn find_areas(
+    pool: &PgPool,
+    geography: &Geography,
+    params: &SearchParams,
+) -> Result<Vec<db::AreaRow>> {
     Ok(match params.query() {
-        Some(q) => {
-            let mut conn = pool.acquire().await?;
-            db::search(&mut conn, &q, params.kind(), SEARCH_LIMIT).await?
-        }
+        Some(q) => geography
+            .get(pool)
+            .await?
+            .search(&q, params.kind(), SEARCH_LIMIT),
         None => Vec::new(),
     })
 }
@@ -120,10 +158,11 @@ impl ResultsFragment {
 async fn search(
     ctx: PageContext,
     State(pool): State<PgPool>,
+    State(geography): State<Arc<Geography>>,
     headers: HeaderMap,
     Query(params): Query<SearchParams>,
 ) -> Result<Response> {
-    let areas = find_areas(&pool, &params).await?;
+    let areas = find_areas(&pool, &geography, &params).await?;
     let wants_json = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())

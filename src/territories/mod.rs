@@ -123,7 +123,7 @@ impl ListPage {
 async fn list(
     ctx: PageContext,
     State(pool): State<PgPool>,
-    State(area_lists): State<Arc<geo::AreaLists>>,
+    State(geography): State<Arc<geo::Geography>>,
     Query(params): Query<ListParams>,
 ) -> Result<Response> {
     let filter = db::ListFilter {
@@ -138,7 +138,8 @@ async fn list(
     };
     let mut conn = pool.acquire().await?;
     let (rows, total) = db::list(&mut conn, &filter, PAGE_SIZE).await?;
-    let divisions = area_lists.get(&mut conn).await?;
+    drop(conn);
+    let divisions = geography.divisions(&pool).await?;
     let page = ListPage {
         page: filter.page,
         pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
@@ -216,10 +217,15 @@ impl FormPage {
 async fn new(
     ctx: PageContext,
     State(pool): State<PgPool>,
+    State(geography): State<Arc<geo::Geography>>,
     Query(form): Query<TerritoryForm>,
 ) -> Result<Response> {
     let page = FormPage {
-        results: Some(search_results(&ctx, &pool, &form).await?.render()?),
+        results: Some(
+            search_results(&ctx, &pool, &geography, &form)
+                .await?
+                .render()?,
+        ),
         tags: Tags::load(&pool).await?,
         errors: FieldErrors::default(),
         editing: None,
@@ -235,13 +241,14 @@ async fn new(
 async fn search_results(
     ctx: &PageContext,
     pool: &PgPool,
+    geography: &geo::Geography,
     form: &TerritoryForm,
 ) -> Result<geo::ResultsFragment> {
     let params = geo::SearchParams {
         q: form.q.clone(),
         kind: String::new(),
     };
-    let mut areas = geo::find_areas(pool, &params).await?;
+    let mut areas = geo::find_areas(pool, geography, &params).await?;
     let selected = form.geo_area();
     if let Some(id) = selected
         && !areas.iter().any(|a| a.geo_area_id == id)
@@ -292,6 +299,7 @@ async fn check(
 async fn create(
     ctx: PageContext,
     State(pool): State<PgPool>,
+    State(geography): State<Arc<geo::Geography>>,
     user: CurrentUser,
     Form(form): Form<TerritoryForm>,
 ) -> Result<Response> {
@@ -326,7 +334,11 @@ async fn create(
         Err(found) => errors = found,
     }
     let page = FormPage {
-        results: Some(search_results(&ctx, &pool, &form).await?.render()?),
+        results: Some(
+            search_results(&ctx, &pool, &geography, &form)
+                .await?
+                .render()?,
+        ),
         tags,
         errors,
         editing: None,
