@@ -9,10 +9,6 @@
 //!
 //! [`Config::session_cache_ms`]: crate::Config::session_cache_ms
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::Instant;
-
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
@@ -23,6 +19,7 @@ use time::Duration;
 
 use crate::AppState;
 pub use crate::auth::CurrentUser;
+use crate::kept::Kept;
 use crate::vocabulary::{Role, UserId};
 use crate::web::cookie;
 
@@ -72,58 +69,38 @@ struct SessionRow {
     stale: bool,
 }
 
-/// The users of sessions this instance read lately, by token hash, with when they were read.
+/// The users of sessions this instance read lately, by token hash.
 pub struct SessionCache {
-    keep: std::time::Duration,
-    users: Mutex<HashMap<Vec<u8>, (Instant, CurrentUser)>>,
+    users: Kept<Vec<u8>, CurrentUser>,
 }
 
-/// Sessions remembered per instance at most (beyond, the oldest half is dropped).
+/// Sessions remembered per instance at most.
 const CACHED_SESSIONS: usize = 10_000;
 
 impl SessionCache {
     /// Remembers users for `keep` (zero: never).
     pub fn new(keep: std::time::Duration) -> Self {
         Self {
-            keep,
-            users: Mutex::default(),
+            users: Kept::new(keep, CACHED_SESSIONS),
         }
     }
 
     fn get(&self, token_hash: &[u8]) -> Option<CurrentUser> {
-        let users = self.users.lock().ok()?;
-        let (read_at, user) = users.get(token_hash)?;
-        (read_at.elapsed() < self.keep).then(|| user.clone())
+        self.users.get(&token_hash.to_vec())
     }
 
     fn put(&self, user: &CurrentUser) {
-        if self.keep.is_zero() {
-            return;
-        }
-        if let Ok(mut users) = self.users.lock() {
-            if users.len() >= CACHED_SESSIONS {
-                let keep = self.keep;
-                users.retain(|_, (read_at, _)| read_at.elapsed() < keep);
-                if users.len() >= CACHED_SESSIONS {
-                    users.clear();
-                }
-            }
-            users.insert(user.token_hash.clone(), (Instant::now(), user.clone()));
-        }
+        self.users.put(user.token_hash.clone(), user.clone());
     }
 
     /// Forgets one session (signed out here).
     pub fn forget(&self, token_hash: &[u8]) {
-        if let Ok(mut users) = self.users.lock() {
-            users.remove(token_hash);
-        }
+        self.users.forget(&token_hash.to_vec());
     }
 
     /// Forgets every session of a user (disabled, role or password changed here).
     pub fn forget_user(&self, user_id: UserId) {
-        if let Ok(mut users) = self.users.lock() {
-            users.retain(|_, (_, user)| user.user_id != user_id);
-        }
+        self.users.forget_where(|_, user| user.user_id == user_id);
     }
 }
 

@@ -242,6 +242,7 @@ pub async fn update(
     ctx: PageContext,
     State(pool): State<PgPool>,
     State(sessions): State<Arc<SessionCache>>,
+    State(readable): State<Arc<crate::reports::ReadableReports>>,
     admin: CurrentUser,
     Id(id): Id<UserId>,
     Form(mut form): Form<UserForm>,
@@ -278,8 +279,10 @@ pub async fn update(
             };
             let outcome = admin_db::update_user(&pool, &admin.actor(), &user, &change).await?;
             if matches!(outcome, UserUpdate::Updated) {
-                // Its role or its right to sign in may have changed: read it again here.
+                // Its role, its territories or its right to sign in may have changed: read
+                // them again here.
                 sessions.forget_user(id);
+                readable.forget_user(id);
             }
             match outcome {
                 UserUpdate::Updated if reset => {

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
 use super::db::{AreaRow, search_words};
+use crate::vocabulary::AreaKind;
 
 /// An area as loaded, with what search compares.
 pub struct IndexedArea {
@@ -35,6 +36,9 @@ pub struct GeoIndex {
     /// Current areas by the trigrams of their search key, and each one's trigram count.
     by_trigram: HashMap<Trigram, Vec<u32>>,
     trigram_counts: Vec<u16>,
+    /// The current régions and départements, as (code, name) by code.
+    pub regions: Vec<(String, String)>,
+    pub departements: Vec<(String, String)>,
 }
 
 /// Similar names farther than this (pg_trgm distance) are not offered.
@@ -73,7 +77,18 @@ impl GeoIndex {
                 by_trigram.entry(trigram).or_default().push(i);
             }
         }
+        let of_kind = |kind: AreaKind| {
+            let mut list: Vec<(String, String)> = current()
+                .filter(|(_, a)| a.row.kind == kind)
+                .map(|(_, a)| (a.row.code.clone(), a.row.name.clone()))
+                .collect();
+            list.sort();
+            list
+        };
+        let (regions, departements) = (of_kind(AreaKind::Region), of_kind(AreaKind::Departement));
         GeoIndex {
+            regions,
+            departements,
             areas,
             by_name,
             by_code,
@@ -90,18 +105,6 @@ impl GeoIndex {
 
     pub fn is_empty(&self) -> bool {
         self.areas.is_empty()
-    }
-
-    /// The current areas of `kind`, as (code, name) by code.
-    pub fn list_kind(&self, kind: &str) -> Vec<(String, String)> {
-        let mut list: Vec<(String, String)> = self
-            .areas
-            .iter()
-            .filter(|a| !a.retired && a.row.kind.as_str() == kind)
-            .map(|a| (a.row.code.clone(), a.row.name.clone()))
-            .collect();
-        list.sort();
-        list
     }
 
     /// Areas matching `query`, best first: exact name or code (0), then names starting with
@@ -333,7 +336,6 @@ fn trigrams(key: &str) -> Vec<Trigram> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vocabulary::AreaKind;
 
     fn area(id: i64, kind: AreaKind, code: &str, name: &str, population: i32) -> IndexedArea {
         IndexedArea {
@@ -454,6 +456,5 @@ mod tests {
         let index = GeoIndex::new(areas);
         assert!(index.search("01001", None, 20).is_empty());
         assert!(index.search("abergement", None, 20).is_empty());
-        assert!(index.list_kind("commune").is_empty());
     }
 }

@@ -19,7 +19,6 @@ use serde::Deserialize;
 use sqlx::PgPool;
 
 use crate::error::Result;
-use crate::vocabulary::AreaKind;
 use crate::web::access::{Access, Routes};
 use crate::web::{PageContext, render};
 use index::GeoIndex;
@@ -42,12 +41,6 @@ struct Held {
 
 /// How long an instance answers from its geography before checking for a newer import.
 pub const GEOGRAPHY_CHECKED: Duration = Duration::from_secs(10);
-
-/// The régions and the départements, each as (code, name) by code.
-pub struct Divisions {
-    pub regions: Vec<(String, String)>,
-    pub departements: Vec<(String, String)>,
-}
 
 impl Geography {
     /// The geography, fresh within [`GEOGRAPHY_CHECKED`].
@@ -80,15 +73,6 @@ impl Geography {
             });
         }
         Ok(index)
-    }
-
-    /// The régions and départements the list filters offer.
-    pub async fn divisions(&self, pool: &PgPool) -> Result<Divisions> {
-        let index = self.get(pool).await?;
-        Ok(Divisions {
-            regions: index.list_kind(AreaKind::Region.as_str()),
-            departements: index.list_kind(AreaKind::Departement.as_str()),
-        })
     }
 }
 

@@ -41,10 +41,13 @@ pub async fn followed_territories(
     .await
 }
 
-/// The `limit` rounds not yet published, last changed first, with their progress.
+/// The ten rounds not yet published last changed, last changed first, with their progress.
+///
+/// The limit is written in the statement: a statement without parameters keeps one plan per
+/// connection, where a parameter in `limit` would have PostgreSQL plan it again at every
+/// execution (a generic plan cannot know how many rows the limit keeps).
 pub async fn open_assessments(
     db: impl PgExecutor<'_>,
-    limit: i64,
 ) -> Result<Vec<RecentAssessment>, sqlx::Error> {
     sqlx::query_as!(
         RecentAssessment,
@@ -52,14 +55,13 @@ pub async fn open_assessments(
                   a.status as "status: AssessmentStatus", p.answered as "answered!",
                   p.criteria as "criteria!"
              from (select * from assessment where status <> 'published'
-                    order by updated_at desc limit $1) a
+                    order by updated_at desc limit 10) a
              join territory t using (territory_id)
              cross join lateral (
                  select count(*) filter (where c.level is not null or c.not_applicable) as answered,
                         count(*) as criteria
                    from criterion_answer c where c.assessment_id = a.assessment_id) p
-            order by a.updated_at desc"#,
-        limit
+            order by a.updated_at desc"#
     )
     .fetch_all(db)
     .await

@@ -21,7 +21,7 @@ pub fn routes() -> Routes {
     Routes::new().get("/", Access::SignedIn, show)
 }
 
-/// How many recent assessments and reports the dashboard lists.
+/// How many recent reports the dashboard lists (and rounds: see [`db::open_assessments`]).
 const RECENT: i64 = 10;
 
 #[derive(Template)]
@@ -44,7 +44,7 @@ async fn show(ctx: PageContext, State(pool): State<PgPool>, user: CurrentUser) -
     let assessments = if is_elu {
         Vec::new()
     } else {
-        db::open_assessments(&pool, RECENT).await?
+        db::open_assessments(&pool).await?
     };
     let reports = reports::db::list_readable(&pool, user.reader(), None, RECENT).await?;
     render(&ShowPage {

@@ -10,13 +10,13 @@ pub mod db;
 pub mod encoding;
 mod explain;
 pub mod gantt;
+mod memory;
 pub mod model;
 pub mod narrative;
 pub mod pdf;
 pub mod workbook;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
@@ -34,71 +34,10 @@ use crate::scoring::{self, Kind};
 use crate::vocabulary::{AssessmentId, AssessmentStatus, ReportId, Version};
 use crate::web::access::{Access, Routes};
 use crate::web::{Id, PageContext, PagePath, render};
-use encoding::{EncodedBody, Encoding};
+use encoding::Encoding;
+use memory::compress;
+pub use memory::{BodyCache, ReadableReports};
 use model::{DimensionPart, ReportData, Text};
-
-/// Published report bodies never change (the database refuses any update), so an instance may
-/// keep the most read ones in memory, with their compression: nothing another instance does can
-/// make them stale. The reader's right to a report is still checked in the database at every
-/// request.
-#[derive(Default)]
-pub struct BodyCache {
-    bodies: Mutex<HashMap<(ReportId, Lang), Arc<CachedBody>>>,
-}
-
-/// A published body as sent: as is, or its compression between a head and a foot.
-pub struct CachedBody {
-    text: String,
-    encoded: EncodedBody,
-}
-
-/// Bodies kept per instance (about 110 KB each, plus 30 KB compressed).
-const CACHED_BODIES: usize = 128;
-
-impl BodyCache {
-    fn get(&self, key: (ReportId, Lang)) -> Option<Arc<CachedBody>> {
-        self.bodies.lock().ok()?.get(&key).cloned()
-    }
-
-    fn put(&self, key: (ReportId, Lang), body: Arc<CachedBody>) {
-        if let Ok(mut bodies) = self.bodies.lock() {
-            if bodies.len() >= CACHED_BODIES {
-                bodies.clear();
-            }
-            bodies.insert(key, body);
-        }
-    }
-
-    /// The body from memory, else from the database (compressing and storing it the first time
-    /// a report published before compression existed is read).
-    async fn load(&self, pool: &PgPool, id: ReportId, lang: Lang) -> Result<Arc<CachedBody>> {
-        if let Some(body) = self.get((id, lang)) {
-            return Ok(body);
-        }
-        let stored = db::body(pool, id, lang).await?;
-        let encoded = match stored.encoded {
-            Some(encoded) => encoded,
-            None => {
-                let encoded = compress(stored.text.clone()).await?;
-                db::store_encoding(pool, id, lang, &encoded).await?;
-                encoded
-            }
-        };
-        let body = Arc::new(CachedBody {
-            text: stored.text,
-            encoded,
-        });
-        self.put((id, lang), body.clone());
-        Ok(body)
-    }
-}
-
-/// Compresses a body away from the request threads (brotli at its best quality takes a while).
-async fn compress(body: String) -> Result<EncodedBody> {
-    Ok(tokio::task::spawn_blocking(move || EncodedBody::new(&body))
-        .await
-        .map_err(anyhow::Error::from)?)
-}
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -369,6 +308,7 @@ pub async fn publish_assessment(
 async fn publish(
     State(pool): State<PgPool>,
     State(config): State<Arc<crate::config::Config>>,
+    State(readable): State<Arc<ReadableReports>>,
     user: CurrentUser,
     Id(id): Id<AssessmentId>,
     Form(form): Form<PublishForm>,
@@ -395,6 +335,8 @@ async fn publish(
                 "the report's PDF took too long; `territoires pdf --missing` will render it"
             ),
         }
+        // Read while its PDF was printed, it would be remembered here without the link.
+        readable.forget_report(*report);
     }
     let to = match published {
         Ok(report) => format!("/rapports/{report}"),
@@ -432,6 +374,7 @@ async fn show(
     ctx: PageContext,
     State(pool): State<PgPool>,
     State(cache): State<Arc<BodyCache>>,
+    State(readable): State<Arc<ReadableReports>>,
     user: CurrentUser,
     headers: HeaderMap,
     PagePath(file): PagePath<String>,
@@ -469,7 +412,8 @@ async fn show(
             .into_response());
     }
     let id = ReportId(file.parse().map_err(|_| Error::NotFound)?);
-    let report = db::find_readable(&pool, user.reader(), id)
+    let report = readable
+        .find(&pool, user.reader(), id)
         .await?
         .ok_or(Error::NotFound)?;
     // The body never changes; the page around it depends on the reader, the language and the

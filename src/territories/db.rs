@@ -223,7 +223,7 @@ async fn replace_members_and_tags(
 }
 
 /// Filters, sort order and page of the territory list.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ListFilter {
     pub kind: Option<String>,
     pub region: Option<String>,
@@ -233,7 +233,7 @@ pub struct ListFilter {
     pub page: i64,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Sort {
     #[default]
     Name,
@@ -287,7 +287,9 @@ const POPULATION: &str =
 /// One page of territories matching `filter`, and how many match in all.
 ///
 /// Each combination of filters is its own statement (only the conditions asked for, no
-/// `$n is null or …`), so that PostgreSQL plans each once per connection and keeps the plan.
+/// `$n is null or …`, the page's limit and offset written in it: parameters there would have
+/// PostgreSQL plan it again at each execution), so that PostgreSQL plans each once per
+/// connection and keeps the plan.
 /// The page of ids is chosen first, on the territories alone when nothing asks for their
 /// official area (the name order then comes from an index); the details are joined for the
 /// rows of the page only; the count is a query of its own, on the same conditions.
@@ -335,14 +337,14 @@ pub async fn list(
     }
     let total: i64 = count.fetch_one(&mut *conn).await?;
 
-    let limit = values.len() + 1;
+    let (limit, offset) = (page_size, (filter.page.max(1) - 1) * page_size);
     let sql = format!(
         "with page as (
              select t.territory_id
                from territory t {area_join}
               where {conditions}
               order by {order}
-              limit ${limit} offset ${offset}
+              limit {limit} offset {offset}
          )
          select t.territory_id, t.kind, t.name, g.code, {POPULATION} as population,
                 d.name as departement_name, r.name as region_name, t.updated_at
@@ -354,17 +356,12 @@ pub async fn list(
                 and r.code = coalesce(g.region_code, case when g.kind = 'region' then g.code end)
           order by {order}",
         order = filter.sort.order_by(),
-        offset = limit + 1,
     );
     let mut page = sqlx::query_as(&sql);
     for value in &values {
         page = page.bind(*value);
     }
-    let rows = page
-        .bind(page_size)
-        .bind((filter.page.max(1) - 1) * page_size)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = page.fetch_all(&mut *conn).await?;
     Ok((rows, total))
 }
 
@@ -378,4 +375,12 @@ impl From<&TerritoryRow> for Contact {
             phone: row.contact_phone.clone(),
         }
     }
+}
+
+/// How many times what the list shows has changed (see migration 0022): pages read at one
+/// number hold until it changes.
+pub async fn list_generation(db: impl PgExecutor<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!("select generation from territory_list_change")
+        .fetch_one(db)
+        .await
 }

@@ -5,6 +5,7 @@
 
 pub mod db;
 pub mod form;
+pub mod list_pages;
 
 use std::sync::Arc;
 
@@ -27,6 +28,7 @@ use crate::web::access::{Access, Routes};
 use crate::web::form::{FieldErrors, has_forbidden_control};
 use crate::web::{Id, PageContext, render, render_with_status, urlencode};
 use form::{Known, TerritoryForm};
+use list_pages::ListPages;
 
 /// Rows per page of the territory list.
 pub const PAGE_SIZE: i64 = 20;
@@ -95,8 +97,8 @@ struct ListPage {
     /// The page shown, and how many there are.
     page: i64,
     pages: i64,
-    regions: Vec<(String, String)>,
-    departements: Vec<(String, String)>,
+    /// The régions and départements the filters offer.
+    geography: Arc<geo::index::GeoIndex>,
 }
 
 impl ListPage {
@@ -124,6 +126,7 @@ async fn list(
     ctx: PageContext,
     State(pool): State<PgPool>,
     State(geography): State<Arc<geo::Geography>>,
+    State(list_pages): State<Arc<ListPages>>,
     Query(params): Query<ListParams>,
 ) -> Result<Response> {
     let filter = db::ListFilter {
@@ -137,15 +140,23 @@ async fn list(
         page: params.page.trim().parse().unwrap_or(1).clamp(1, 100_000),
     };
     let mut conn = pool.acquire().await?;
-    let (rows, total) = db::list(&mut conn, &filter, PAGE_SIZE).await?;
+    let generation = db::list_generation(&mut *conn).await?;
+    let listed = match list_pages.get(generation, &filter) {
+        Some(listed) => listed,
+        None => {
+            let listed = Arc::new(db::list(&mut conn, &filter, PAGE_SIZE).await?);
+            list_pages.put(generation, filter.clone(), listed.clone());
+            listed
+        }
+    };
     drop(conn);
-    let divisions = geography.divisions(&pool).await?;
+    let (rows, total) = (listed.0.clone(), listed.1);
+    let geography = geography.get(&pool).await?;
     let page = ListPage {
         page: filter.page,
         pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
         total,
-        regions: divisions.regions.clone(),
-        departements: divisions.departements.clone(),
+        geography,
         rows,
         filter,
         params,

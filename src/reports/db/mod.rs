@@ -527,15 +527,18 @@ pub async fn list_readable(
     territory: Option<i64>,
     limit: i64,
 ) -> Result<Vec<ReportListRow>> {
-    // One statement per kind of reader and filter (no `$n or …`): each keeps its plan.
-    let scope = if reader.role == Role::Elu {
+    // One statement per kind of reader and filter (no `$n or …`), with the limit written in it
+    // (a parameter there has PostgreSQL plan the statement again at each execution): each
+    // keeps its plan.
+    let elu = reader.role == Role::Elu;
+    let scope = if elu {
         "join user_territory ut on ut.territory_id = r.territory_id and ut.user_id = $1"
     } else {
-        "where $1::bigint is not null"
+        ""
     };
-    let territory_filter = match (reader.role == Role::Elu, territory.is_some()) {
+    let territory_filter = match (elu, territory.is_some()) {
         (true, true) => "where r.territory_id = $2",
-        (false, true) => "and r.territory_id = $2",
+        (false, true) => "where r.territory_id = $1",
         (_, false) => "",
     };
     let sql = format!(
@@ -543,14 +546,16 @@ pub async fn list_readable(
                 a.label as round_label, r.published_at
            from report r join assessment a on a.assessment_id = r.assessment_id
            {scope} {territory_filter}
-          order by r.published_at desc limit ${}",
-        if territory.is_some() { 3 } else { 2 }
+          order by r.published_at desc limit {limit}"
     );
-    let mut query = sqlx::query_as(&sql).bind(reader.user_id.0);
+    let mut query = sqlx::query_as(&sql);
+    if elu {
+        query = query.bind(reader.user_id.0);
+    }
     if let Some(territory) = territory {
         query = query.bind(territory);
     }
-    Ok(query.bind(limit).fetch_all(pool).await?)
+    Ok(query.fetch_all(pool).await?)
 }
 
 /// The report of an assessment, if published.
