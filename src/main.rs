@@ -138,8 +138,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             } => {
                 let counts = geo::import::import_from(&db.pool, dir.as_deref()).await?;
                 println!(
-                    "{} communes, {} EPCI, {} départements, {} régions",
-                    counts.communes, counts.epcis, counts.departements, counts.regions
+                    "{} communes, {} EPCI, {} départements, {} régions (les instances en service \
+                     la prennent en compte dans les {} s)",
+                    counts.communes,
+                    counts.epcis,
+                    counts.departements,
+                    counts.regions,
+                    geo::GEOGRAPHY_CHECKED.as_secs()
                 );
                 Ok(())
             }

@@ -1,7 +1,8 @@
 //! The official French geography: communes, EPCI, départements and régions from Etalab's
 //! `@etalab/decoupage-administratif`, imported on first start (`territoires geo import`
 //! refreshes it), and `/geo/recherche`, the accent-insensitive, typo-tolerant search that the
-//! territory forms use (an HTML fragment for htmx, JSON on `Accept: application/json`).
+//! territory forms use (an HTML fragment for htmx, JSON on `Accept: application/json`),
+//! answered from the geography each instance holds in memory ([`Geography`]).
 
 pub mod db;
 pub mod import;

@@ -1,7 +1,8 @@
 //! Territory profiles: a commune, EPCI, département or région of the official geography, or a
 //! custom grouping of communes, with the consultant's context notes, local challenges, local
 //! assets and main contact. Routes: the list (`/territoires`), creation (`/territoires/nouveau`),
-//! the profile (`/territoires/{id}`) and its edit form.
+//! the profile (`/territoires/{id}`) and its edit form. The list's pages are kept in memory
+//! under the list's generation ([`list_pages`]).
 
 pub mod db;
 pub mod form;

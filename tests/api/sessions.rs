@@ -810,3 +810,62 @@ async fn ended_sessions_and_old_attempts_are_purged_and_live_ones_kept() {
         .unwrap();
     assert_eq!(attempts, 3, "the three recent successful sign-ins stay");
 }
+
+#[tokio::test]
+async fn an_elu_loses_a_remembered_report_at_once_here_and_within_the_bound_elsewhere() {
+    let keep = std::time::Duration::from_secs(3);
+    let config = || Config {
+        session_cache_ms: keep.as_millis() as u64,
+        ..Config::for_tests()
+    };
+    let first = TestApp::spawn_with(config()).await;
+    let second = first.second_instance_with(config()).await;
+    let territory = first.territory("69123").await;
+    let report = first.publish(first.assessment(territory).await).await;
+    let page = format!("/rapports/{report}");
+    let (email, password) = first.create_user(Role::Elu, &[territory]).await;
+    let token = first
+        .sign_in(&email, &password)
+        .await
+        .session_cookie()
+        .unwrap();
+    // Both instances now remember the élu's right to the report.
+    for app in [&first, &second] {
+        assert_eq!(
+            app.get_with_session(&page, &token).await.status,
+            StatusCode::OK
+        );
+    }
+
+    // An admin on the first instance takes the territory away.
+    let admin = first.new_browser();
+    admin.sign_in_as(Role::Admin, &[]).await;
+    let id = user_id(&first, &email).await;
+    let saved = admin
+        .post_form(
+            &format!("/admin/utilisateurs/{id}"),
+            &[("role", "elu"), ("version", "1"), ("active", "on")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let withdrawn = std::time::Instant::now();
+    assert_eq!(
+        first.get_with_session(&page, &token).await.status,
+        StatusCode::NOT_FOUND,
+        "the instance that changed the right forgets it at once"
+    );
+    loop {
+        let status = second.get_with_session(&page, &token).await.status;
+        if status == StatusCode::NOT_FOUND {
+            break;
+        }
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            withdrawn.elapsed() <= keep + std::time::Duration::from_millis(500),
+            "still readable {:?} after the right was withdrawn",
+            withdrawn.elapsed()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(withdrawn.elapsed() <= keep + std::time::Duration::from_millis(500));
+}

@@ -360,3 +360,47 @@ async fn unknown_profiles_are_404() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_list_page_kept_in_memory_never_outlives_a_change_made_elsewhere() {
+    let app = TestApp::spawn_as(Role::Consultant).await;
+    let lyon = create_official(&app, "commune", "69123", &[]).await;
+    create_official(&app, "region", "84", &[]).await;
+    let before = app.get("/territoires").await;
+    assert!(before.body.contains("2 territoires"), "{}", before.body);
+    assert!(before.body.contains(">Lyon</a>"));
+    // Read twice at the same generation: the second answer comes from memory.
+    assert_eq!(app.get("/territoires").await.body, before.body);
+
+    // Changes made without this instance (another instance, a script), each committed.
+    let id: i64 = lyon.rsplit('/').next().unwrap().parse().unwrap();
+    sqlx::query("update territory set name = 'Lyon (renommée)' where territory_id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let renamed = app.get("/territoires").await;
+    assert!(
+        renamed.body.contains(">Lyon (renommée)</a>"),
+        "{}",
+        renamed.body
+    );
+
+    sqlx::query("delete from territory where territory_id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let after = app.get("/territoires").await;
+    assert!(after.body.contains("1 territoire"), "{}", after.body);
+    assert!(!after.body.contains("Lyon"));
+
+    // A change rolled back changes nothing, and the page still matches the database.
+    let mut tx = app.pool.begin().await.unwrap();
+    sqlx::query("update territory set name = 'Jamais'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    assert!(!app.get("/territoires").await.body.contains("Jamais"));
+}
