@@ -1,7 +1,6 @@
 //! Geography queries: every area for the in-memory search, and look-ups of areas with their
 //! parents and members.
 
-use super::index::IndexedArea;
 use crate::vocabulary::AreaKind;
 use serde::Serialize;
 use sqlx::PgExecutor;
@@ -22,6 +21,14 @@ pub struct AreaRow {
     pub epci_name: Option<String>,
     pub epci_type: Option<String>,
     pub postal_codes: Vec<String>,
+}
+
+/// An area as loaded for search, with what search compares.
+pub struct IndexedArea {
+    pub row: AreaRow,
+    /// `search_key(name)`, as the database computes it.
+    pub search_name: String,
+    pub retired: bool,
 }
 
 /// The words of a query as search compares them: lower case, split on anything that is not a

@@ -10,16 +10,8 @@ use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::db::{AreaRow, search_words};
+use super::db::{AreaRow, IndexedArea, search_words};
 use crate::vocabulary::AreaKind;
-
-/// An area as loaded, with what search compares.
-pub struct IndexedArea {
-    pub row: AreaRow,
-    /// `search_key(name)`, as the database computes it.
-    pub search_name: String,
-    pub retired: bool,
-}
 
 /// A trigram of a search key, its three bytes in one number.
 type Trigram = u32;
