@@ -837,14 +837,20 @@ async fn an_elu_loses_a_remembered_report_at_once_here_and_within_the_bound_else
         );
     }
 
-    // An admin on the first instance takes the territory away.
+    // An admin on the first instance moves the élu to another territory.
+    let other = first.territory("13055").await.to_string();
     let admin = first.new_browser();
     admin.sign_in_as(Role::Admin, &[]).await;
     let id = user_id(&first, &email).await;
     let saved = admin
         .post_form(
             &format!("/admin/utilisateurs/{id}"),
-            &[("role", "elu"), ("version", "1"), ("active", "on")],
+            &[
+                ("role", "elu"),
+                ("version", "1"),
+                ("active", "on"),
+                ("territory", &other),
+            ],
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
