@@ -362,6 +362,7 @@ test('every page type has no WCAG 2.1 A/AA violation (axe-core)', async () => {
     ['roadmap', `${assessment}/feuille-de-route`],
     ['brief', `${assessment}/synthese`],
     ['followup', `${state.report}/suivi`],
+    ['report-annexes', `${state.report}/annexes`],
     ['not-found', '/nulle-part'],
     ['password', '/compte/mot-de-passe'],
   ]) {

@@ -245,8 +245,16 @@ pub async fn fill_assessment(
         };
         let valid = answer::validate_answer(&input)
             .map_err(|e| anyhow::anyhow!("demo answer {} invalid: {:?}", row.code, e.all()))?;
-        assessments::db::save_answer(&mut conn, actor, assessment_id, &row, row.version, &valid)
-            .await?;
+        let stored = row.stored();
+        assessments::db::save_answer(
+            &mut conn,
+            actor,
+            assessment_id,
+            &stored,
+            row.version,
+            &valid,
+        )
+        .await?;
     }
     let this_year = OffsetDateTime::now_utc().year() as i16;
     let bands = indicator_bands(pool, version).await?;

@@ -13,7 +13,7 @@ use sqlx::PgPool;
 
 use super::block::{
     BlockView, ConflictActions, CriterionView, NoticeState, Outcome, SaveNotice, Stored, Versioned,
-    apply_answer, apply_indicator, reload_answer, reload_indicator,
+    apply_answer, apply_indicator, reload_answer, reload_indicator, reload_stored_answer,
 };
 use super::db::AssessmentRow;
 use super::section::Posted;
@@ -122,7 +122,7 @@ pub async fn save_criterion(
     PagePath((id, code)): PagePath<(AssessmentId, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let row = reload_answer(&pool, id, &code).await?;
+    let row = reload_stored_answer(&pool, id, &code).await?;
     let input = Posted::new(fields).answer(&code);
     let view = apply_answer(&pool, &user, id, row, input).await?;
     let reload = Some(format!("/evaluations/{id}/reponses/{code}"));

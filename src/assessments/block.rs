@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use sqlx::PgPool;
 
 use super::answer::{self, AnswerInput, Bounds, IndicatorInput};
-use super::db::{self, AnswerRow, IndicatorRow, Saved};
+use super::db::{self, AnswerRow, IndicatorRow, Saved, StoredAnswer};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
 use crate::vocabulary::{AssessmentId, Version};
@@ -69,6 +69,12 @@ impl Coded for AnswerRow {
     }
 }
 
+impl Coded for StoredAnswer {
+    fn code(&self) -> &str {
+        &self.code
+    }
+}
+
 impl Coded for IndicatorRow {
     fn code(&self) -> &str {
         &self.code
@@ -95,13 +101,13 @@ pub trait Stored: Coded {
     fn summary(&self, ctx: &PageContext) -> Vec<(String, String)>;
 }
 
-impl Stored for AnswerRow {
+impl Stored for StoredAnswer {
     fn updated_by(&self) -> Option<String> {
         self.updated_by.clone()
     }
 
     fn summary(&self, ctx: &PageContext) -> Vec<(String, String)> {
-        let answer = self.answer();
+        let answer = &self.answer;
         let level = match (answer.not_applicable, answer.level) {
             (true, _) => ctx.t("answer-na"),
             (false, Some(level)) => level.to_string(),
@@ -152,14 +158,17 @@ impl Stored for IndicatorRow {
 }
 
 /// One criterion or indicator as shown: the stored row, the input in the form, and what
-/// became of the last save.
-pub struct BlockView<R, I> {
+/// became of the last save (`S`: the stored values a conflict reports).
+pub struct BlockView<R, I, S = R> {
     pub row: R,
     pub input: I,
-    pub outcome: Outcome<R>,
+    pub outcome: Outcome<S>,
 }
 
-pub type CriterionView = BlockView<AnswerRow, AnswerInput>;
+/// A criterion's block on a page, with the framework's texts.
+pub type CriterionView = BlockView<AnswerRow, AnswerInput, StoredAnswer>;
+/// A criterion's block as an autosave sees it: the stored values only.
+pub type AnswerSave = BlockView<StoredAnswer, AnswerInput>;
 pub type IndicatorView = BlockView<IndicatorRow, IndicatorInput>;
 
 /// The buttons of a conflict notice in an autosave answer (htmx): "keep my input" posts the
@@ -190,7 +199,7 @@ pub enum NoticeState {
     ReadOnly,
 }
 
-impl<R: Stored, I: Versioned> BlockView<R, I> {
+impl<R: Coded, I: Versioned, S: Stored> BlockView<R, I, S> {
     pub fn new(row: R, input: I) -> Self {
         Self {
             row,
@@ -286,15 +295,16 @@ async fn settle<R>(
     })
 }
 
-/// Validates and saves one criterion's input; the view tells what happened.
+/// Validates and saves one criterion's input over `row`, its answer as stored; the view tells
+/// what happened.
 pub async fn apply_answer(
     pool: &PgPool,
     user: &CurrentUser,
     assessment_id: AssessmentId,
-    row: AnswerRow,
+    row: StoredAnswer,
     input: AnswerInput,
-) -> Result<CriterionView> {
-    let mut view = CriterionView::new(row, input);
+) -> Result<AnswerSave> {
+    let mut view = AnswerSave::new(row, input);
     let answer = match answer::validate_answer(&view.input) {
         Ok(answer) => answer,
         Err(errors) => {
@@ -319,8 +329,8 @@ pub async fn apply_answer(
         .await?
     };
     let code = view.row.code.clone();
-    let reload = async || reload_answer(pool, assessment_id, &code).await;
-    view.outcome = settle(saved, reload, |row: &AnswerRow| row.version).await?;
+    let reload = async || reload_stored_answer(pool, assessment_id, &code).await;
+    view.outcome = settle(saved, reload, |row: &StoredAnswer| row.version).await?;
     Ok(view)
 }
 
@@ -366,6 +376,17 @@ pub async fn reload_answer(
         .await?
         .into_iter()
         .next()
+        .ok_or(Error::NotFound)
+}
+
+/// One criterion's answer as stored, without the framework's texts.
+pub async fn reload_stored_answer(
+    pool: &PgPool,
+    assessment_id: AssessmentId,
+    code: &str,
+) -> Result<StoredAnswer> {
+    db::stored_answer(pool, assessment_id, code)
+        .await?
         .ok_or(Error::NotFound)
 }
 

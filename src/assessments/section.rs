@@ -203,7 +203,12 @@ pub async fn save_section(
         if !posted.has(&view.row.code) || input == view.input {
             criteria.push(view);
         } else {
-            criteria.push(apply_answer(&pool, &user, id, view.row, input).await?);
+            let saved = apply_answer(&pool, &user, id, view.row.stored(), input).await?;
+            criteria.push(CriterionView {
+                row: view.row,
+                input: saved.input,
+                outcome: saved.outcome,
+            });
         }
     }
     let mut indicators = Vec::new();

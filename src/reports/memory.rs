@@ -24,10 +24,23 @@ pub struct BodyCache {
     bodies: Mutex<HashMap<(ReportId, Lang), Arc<CachedBody>>>,
 }
 
-/// A published body as sent: as is, or its compression between a head and a foot.
+/// A published body as sent: its reading part as is, or that part's compression between a
+/// head and a foot; its annexes are a page of their own.
 pub struct CachedBody {
-    pub(super) text: String,
+    text: String,
     pub(super) encoded: EncodedBody,
+}
+
+impl CachedBody {
+    /// What `/rapports/{id}` sends.
+    pub(super) fn reading(&self) -> &str {
+        super::split_annexes(&self.text).0
+    }
+
+    /// What `/rapports/{id}/annexes` sends (empty for a body published without that split).
+    pub(super) fn annexes(&self) -> &str {
+        super::split_annexes(&self.text).1
+    }
 }
 
 /// Bodies kept per instance (about 110 KB each, plus 30 KB compressed).
@@ -62,7 +75,8 @@ impl BodyCache {
         let encoded = match stored.encoded {
             Some(encoded) => encoded,
             None => {
-                let encoded = compress(stored.text.clone()).await?;
+                let reading = super::split_annexes(&stored.text).0.to_owned();
+                let encoded = compress(reading).await?;
                 db::store_encoding(pool, id, lang, &encoded).await?;
                 encoded
             }

@@ -1,7 +1,9 @@
 //! Diagnostic reports. Publishing an assessment (from review) scores it, builds the report's
 //! content, renders its body once in French and in English, and stores all of it as an
 //! immutable snapshot; `/rapports/{id}` then serves the stored body (élus: only their
-//! territories'), revalidated with an ETag. Consultants preview an unpublished assessment as a
+//! territories'), revalidated with an ETag, and its annexes (method and glossary) at
+//! `/rapports/{id}/annexes`, so that the page an élu opens carries the report itself, not its
+//! appendices; the PDF keeps them. Consultants preview an unpublished assessment as a
 //! draft report built on the fly.
 
 mod brief;
@@ -47,6 +49,17 @@ pub fn routes() -> Routes {
         .post("/evaluations/{id}/synthese", Access::Staff, brief::save)
         // `/rapports/{id}` and `/rapports/{id}.xlsx` (the workbook of the same report).
         .get("/rapports/{id}", Access::SignedIn, show)
+        .get("/rapports/{id}/annexes", Access::SignedIn, annexes)
+}
+
+/// Where a body's annexes (method, glossary) begin: `/rapports/{id}` sends the part before,
+/// `/rapports/{id}/annexes` the part after, the preview and the PDF the whole body. A body
+/// published before the annexes had a page of their own has no mark: its page is all of it.
+const ANNEXES_MARK: &str = "<!--annexes-->";
+
+/// A body's reading part and its annexes (empty when it has none of its own).
+pub fn split_annexes(body: &str) -> (&str, &str) {
+    body.split_once(ANNEXES_MARK).unwrap_or((body, ""))
 }
 
 /// The report's body (everything inside the page layout), in one language.
@@ -249,6 +262,9 @@ struct ReportPage {
     published: Option<ReportId>,
     /// Whether its PDF is rendered in the page's language.
     pdf: bool,
+    /// The published report whose annexes have their own page, and whether they include a
+    /// glossary (the links that end the page).
+    annexes: Option<(ReportId, bool)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -298,7 +314,11 @@ pub async fn publish_assessment(
         fingerprint: &fingerprint,
     };
     let report = db::publish(&mut tx, actor, &publication).await?;
-    let (encoded_fr, encoded_en) = (compress(body_fr).await?, compress(body_en).await?);
+    let reading = |body: &str| split_annexes(body).0.to_owned();
+    let (encoded_fr, encoded_en) = (
+        compress(reading(&body_fr)).await?,
+        compress(reading(&body_en)).await?,
+    );
     db::store_encoding(&mut *tx, report, Lang::Fr, &encoded_fr).await?;
     db::store_encoding(&mut *tx, report, Lang::En, &encoded_en).await?;
     tx.commit().await?;
@@ -365,6 +385,7 @@ async fn preview(
         )),
         published: None,
         pdf: false,
+        annexes: None,
         body,
         ctx,
     })
@@ -442,11 +463,13 @@ async fn show(
         return Ok((StatusCode::NOT_MODIFIED, [vary]).into_response());
     }
     let body = cache.load(&pool, id, ctx.i18n.lang).await?;
+    let annexes = body.annexes();
     let page = ReportPage {
         title: format!("{} · {}", ctx.t("report-title"), report.territory_name),
         back: None,
         published: Some(id),
         pdf: report.pdf_langs.iter().any(|l| l == ctx.lang()),
+        annexes: (!annexes.is_empty()).then(|| (id, annexes.contains(GLOSSARY_HEADING))),
         body: BODY_MARK.into(),
         ctx,
     }
@@ -455,7 +478,7 @@ async fn show(
         .split_once(BODY_MARK)
         .ok_or_else(|| anyhow::anyhow!("the report page lost its body"))?;
     let mut response = match encoding {
-        Encoding::Identity => Html(format!("{head}{}{foot}", body.text)).into_response(),
+        Encoding::Identity => Html(format!("{head}{}{foot}", body.reading())).into_response(),
         coding => {
             let bytes = encoding::page(coding, head, &body.encoded, foot);
             let mut response = Html(bytes).into_response();
@@ -477,6 +500,37 @@ async fn show(
         HeaderValue::from_static("private, no-cache"),
     );
     Ok(response)
+}
+
+/// The glossary's heading in a body's annexes.
+const GLOSSARY_HEADING: &str = "id=\"glossaire\"";
+
+/// A published report's annexes (method and glossary), for whoever may read the report.
+async fn annexes(
+    ctx: PageContext,
+    State(pool): State<PgPool>,
+    State(cache): State<Arc<BodyCache>>,
+    State(readable): State<Arc<ReadableReports>>,
+    user: CurrentUser,
+    Id(id): Id<ReportId>,
+) -> Result<Response> {
+    let report = readable
+        .find(&pool, user.reader(), id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let body = cache.load(&pool, id, ctx.i18n.lang).await?;
+    if body.annexes().is_empty() {
+        return Err(Error::NotFound);
+    }
+    render(&ReportPage {
+        title: format!("{} · {}", ctx.t("report-annexes"), report.territory_name),
+        back: Some((format!("/rapports/{id}"), ctx.t("report-annexes-back"))),
+        published: None,
+        pdf: false,
+        annexes: None,
+        body: body.annexes().into(),
+        ctx,
+    })
 }
 
 /// Stands for the body while the page around it is rendered (never in a stored body: the

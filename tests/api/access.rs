@@ -110,6 +110,7 @@ const EXPECTED: &[(&str, [u16; 5])] = &[
     // Élus read their own territory's report only (columns swap for territory B's report).
     ("GET /rapports/{id}", [303, 200, 200, 200, 404]),
     ("GET /rapports/{id}/suivi", [303, 200, 200, 200, 404]),
+    ("GET /rapports/{id}/annexes", [303, 200, 200, 200, 404]),
     (
         "POST /rapports/{id}/suivi/etapes/{step}",
         [303, 422, 422, 404, 404],

@@ -131,7 +131,10 @@ async fn the_demo_page_one_explains_priorities_quick_wins_and_obligations() {
         }
     }
     let glossary = territoires::glossary::current();
-    let annex: Vec<String> = page
+    let annexes = app
+        .get(&format!("/rapports/{}/annexes", demo.report_id))
+        .await;
+    let annex: Vec<String> = annexes
         .select("#glossaire ~ dl dt")
         .into_iter()
         .map(|d| d.text)

@@ -86,11 +86,32 @@ async fn a_published_report_shows_the_synthesis_to_the_elus_of_its_territory_onl
         "Les cinq priorités",
         "Matrice des priorités",
         "Plan d&#39;actions par horizon",
-        "Annexe méthodologique",
         "Constat ECO-1",
     ] {
         assert!(body.contains(expected), "missing {expected}");
     }
+    // The annexes are a page of their own, which the report's contents and its end link to.
+    assert!(!body.contains(r#"<h2 id="methode">"#));
+    let annexes = format!("/rapports/{report}/annexes");
+    assert!(body.contains(&format!(
+        r##"<li id="methode"><a href="{annexes}#methode">"##
+    )));
+    assert!(body.contains(&format!(r##"<a href="{annexes}#glossaire">"##)));
+    assert!(body.contains(r##"<a href="#methode">"##));
+    let appendix = app.get(&annexes).await;
+    assert_eq!(appendix.status, StatusCode::OK);
+    for expected in [
+        r#"<h2 id="methode">Annexe méthodologique"#,
+        r#"<h2 id="glossaire">"#,
+    ] {
+        assert!(appendix.body.contains(expected), "missing {expected}");
+    }
+    assert!(!appendix.body.contains("Les cinq priorités"));
+    assert!(
+        appendix
+            .body
+            .contains(&format!(r#"href="/rapports/{report}""#))
+    );
     // ECO at 3, MOB at 1: (3 × n + 1 × m) / (n + m) over the two answered axes… ECO alone is 3,0.
     assert!(
         body.contains("ECO Économie intelligente</th><td class=\"num\">3,0 / 4"),
@@ -118,6 +139,12 @@ async fn a_published_report_shows_the_synthesis_to_the_elus_of_its_territory_onl
     other.sign_in_as(Role::Elu, &[marseille]).await;
     let refused = other.get(&format!("/rapports/{report}")).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let refused = other.get(&format!("/rapports/{report}/annexes")).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        elu.get(&format!("/rapports/{report}/annexes")).await.status,
+        StatusCode::OK
+    );
     assert!(!other.get("/").await.body.contains("/rapports/"));
     assert_eq!(
         elu.get(&format!("/evaluations/{assessment}/apercu"))
@@ -202,13 +229,15 @@ async fn a_report_with_na_and_missing_indicators_says_what_is_missing() {
     assert_eq!(page.status, StatusCode::OK);
     let body = &page.body;
     assert!(body.contains("Ce rapport repose sur des données partielles"));
-    assert!(body.contains("Critères non renseignés : ECO-2"));
+    // The lists are in the method annex.
+    let annexes = app.get(&format!("/rapports/{report}/annexes")).await.body;
+    assert!(annexes.contains("Critères non renseignés : ECO-2"));
     assert!(
-        body.contains("Critères sans objet : ECO-1, MOB-1"),
-        "{body}"
+        annexes.contains("Critères sans objet : ECO-1, MOB-1"),
+        "{annexes}"
     );
-    assert!(body.contains("Indicateurs sans valeur : ECO-I1"));
-    assert!(body.contains("Axes incomplets : ECO, MOB"), "{body}");
+    assert!(annexes.contains("Indicateurs sans valeur : ECO-I1"));
+    assert!(annexes.contains("Axes incomplets : ECO, MOB"), "{annexes}");
     assert!(
         body.contains("MOB Mobilité intelligente</th><td class=\"num\">–</td>"),
         "an all-N/A axis has no maturity"

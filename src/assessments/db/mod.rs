@@ -6,7 +6,7 @@
 
 mod save;
 
-pub use save::{Saved, hold_editable, save_answer, save_indicator};
+pub use save::{Saved, StoredAnswer, hold_editable, save_answer, save_indicator, stored_answer};
 
 use serde_json::json;
 use sqlx::{PgConnection, PgExecutor};

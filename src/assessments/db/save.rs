@@ -1,11 +1,12 @@
 //! Version-checked saves of one answer or one indicator value: the round must not be
 //! published and the row must still be at the version the input was based on; the save, its
 //! new version and its audit event (the changed fields only) are one statement, so one round
-//! trip and one transaction.
+//! trip and one transaction. An autosave compares its input with [`StoredAnswer`], the
+//! answer's mutable columns only (the framework's texts are not read again at each keystroke).
 
 use serde::Serialize;
 use serde_json::{Value, json};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgExecutor};
 
 use super::{AnswerRow, IndicatorRow};
 use crate::assessments::answer::{Answer, IndicatorValue};
@@ -23,6 +24,66 @@ pub enum Saved {
     Conflict,
     /// The assessment is published: nothing may change.
     ReadOnly,
+}
+
+/// One criterion's answer as stored, without the framework's texts: what a save compares its
+/// input with, and what a conflict notice shows.
+#[derive(Clone, Debug)]
+pub struct StoredAnswer {
+    pub criterion_id: i64,
+    pub code: String,
+    pub answer: Answer,
+    pub version: Version,
+    pub updated_by: Option<String>,
+}
+
+impl AnswerRow {
+    /// The stored part of this row.
+    pub fn stored(&self) -> StoredAnswer {
+        StoredAnswer {
+            criterion_id: self.criterion_id,
+            code: self.code.clone(),
+            answer: self.answer(),
+            version: self.version,
+            updated_by: self.updated_by.clone(),
+        }
+    }
+}
+
+/// The answer to criterion `code` of a round, as stored.
+pub async fn stored_answer(
+    db: impl PgExecutor<'_>,
+    assessment_id: AssessmentId,
+    code: &str,
+) -> Result<Option<StoredAnswer>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"select a.criterion_id, c.code, a.level, a.not_applicable, a.justification,
+                  a.importance, a.target, a.evidence, a.confidence as "confidence: Confidence",
+                  a.version, u.email as "updated_by?"
+             from criterion_answer a
+             join criterion c using (criterion_id)
+             left join app_user u on u.user_id = a.updated_by
+            where a.assessment_id = $1 and c.code = $2"#,
+        assessment_id.0,
+        code
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|row| StoredAnswer {
+        criterion_id: row.criterion_id,
+        code: row.code,
+        answer: Answer {
+            level: row.level,
+            not_applicable: row.not_applicable,
+            justification: row.justification,
+            importance: row.importance,
+            target: row.target,
+            evidence: row.evidence,
+            confidence: row.confidence,
+        },
+        version: Version(row.version),
+        updated_by: row.updated_by,
+    }))
 }
 
 /// Holds the round shared until the transaction ends, if it can still be edited (draft or
@@ -89,11 +150,11 @@ pub async fn save_answer(
     conn: &mut PgConnection,
     actor: &Actor,
     assessment_id: AssessmentId,
-    row: &AnswerRow,
+    row: &StoredAnswer,
     version: Version,
     answer: &Answer,
 ) -> Result<Saved, sqlx::Error> {
-    let stored = (row.version, &row.answer());
+    let stored = (row.version, &row.answer);
     let (old, new) = match change(stored, answer, version, ("criterion", &row.code)) {
         Ok(change) => change,
         Err(outcome) => return Ok(outcome),
