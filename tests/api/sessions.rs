@@ -429,20 +429,35 @@ async fn a_disabled_user_loses_a_remembered_session_on_another_instance_within_t
         StatusCode::OK
     );
     // …and no longer than the bound.
+    let change = (StatusCode::OK, StatusCode::SEE_OTHER);
+    changes_within(&second, "/territoires", &token, change, (disabled, keep)).await;
+}
+
+/// Asks `app` for `path` with the session `token` until the answer goes from `change.0` to
+/// `change.1`, and fails if that takes longer than `bound.1` (+0.5 s) after `bound.0`, when
+/// the change was made on another instance.
+async fn changes_within(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    change: (StatusCode, StatusCode),
+    (since, keep): (std::time::Instant, std::time::Duration),
+) {
+    let limit = keep + std::time::Duration::from_millis(500);
     loop {
-        let status = second.get_with_session("/territoires", &token).await.status;
-        if status == StatusCode::SEE_OTHER {
+        let status = app.get_with_session(path, token).await.status;
+        if status == change.1 {
             break;
         }
-        assert_eq!(status, StatusCode::OK);
+        assert_eq!(status, change.0);
         assert!(
-            disabled.elapsed() <= keep + std::time::Duration::from_millis(500),
-            "still signed in {:?} after being disabled",
-            disabled.elapsed()
+            since.elapsed() <= limit,
+            "{path} still answers {status} {:?} after the change",
+            since.elapsed()
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert!(disabled.elapsed() <= keep + std::time::Duration::from_millis(500));
+    assert!(since.elapsed() <= limit);
 }
 
 #[tokio::test]
@@ -860,18 +875,6 @@ async fn an_elu_loses_a_remembered_report_at_once_here_and_within_the_bound_else
         StatusCode::NOT_FOUND,
         "the instance that changed the right forgets it at once"
     );
-    loop {
-        let status = second.get_with_session(&page, &token).await.status;
-        if status == StatusCode::NOT_FOUND {
-            break;
-        }
-        assert_eq!(status, StatusCode::OK);
-        assert!(
-            withdrawn.elapsed() <= keep + std::time::Duration::from_millis(500),
-            "still readable {:?} after the right was withdrawn",
-            withdrawn.elapsed()
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(withdrawn.elapsed() <= keep + std::time::Duration::from_millis(500));
+    let change = (StatusCode::OK, StatusCode::NOT_FOUND);
+    changes_within(&second, &page, &token, change, (withdrawn, keep)).await;
 }
