@@ -12,8 +12,8 @@ use axum_extra::extract::Form;
 use sqlx::PgPool;
 
 use super::block::{
-    BlockView, ConflictActions, CriterionView, NoticeState, Outcome, SaveNotice, Stored, Versioned,
-    apply_answer, apply_indicator, reload_answer, reload_indicator, reload_stored_answer,
+    ConflictActions, CriterionView, NoticeState, Outcome, SaveNotice, Stored, Versioned,
+    apply_answer, apply_indicator, reload_answer, reload_indicator,
 };
 use super::db::AssessmentRow;
 use super::section::Posted;
@@ -75,26 +75,25 @@ pub async fn criterion_block(
     })
 }
 
-/// Answers an autosave of `view`'s block: the fragment for htmx; for a plain form post, the
-/// overview when it saved, else the fragment with its status.
-fn reply<R: Stored, I: Versioned>(
+/// Answers an autosave of block `code` (`input` came to `outcome`): the fragment for htmx; for
+/// a plain form post, the overview when it saved, else the fragment with its status.
+fn reply<S: Stored>(
     ctx: PageContext,
     headers: &HeaderMap,
-    assessment_id: AssessmentId,
-    view: BlockView<R, I>,
+    (assessment_id, code): (AssessmentId, String),
+    (input, outcome): (&impl Versioned, Outcome<S>),
     fields: &'static [&'static str],
     reload: Option<String>,
 ) -> Result<Response> {
-    let status = view.outcome.status();
+    let status = outcome.status();
     if !is_htmx(headers) && status == StatusCode::OK {
         return Ok(Redirect::to(&format!("/evaluations/{assessment_id}")).into_response());
     }
-    let code = view.code().to_owned();
-    let version = match &view.outcome {
+    let version = match &outcome {
         Outcome::Saved(version) => version.to_string(),
-        _ => view.input.based_on().to_owned(),
+        _ => input.based_on().to_owned(),
     };
-    let actions = match &view.outcome {
+    let actions = match &outcome {
         Outcome::Conflict { version, .. } => Some(ConflictActions {
             code: code.clone(),
             keep_version: *version,
@@ -103,8 +102,8 @@ fn reply<R: Stored, I: Versioned>(
         _ => None,
     };
     let fragment = SavedFragment {
-        notice: view.notice(&ctx, actions),
-        errors: view.errors().clone(),
+        notice: outcome.notice(&ctx, actions),
+        errors: outcome.errors().clone(),
         code,
         fields,
         version,
@@ -122,11 +121,17 @@ pub async fn save_criterion(
     PagePath((id, code)): PagePath<(AssessmentId, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
-    let row = reload_stored_answer(&pool, id, &code).await?;
     let input = Posted::new(fields).answer(&code);
-    let view = apply_answer(&pool, &user, id, row, input).await?;
+    let outcome = apply_answer(&pool, &user, id, &code, &input).await?;
     let reload = Some(format!("/evaluations/{id}/reponses/{code}"));
-    reply(ctx, &headers, id, view, ANSWER_FIELDS, reload)
+    reply(
+        ctx,
+        &headers,
+        (id, code),
+        (&input, outcome),
+        ANSWER_FIELDS,
+        reload,
+    )
 }
 
 /// Autosave of one indicator value. Without htmx, the overview.
@@ -141,5 +146,13 @@ pub async fn save_indicator(
     let row = reload_indicator(&pool, id, &code).await?;
     let input = Posted::new(fields).indicator(&code);
     let view = apply_indicator(&pool, &user, id, row, input).await?;
-    reply(ctx, &headers, id, view, INDICATOR_FIELDS, None)
+    let block = (id, view.row.code.clone());
+    reply(
+        ctx,
+        &headers,
+        block,
+        (&view.input, view.outcome),
+        INDICATOR_FIELDS,
+        None,
+    )
 }

@@ -30,6 +30,40 @@ pub enum Outcome<R> {
     ReadOnly,
 }
 
+impl<S: Stored> Outcome<S> {
+    /// The field messages of the save (none unless it was refused).
+    pub fn errors(&self) -> &FieldErrors {
+        static NONE: std::sync::LazyLock<FieldErrors> =
+            std::sync::LazyLock::new(FieldErrors::default);
+        match self {
+            Outcome::Invalid(errors) => errors,
+            _ => &NONE,
+        }
+    }
+
+    /// The save-state slot's content; `actions` are offered after a conflict (htmx answers).
+    pub fn notice(&self, ctx: &PageContext, actions: Option<ConflictActions>) -> SaveNotice {
+        let (state, by, stored, actions) = match self {
+            Outcome::Idle => (NoticeState::Idle, None, Vec::new(), None),
+            Outcome::Saved(_) => (NoticeState::Saved, None, Vec::new(), None),
+            Outcome::Invalid(_) => (NoticeState::Invalid, None, Vec::new(), None),
+            Outcome::ReadOnly => (NoticeState::ReadOnly, None, Vec::new(), None),
+            Outcome::Conflict { stored, .. } => (
+                NoticeState::Conflict,
+                stored.updated_by(),
+                stored.summary(ctx),
+                actions,
+            ),
+        };
+        SaveNotice {
+            state,
+            by,
+            stored,
+            actions,
+        }
+    }
+}
+
 impl<R> Outcome<R> {
     /// The HTTP status of a response reporting this outcome.
     pub fn status(&self) -> StatusCode {
@@ -58,29 +92,6 @@ pub trait Versioned {
     fn based_on(&self) -> &str;
 }
 
-/// A stored row's code (its block's id in the page).
-pub trait Coded {
-    fn code(&self) -> &str;
-}
-
-impl Coded for AnswerRow {
-    fn code(&self) -> &str {
-        &self.code
-    }
-}
-
-impl Coded for StoredAnswer {
-    fn code(&self) -> &str {
-        &self.code
-    }
-}
-
-impl Coded for IndicatorRow {
-    fn code(&self) -> &str {
-        &self.code
-    }
-}
-
 impl Versioned for AnswerInput {
     fn based_on(&self) -> &str {
         &self.version
@@ -94,7 +105,7 @@ impl Versioned for IndicatorInput {
 }
 
 /// A stored row as the conflict notice shows it.
-pub trait Stored: Coded {
+pub trait Stored {
     /// Who saved it last.
     fn updated_by(&self) -> Option<String>;
     /// Its values as (label, value) lines.
@@ -167,8 +178,6 @@ pub struct BlockView<R, I, S = R> {
 
 /// A criterion's block on a page, with the framework's texts.
 pub type CriterionView = BlockView<AnswerRow, AnswerInput, StoredAnswer>;
-/// A criterion's block as an autosave sees it: the stored values only.
-pub type AnswerSave = BlockView<StoredAnswer, AnswerInput>;
 pub type IndicatorView = BlockView<IndicatorRow, IndicatorInput>;
 
 /// The buttons of a conflict notice in an autosave answer (htmx): "keep my input" posts the
@@ -199,7 +208,7 @@ pub enum NoticeState {
     ReadOnly,
 }
 
-impl<R: Coded, I: Versioned, S: Stored> BlockView<R, I, S> {
+impl<R, I: Versioned, S: Stored> BlockView<R, I, S> {
     pub fn new(row: R, input: I) -> Self {
         Self {
             row,
@@ -210,16 +219,7 @@ impl<R: Coded, I: Versioned, S: Stored> BlockView<R, I, S> {
 
     /// The field messages of the last save (none unless it was refused).
     pub fn errors(&self) -> &FieldErrors {
-        static NONE: std::sync::LazyLock<FieldErrors> =
-            std::sync::LazyLock::new(FieldErrors::default);
-        match &self.outcome {
-            Outcome::Invalid(errors) => errors,
-            _ => &NONE,
-        }
-    }
-
-    pub fn code(&self) -> &str {
-        self.row.code()
+        self.outcome.errors()
     }
 
     pub fn has_conflict(&self) -> bool {
@@ -238,24 +238,7 @@ impl<R: Coded, I: Versioned, S: Stored> BlockView<R, I, S> {
 
     /// The save-state slot's content; `actions` are offered after a conflict (htmx answers).
     pub fn notice(&self, ctx: &PageContext, actions: Option<ConflictActions>) -> SaveNotice {
-        let (state, by, stored, actions) = match &self.outcome {
-            Outcome::Idle => (NoticeState::Idle, None, Vec::new(), None),
-            Outcome::Saved(_) => (NoticeState::Saved, None, Vec::new(), None),
-            Outcome::Invalid(_) => (NoticeState::Invalid, None, Vec::new(), None),
-            Outcome::ReadOnly => (NoticeState::ReadOnly, None, Vec::new(), None),
-            Outcome::Conflict { stored, .. } => (
-                NoticeState::Conflict,
-                stored.updated_by(),
-                stored.summary(ctx),
-                actions,
-            ),
-        };
-        SaveNotice {
-            state,
-            by,
-            stored,
-            actions,
-        }
+        self.outcome.notice(ctx, actions)
     }
 }
 
@@ -295,21 +278,23 @@ async fn settle<R>(
     })
 }
 
-/// Validates and saves one criterion's input over `row`, its answer as stored; the view tells
-/// what happened.
+/// Validates and saves the input to criterion `code` of a round (one statement, which reads
+/// what is stored itself); what is stored is read again only after a conflict, for the
+/// notice. `Error::NotFound` when the round has no such criterion.
 pub async fn apply_answer(
     pool: &PgPool,
     user: &CurrentUser,
     assessment_id: AssessmentId,
-    row: StoredAnswer,
-    input: AnswerInput,
-) -> Result<AnswerSave> {
-    let mut view = AnswerSave::new(row, input);
-    let answer = match answer::validate_answer(&view.input) {
+    code: &str,
+    input: &AnswerInput,
+) -> Result<Outcome<StoredAnswer>> {
+    let answer = match answer::validate_answer(input) {
         Ok(answer) => answer,
         Err(errors) => {
-            view.outcome = Outcome::Invalid(errors);
-            return Ok(view);
+            // A criterion the round does not have has no fields to refuse: 404, as for a
+            // valid input.
+            reload_stored_answer(pool, assessment_id, code).await?;
+            return Ok(Outcome::Invalid(errors));
         }
     };
     // The connection goes back to the pool before the conflict path reads again: holding it
@@ -317,21 +302,13 @@ pub async fn apply_answer(
     let saved = {
         let mut conn = pool.acquire().await?;
         let actor = user.actor();
-        let version = based_on(&view.input);
-        db::save_answer(
-            &mut conn,
-            &actor,
-            assessment_id,
-            &view.row,
-            version,
-            &answer,
-        )
-        .await?
+        let version = based_on(input);
+        db::save_answer(&mut conn, &actor, assessment_id, code, version, &answer)
+            .await?
+            .ok_or(Error::NotFound)?
     };
-    let code = view.row.code.clone();
-    let reload = async || reload_stored_answer(pool, assessment_id, &code).await;
-    view.outcome = settle(saved, reload, |row: &StoredAnswer| row.version).await?;
-    Ok(view)
+    let reload = async || reload_stored_answer(pool, assessment_id, code).await;
+    settle(saved, reload, |row: &StoredAnswer| row.version).await
 }
 
 /// Validates and saves one indicator's input; the view tells what happened.

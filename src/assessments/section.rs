@@ -203,11 +203,11 @@ pub async fn save_section(
         if !posted.has(&view.row.code) || input == view.input {
             criteria.push(view);
         } else {
-            let saved = apply_answer(&pool, &user, id, view.row.stored(), input).await?;
+            let outcome = apply_answer(&pool, &user, id, &view.row.code, &input).await?;
             criteria.push(CriterionView {
                 row: view.row,
-                input: saved.input,
-                outcome: saved.outcome,
+                input,
+                outcome,
             });
         }
     }

@@ -733,3 +733,89 @@ async fn values_for_unknown_criteria_or_indicators_are_reported_not_dropped() {
     assert_eq!(stored(&app, assessment, "MOB-1").await.0, Some(2));
     assert_eq!(stored(&app, assessment, "ENV-1").await.0, None);
 }
+
+#[tokio::test]
+async fn a_save_audits_the_changed_fields_only_and_an_unchanged_save_writes_nothing() {
+    let (app, _, assessment) = setup().await;
+    let first = autosave(
+        &app,
+        assessment,
+        "GOV-2",
+        &[
+            ("level", "2"),
+            ("importance", "2"),
+            ("evidence", "Délibération du 3 mars"),
+            ("confidence", "documente"),
+            ("version", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    // Only the evidence changes.
+    let second = autosave(
+        &app,
+        assessment,
+        "GOV-2",
+        &[
+            ("level", "2"),
+            ("importance", "2"),
+            ("evidence", "Délibération du 4 mars"),
+            ("confidence", "documente"),
+            ("version", "2"),
+        ],
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.body);
+    // The same input again: saved as it is, no new version, no audit entry.
+    let again = autosave(
+        &app,
+        assessment,
+        "GOV-2",
+        &[
+            ("level", "2"),
+            ("importance", "2"),
+            ("evidence", "Délibération du 4 mars"),
+            ("confidence", "documente"),
+            ("version", "3"),
+        ],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert!(
+        again.body.contains(r#"value="3" data-hx-swap-oob="true""#),
+        "{}",
+        again.body
+    );
+    let audited: Vec<(serde_json::Value, serde_json::Value)> = sqlx::query_as(
+        "select before, after from audit_event
+          where action = 'answer.update' and object_id = $1 order by audit_event_id",
+    )
+    .bind(assessment)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited.len(), 2);
+    let (before, after) = &audited[0];
+    assert_eq!(before["level"], serde_json::Value::Null);
+    assert_eq!(after["level"], 2);
+    assert_eq!(after["confidence"], "documente");
+    assert_eq!(after["criterion"], "GOV-2");
+    let (before, after) = &audited[1];
+    assert_eq!(
+        before,
+        &serde_json::json!({ "evidence": "Délibération du 3 mars" })
+    );
+    assert_eq!(
+        after,
+        &serde_json::json!({ "evidence": "Délibération du 4 mars", "criterion": "GOV-2" })
+    );
+    let version: i32 = sqlx::query_scalar(
+        "select a.version from criterion_answer a join criterion c using (criterion_id)
+          where a.assessment_id = $1 and c.code = 'GOV-2'",
+    )
+    .bind(assessment)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(version, 3);
+}

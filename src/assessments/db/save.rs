@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgExecutor};
 
-use super::{AnswerRow, IndicatorRow};
+use super::IndicatorRow;
 use crate::assessments::answer::{Answer, IndicatorValue};
 use crate::audit::{Actor, changed_fields};
 use crate::vocabulary::{AssessmentId, AssessmentStatus, Confidence, Version};
@@ -35,19 +35,6 @@ pub struct StoredAnswer {
     pub answer: Answer,
     pub version: Version,
     pub updated_by: Option<String>,
-}
-
-impl AnswerRow {
-    /// The stored part of this row.
-    pub fn stored(&self) -> StoredAnswer {
-        StoredAnswer {
-            criterion_id: self.criterion_id,
-            code: self.code.clone(),
-            answer: self.answer(),
-            version: self.version,
-            updated_by: self.updated_by.clone(),
-        }
-    }
 }
 
 /// The answer to criterion `code` of a round, as stored.
@@ -143,44 +130,83 @@ impl Written {
     }
 }
 
-/// Saves one answer if it is still at `version`, in one statement (its own transaction): it
-/// holds the round shared (see [`hold_editable`]), writes the row only at `version`, and
-/// records the changed fields in the audit log. `row` is the answer as read at that version.
+/// What the one statement of an answer's save found and did.
+struct AnswerWritten {
+    /// The version stored when the statement began (none: no such criterion in the round).
+    stored: Option<i32>,
+    /// The new version, when it wrote.
+    version: Option<i32>,
+    /// Whether the input differs from what is stored at `version`.
+    changed: bool,
+    editable: bool,
+}
+
+/// Saves the answer to criterion `code` if it is still at `version`, in one statement (its
+/// own transaction, one round trip): it holds the round shared (see [`hold_editable`]), reads
+/// the stored answer, compares it with `answer` field by field, writes the row only at
+/// `version` and when something changed, and records the changed fields in the audit log (the
+/// criterion's code with them). `None`: the round has no such criterion.
+///
+/// The answer read and the answer written are the same row version: the input was based on a
+/// committed `version`, so the statement's snapshot holds that version or a later one, and the
+/// update's own check on `version` refuses a later one.
 pub async fn save_answer(
     conn: &mut PgConnection,
     actor: &Actor,
     assessment_id: AssessmentId,
-    row: &StoredAnswer,
+    code: &str,
     version: Version,
     answer: &Answer,
-) -> Result<Saved, sqlx::Error> {
-    let stored = (row.version, &row.answer);
-    let (old, new) = match change(stored, answer, version, ("criterion", &row.code)) {
-        Ok(change) => change,
-        Err(outcome) => return Ok(outcome),
-    };
+) -> Result<Option<Saved>, sqlx::Error> {
     let written = sqlx::query_as!(
-        Written,
+        AnswerWritten,
         r#"with editable as (
                select 1 from assessment
                 where assessment_id = $1 and status in ('draft', 'review') for share
+           ), stored as (
+               select a.criterion_id, a.version,
+                      jsonb_build_object('level', a.level, 'not_applicable', a.not_applicable,
+                                         'justification', a.justification,
+                                         'importance', a.importance, 'target', a.target,
+                                         'evidence', a.evidence, 'confidence', a.confidence)
+                          as answer
+                 from criterion_answer a join criterion c using (criterion_id)
+                where a.assessment_id = $1 and c.code = $2
+           ), change as (
+               select s.criterion_id, jsonb_object_agg(old.key, old.value) as before,
+                      jsonb_object_agg(new.key, new.value) as after
+                 from stored s
+                 cross join jsonb_each(s.answer) old
+                 join jsonb_each(jsonb_build_object(
+                          'level', $4::smallint, 'not_applicable', $5::boolean,
+                          'justification', $6::text, 'importance', $7::smallint,
+                          'target', $8::smallint, 'evidence', $9::text,
+                          'confidence', $10::text)) new on new.key = old.key
+                where s.version = $3 and old.value <> new.value
+                group by s.criterion_id
            ), saved as (
-               update criterion_answer
-                  set level = $4, not_applicable = $5, justification = $6, importance = $7,
-                      target = $8, evidence = $9, confidence = $10, version = version + 1,
-                      updated_by = $11, updated_at = now()
-                where assessment_id = $1 and criterion_id = $2 and version = $3
-                  and exists (select 1 from editable)
-                returning version
+               update criterion_answer a
+                  set level = $4::smallint, not_applicable = $5::boolean,
+                      justification = $6::text, importance = $7::smallint,
+                      target = $8::smallint, evidence = $9::text, confidence = $10::text,
+                      version = a.version + 1, updated_by = $11, updated_at = now()
+                 from change
+                where a.assessment_id = $1 and a.criterion_id = change.criterion_id
+                  and a.version = $3 and exists (select 1 from editable)
+                returning a.version
            ), logged as (
                insert into audit_event (actor_user_id, actor_label, action, object_type,
                                         object_id, before, after)
-               select $11, $12, 'answer.update', 'assessment', $1, $13, $14 from saved
+               select $11, $12, 'answer.update', 'assessment', $1, change.before,
+                      change.after || jsonb_build_object('criterion', $2::text)
+                 from change, saved
            )
-           select (select version from saved) as version,
+           select (select version from stored) as stored,
+                  (select version from saved) as version,
+                  exists (select 1 from change) as "changed!",
                   exists (select 1 from editable) as "editable!""#,
         assessment_id.0,
-        row.criterion_id,
+        code,
         version.0,
         answer.level,
         answer.not_applicable,
@@ -190,13 +216,23 @@ pub async fn save_answer(
         &answer.evidence,
         answer.confidence.map(Confidence::as_str),
         actor.user_id.map(|u| u.0),
-        &actor.label,
-        old,
-        new
+        &actor.label
     )
     .fetch_one(conn)
     .await?;
-    Ok(written.saved())
+    Ok(written.stored.map(|stored| {
+        if stored != version.0 {
+            Saved::Conflict
+        } else if !written.changed {
+            Saved::Unchanged(version)
+        } else {
+            Written {
+                version: written.version,
+                editable: written.editable,
+            }
+            .saved()
+        }
+    }))
 }
 
 /// Saves one indicator value if it is still at `version`, in one statement, like
