@@ -143,9 +143,9 @@ struct AnswerWritten {
 
 /// Saves the answer to criterion `code` if it is still at `version`, in one statement (its
 /// own transaction, one round trip): it holds the round shared (see [`hold_editable`]), reads
-/// the stored answer, compares it with `answer` field by field, writes the row only at
-/// `version` and when something changed, and records the changed fields in the audit log (the
-/// criterion's code with them). `None`: the round has no such criterion.
+/// the stored answer, lists the fields that `answer` leaves as they are (`same`), writes the
+/// row only at `version` and when some field changed, and records the changed fields in the
+/// audit log (the criterion's code with them). `None`: the round has no such criterion.
 ///
 /// The answer read and the answer written are the same row version: the input was based on a
 /// committed `version`, so the statement's snapshot holds that version or a later one, and the
@@ -169,41 +169,43 @@ pub async fn save_answer(
                                          'justification', a.justification,
                                          'importance', a.importance, 'target', a.target,
                                          'evidence', a.evidence, 'confidence', a.confidence)
-                          as answer
+                          as answer,
+                      array_remove(array[
+                          case when a.level is not distinct from $4::smallint then 'level' end,
+                          case when a.not_applicable = $5::boolean then 'not_applicable' end,
+                          case when a.justification = $6::text then 'justification' end,
+                          case when a.importance = $7::smallint then 'importance' end,
+                          case when a.target is not distinct from $8::smallint then 'target' end,
+                          case when a.evidence = $9::text then 'evidence' end,
+                          case when a.confidence is not distinct from $10::text
+                               then 'confidence' end], null) as same
                  from criterion_answer a join criterion c using (criterion_id)
                 where a.assessment_id = $1 and c.code = $2
-           ), change as (
-               select s.criterion_id, jsonb_object_agg(old.key, old.value) as before,
-                      jsonb_object_agg(new.key, new.value) as after
-                 from stored s
-                 cross join jsonb_each(s.answer) old
-                 join jsonb_each(jsonb_build_object(
-                          'level', $4::smallint, 'not_applicable', $5::boolean,
-                          'justification', $6::text, 'importance', $7::smallint,
-                          'target', $8::smallint, 'evidence', $9::text,
-                          'confidence', $10::text)) new on new.key = old.key
-                where s.version = $3 and old.value <> new.value
-                group by s.criterion_id
            ), saved as (
                update criterion_answer a
                   set level = $4::smallint, not_applicable = $5::boolean,
                       justification = $6::text, importance = $7::smallint,
                       target = $8::smallint, evidence = $9::text, confidence = $10::text,
                       version = a.version + 1, updated_by = $11, updated_at = now()
-                 from change
-                where a.assessment_id = $1 and a.criterion_id = change.criterion_id
-                  and a.version = $3 and exists (select 1 from editable)
+                 from stored s
+                where a.assessment_id = $1 and a.criterion_id = s.criterion_id
+                  and a.version = $3 and s.version = $3 and cardinality(s.same) < 7
+                  and exists (select 1 from editable)
                 returning a.version
            ), logged as (
                insert into audit_event (actor_user_id, actor_label, action, object_type,
                                         object_id, before, after)
-               select $11, $12, 'answer.update', 'assessment', $1, change.before,
-                      change.after || jsonb_build_object('criterion', $2::text)
-                 from change, saved
+               select $11, $12, 'answer.update', 'assessment', $1, s.answer - s.same,
+                      (jsonb_build_object('level', $4::smallint, 'not_applicable', $5::boolean,
+                                          'justification', $6::text, 'importance', $7::smallint,
+                                          'target', $8::smallint, 'evidence', $9::text,
+                                          'confidence', $10::text) - s.same)
+                      || jsonb_build_object('criterion', $2::text)
+                 from stored s, saved
            )
            select (select version from stored) as stored,
                   (select version from saved) as version,
-                  exists (select 1 from change) as "changed!",
+                  coalesce((select cardinality(same) < 7 from stored), false) as "changed!",
                   exists (select 1 from editable) as "editable!""#,
         assessment_id.0,
         code,
