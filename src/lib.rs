@@ -76,6 +76,8 @@ pub struct AppState {
     pub geography: Arc<geo::Geography>,
     /// The territory list's pages, per instance, under the list's generation.
     pub territory_list: Arc<territories::list_pages::ListPages>,
+    /// Home page lists, per instance (the session cache's bound, or a change handled here).
+    pub home_pages: Arc<home::HomePages>,
 }
 
 impl AppState {
@@ -85,6 +87,7 @@ impl AppState {
             pool,
             sessions: Arc::new(accounts::session::SessionCache::new(keep)),
             readable_reports: Arc::new(reports::ReadableReports::new(keep)),
+            home_pages: Arc::new(home::HomePages::new(keep)),
             geography: Arc::default(),
             territory_list: Arc::default(),
             config: Arc::new(config),
@@ -123,6 +126,10 @@ pub fn app(state: AppState) -> Router {
         .layer(CsrfLayer::new().with_rejection_response(|_| ErrorPage::CrossSite.response()))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::from_fn(web::input::refuse_unreadable))
+        .layer(middleware::from_fn_with_state(
+            state.home_pages.clone(),
+            home::count_changes,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use territoires::Config;
 use territoires::accounts::Role;
 
-use crate::support::TestApp;
+use crate::support::{Page, TestApp};
 
 async fn user_id(app: &TestApp, email: &str) -> i64 {
     sqlx::query_scalar("select user_id from app_user where lower(email) = lower($1)")
@@ -429,35 +429,106 @@ async fn a_disabled_user_loses_a_remembered_session_on_another_instance_within_t
         StatusCode::OK
     );
     // …and no longer than the bound.
-    let change = (StatusCode::OK, StatusCode::SEE_OTHER);
+    let change = (status_is(StatusCode::OK), status_is(StatusCode::SEE_OTHER));
     changes_within(&second, "/territoires", &token, change, (disabled, keep)).await;
 }
 
-/// Asks `app` for `path` with the session `token` until the answer goes from `change.0` to
-/// `change.1`, and fails if that takes longer than `bound.1` (+0.5 s) after `bound.0`, when
-/// the change was made on another instance.
+fn status_is(status: StatusCode) -> impl Fn(&Page) -> bool {
+    move |page| page.status == status
+}
+
+/// Asks `app` for `path` with the session `token` until the page goes from what `change.0`
+/// accepts to what `change.1` accepts, and fails if that takes longer than `bound.1` (+0.5 s)
+/// after `bound.0`, when the change was made elsewhere.
 async fn changes_within(
     app: &TestApp,
     path: &str,
     token: &str,
-    change: (StatusCode, StatusCode),
+    change: (impl Fn(&Page) -> bool, impl Fn(&Page) -> bool),
     (since, keep): (std::time::Instant, std::time::Duration),
 ) {
     let limit = keep + std::time::Duration::from_millis(500);
     loop {
-        let status = app.get_with_session(path, token).await.status;
-        if status == change.1 {
+        let page = app.get_with_session(path, token).await;
+        if change.1(&page) {
             break;
         }
-        assert_eq!(status, change.0);
+        assert!(change.0(&page), "{path}: {} {}", page.status, page.body);
         assert!(
             since.elapsed() <= limit,
-            "{path} still answers {status} {:?} after the change",
+            "{path} unchanged {:?} after the change",
             since.elapsed()
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert!(since.elapsed() <= limit);
+}
+
+#[tokio::test]
+async fn a_home_page_kept_in_memory_shows_a_change_here_at_once_and_elsewhere_within_the_bound() {
+    let keep = std::time::Duration::from_secs(3);
+    let config = || Config {
+        session_cache_ms: keep.as_millis() as u64,
+        ..Config::for_tests()
+    };
+    let first = TestApp::spawn_with(config()).await;
+    let second = first.second_instance_with(config()).await;
+    let territory = first.territory("69123").await;
+    let assessment = first.assessment(territory).await;
+    let (email, password) = first.create_user(Role::Consultant, &[]).await;
+    let token = first
+        .sign_in(&email, &password)
+        .await
+        .session_cookie()
+        .unwrap();
+    let progress = |n: usize| {
+        let shown = format!(r#"<span class="meta">{n} / "#);
+        move |page: &Page| page.status == StatusCode::OK && page.body.contains(&shown)
+    };
+    // Criteria outside the commune's competence count as dealt with from the start.
+    let start: i64 = sqlx::query_scalar(
+        "select count(*) from criterion_answer
+          where assessment_id = $1 and (level is not null or not_applicable)",
+    )
+    .bind(assessment)
+    .fetch_one(&first.pool)
+    .await
+    .unwrap();
+    let start = start as usize;
+    for app in [&first, &second] {
+        assert!(progress(start)(&app.get_with_session("/", &token).await));
+    }
+    // A change made elsewhere (here, straight in the database, on the last criterion): both
+    // instances show the remembered page for a while, then the change within the bound.
+    sqlx::query(
+        "update criterion_answer set level = 2
+          where assessment_id = $1 and criterion_id = (
+                select max(criterion_id) from criterion_answer
+                 where assessment_id = $1 and level is null and not not_applicable)",
+    )
+    .bind(assessment)
+    .execute(&first.pool)
+    .await
+    .unwrap();
+    let changed = std::time::Instant::now();
+    assert!(progress(start)(&second.get_with_session("/", &token).await));
+    let change = (progress(start), progress(start + 1));
+    changes_within(&second, "/", &token, change, (changed, keep)).await;
+    // A change handled by an instance shows there at once.
+    first.sign_in(&email, &password).await;
+    assert!(progress(start + 1)(&first.get("/").await));
+    let saved = first
+        .post_form(
+            &format!("/evaluations/{assessment}/reponses/ECO-2"),
+            &[
+                ("ECO-2.level", "3"),
+                ("ECO-2.importance", "2"),
+                ("ECO-2.version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert!(progress(start + 2)(&first.get("/").await));
 }
 
 #[tokio::test]
@@ -875,6 +946,6 @@ async fn an_elu_loses_a_remembered_report_at_once_here_and_within_the_bound_else
         StatusCode::NOT_FOUND,
         "the instance that changed the right forgets it at once"
     );
-    let change = (StatusCode::OK, StatusCode::NOT_FOUND);
+    let change = (status_is(StatusCode::OK), status_is(StatusCode::NOT_FOUND));
     changes_within(&second, &page, &token, change, (withdrawn, keep)).await;
 }
