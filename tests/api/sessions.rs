@@ -393,13 +393,7 @@ async fn cross_site_requests_change_nothing() {
 
 #[tokio::test]
 async fn a_disabled_user_loses_a_remembered_session_on_another_instance_within_the_bound() {
-    let keep = std::time::Duration::from_secs(3);
-    let config = || Config {
-        session_cache_ms: keep.as_millis() as u64,
-        ..Config::for_tests()
-    };
-    let first = TestApp::spawn_with(config()).await;
-    let second = first.second_instance_with(config()).await;
+    let (first, second, keep) = two_instances_with_memory().await;
     let admin = first.new_browser();
     admin.sign_in_as(Role::Admin, &[]).await;
     let (email, password) = first.create_user(Role::Consultant, &[]).await;
@@ -431,6 +425,19 @@ async fn a_disabled_user_loses_a_remembered_session_on_another_instance_within_t
     // …and no longer than the bound.
     let change = (status_is(StatusCode::OK), status_is(StatusCode::SEE_OTHER));
     changes_within(&second, "/territoires", &token, change, (disabled, keep)).await;
+}
+
+/// Two instances on one database that remember what they read for 3 s (the session cache's
+/// bound), and that bound.
+async fn two_instances_with_memory() -> (TestApp, TestApp, std::time::Duration) {
+    let keep = std::time::Duration::from_secs(3);
+    let config = || Config {
+        session_cache_ms: keep.as_millis() as u64,
+        ..Config::for_tests()
+    };
+    let first = TestApp::spawn_with(config()).await;
+    let second = first.second_instance_with(config()).await;
+    (first, second, keep)
 }
 
 fn status_is(status: StatusCode) -> impl Fn(&Page) -> bool {
@@ -466,13 +473,7 @@ async fn changes_within(
 
 #[tokio::test]
 async fn a_home_page_kept_in_memory_shows_a_change_here_at_once_and_elsewhere_within_the_bound() {
-    let keep = std::time::Duration::from_secs(3);
-    let config = || Config {
-        session_cache_ms: keep.as_millis() as u64,
-        ..Config::for_tests()
-    };
-    let first = TestApp::spawn_with(config()).await;
-    let second = first.second_instance_with(config()).await;
+    let (first, second, keep) = two_instances_with_memory().await;
     let territory = first.territory("69123").await;
     let assessment = first.assessment(territory).await;
     let (email, password) = first.create_user(Role::Consultant, &[]).await;
@@ -899,13 +900,7 @@ async fn ended_sessions_and_old_attempts_are_purged_and_live_ones_kept() {
 
 #[tokio::test]
 async fn an_elu_loses_a_remembered_report_at_once_here_and_within_the_bound_elsewhere() {
-    let keep = std::time::Duration::from_secs(3);
-    let config = || Config {
-        session_cache_ms: keep.as_millis() as u64,
-        ..Config::for_tests()
-    };
-    let first = TestApp::spawn_with(config()).await;
-    let second = first.second_instance_with(config()).await;
+    let (first, second, keep) = two_instances_with_memory().await;
     let territory = first.territory("69123").await;
     let report = first.publish(first.assessment(territory).await).await;
     let page = format!("/rapports/{report}");
