@@ -183,33 +183,28 @@ async fn explain(pool: &sqlx::PgPool, report: i64) -> anyhow::Result<()> {
                 .to_owned(),
         ),
         (
-            "dashboard: recent assessments",
-            "select a.assessment_id, t.name, a.round_date, a.status,
-                    (select count(*) from criterion_answer c where c.assessment_id = a.assessment_id
-                        and (c.level is not null or c.not_applicable)) as answered
-               from assessment a join territory t using (territory_id)
-              where a.status <> 'published' order by a.updated_at desc limit 10"
+            "dashboard: recent assessments (when not remembered)",
+            "select a.assessment_id, t.name, a.round_date, a.status, p.answered, p.criteria
+               from (select * from assessment where status <> 'published'
+                      order by updated_at desc limit 10) a
+               join territory t using (territory_id)
+               cross join lateral (
+                   select count(*) filter (where c.level is not null or c.not_applicable) as answered,
+                          count(*) as criteria
+                     from criterion_answer c where c.assessment_id = a.assessment_id) p
+              order by a.updated_at desc"
                 .to_owned(),
         ),
         (
-            "dashboard: latest reports",
+            "dashboard: latest reports (when not remembered)",
             "select r.report_id, r.territory_name, a.round_date from report r
                join assessment a on a.assessment_id = r.assessment_id
               order by r.published_at desc limit 10"
                 .to_owned(),
         ),
         (
-            "territory list, page 50 of 2,000 (by name)",
-            "select t.territory_id, t.name, count(*) over () from territory t
-              order by t.name, t.territory_id limit 20 offset 980"
-                .to_owned(),
-        ),
-        (
-            "geography search (words contained)",
-            "select geo_area_id, name from geo_area
-              where search_name like '%' || search_key('saint') || '%' and not retired
-              order by population desc nulls last limit 10"
-                .to_owned(),
+            "territory list: the generation its kept pages are checked against",
+            "select generation from territory_list_change".to_owned(),
         ),
     ];
     for (title, sql) in queries {
