@@ -23,7 +23,7 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use serde::Deserialize;
 use sqlx::{PgConnection, PgPool};
@@ -35,8 +35,7 @@ use crate::i18n::{I18n, Lang};
 use crate::scoring::{self, Kind};
 use crate::vocabulary::{AssessmentId, AssessmentStatus, ReportId, Version};
 use crate::web::access::{Access, Routes};
-use crate::web::{Id, PageContext, PagePath, render};
-use encoding::Encoding;
+use crate::web::{Id, PageContext, PagePath, render, spliced};
 use memory::compress;
 pub use memory::{BodyCache, ReadableReports};
 use model::{DimensionPart, ReportData, Text};
@@ -439,11 +438,7 @@ async fn show(
         .ok_or(Error::NotFound)?;
     // The body never changes; the page around it depends on the reader, the language and the
     // coding it is sent in.
-    let encoding = Encoding::negotiate(
-        headers
-            .get(header::ACCEPT_ENCODING)
-            .and_then(|v| v.to_str().ok()),
-    );
+    let encoding = spliced::negotiate(&headers);
     let etag = format!(
         "\"{}-{}-{}-{}-{}\"",
         report.fingerprint,
@@ -470,31 +465,15 @@ async fn show(
         published: Some(id),
         pdf: report.pdf_langs.iter().any(|l| l == ctx.lang()),
         annexes: (!annexes.is_empty()).then(|| (id, annexes.contains(GLOSSARY_HEADING))),
-        body: BODY_MARK.into(),
+        body: spliced::BODY_MARK.into(),
         ctx,
     }
     .render()?;
-    let (head, foot) = page
-        .split_once(BODY_MARK)
-        .ok_or_else(|| anyhow::anyhow!("the report page lost its body"))?;
-    let mut response = match encoding {
-        Encoding::Identity => Html(format!("{head}{}{foot}", body.reading())).into_response(),
-        coding => {
-            let bytes = encoding::page(coding, head, &body.encoded, foot);
-            let mut response = Html(bytes).into_response();
-            if let Some(name) = coding.header() {
-                response
-                    .headers_mut()
-                    .insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
-            }
-            response
-        }
-    };
+    let mut response = spliced::response(&page, body.reading(), &body.encoded, encoding)?;
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
-    headers.insert(vary.0, vary.1);
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
@@ -532,10 +511,6 @@ async fn annexes(
         ctx,
     })
 }
-
-/// Stands for the body while the page around it is rendered (never in a stored body: the
-/// report template escapes text, and this is not a tag).
-const BODY_MARK: &str = "\u{1}report-body\u{1}";
 
 /// The report as a workbook, for whoever may read the report.
 async fn export(

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::{Form, Query};
 use serde::Deserialize;
@@ -27,6 +27,7 @@ use crate::geo;
 use crate::vocabulary::{AreaKind, TagFamily, TerritoryId, TerritoryKind};
 use crate::web::access::{Access, Routes};
 use crate::web::form::{FieldErrors, has_forbidden_control};
+use crate::web::spliced::{self, SplicedBody};
 use crate::web::{Id, PageContext, render, render_with_status, urlencode};
 use form::{Known, TerritoryForm};
 use list_pages::ListPages;
@@ -91,7 +92,16 @@ fn non_empty(value: &str) -> Option<String> {
 #[template(path = "territories/list.html")]
 struct ListPage {
     ctx: PageContext,
-    params: ListParams,
+    /// [`spliced::BODY_MARK`], where the kept page goes.
+    body: &'static str,
+}
+
+/// The list's content (kept per filter and language under the list's generation): the filters
+/// as applied, one page of territories and the count.
+#[derive(Template)]
+#[template(path = "territories/list_body.html")]
+struct ListBody {
+    ctx: PageContext,
     filter: db::ListFilter,
     rows: Vec<db::ListRow>,
     total: i64,
@@ -102,15 +112,30 @@ struct ListPage {
     geography: Arc<geo::index::GeoIndex>,
 }
 
-impl ListPage {
+impl ListBody {
+    fn q(&self) -> &str {
+        self.filter.text.as_deref().unwrap_or_default()
+    }
+
+    fn kind(&self) -> &str {
+        self.filter.kind.as_deref().unwrap_or_default()
+    }
+
+    fn region(&self) -> &str {
+        self.filter.region.as_deref().unwrap_or_default()
+    }
+
+    fn departement(&self) -> &str {
+        self.filter.departement.as_deref().unwrap_or_default()
+    }
+
     /// Link to `page` keeping the filters and sort.
     fn page_url(&self, page: i64) -> String {
-        let p = &self.params;
         let pairs = [
-            ("kind", p.kind.as_str()),
-            ("region", p.region.as_str()),
-            ("departement", p.departement.as_str()),
-            ("q", p.q.as_str()),
+            ("kind", self.kind()),
+            ("region", self.region()),
+            ("departement", self.departement()),
+            ("q", self.q()),
             ("sort", self.filter.sort.as_str()),
         ];
         let mut query: Vec<String> = pairs
@@ -128,6 +153,7 @@ async fn list(
     State(pool): State<PgPool>,
     State(geography): State<Arc<geo::Geography>>,
     State(list_pages): State<Arc<ListPages>>,
+    headers: HeaderMap,
     Query(params): Query<ListParams>,
 ) -> Result<Response> {
     let filter = db::ListFilter {
@@ -140,30 +166,44 @@ async fn list(
         sort: db::Sort::parse(&params.sort),
         page: params.page.trim().parse().unwrap_or(1).clamp(1, 100_000),
     };
+    let key = (filter, ctx.i18n.lang);
     let mut conn = pool.acquire().await?;
     let generation = db::list_generation(&mut *conn).await?;
-    let listed = match list_pages.get(generation, &filter) {
-        Some(listed) => listed,
+    let body = match list_pages.get(generation, &key) {
+        Some(body) => body,
         None => {
-            let listed = Arc::new(db::list(&mut conn, &filter, PAGE_SIZE).await?);
-            list_pages.put(generation, filter.clone(), listed.clone());
-            listed
+            let filter = key.0.clone();
+            let (rows, total) = db::list(&mut conn, &filter, PAGE_SIZE).await?;
+            drop(conn);
+            let text = ListBody {
+                ctx: ctx.clone(),
+                page: filter.page,
+                pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+                total,
+                geography: geography.get(&pool).await?,
+                rows,
+                filter,
+            }
+            .render()?;
+            let body = tokio::task::spawn_blocking(move || SplicedBody::new(text))
+                .await
+                .map_err(anyhow::Error::from)?;
+            let body = Arc::new(body);
+            list_pages.put(generation, key, body.clone());
+            body
         }
     };
-    drop(conn);
-    let (rows, total) = (listed.0.clone(), listed.1);
-    let geography = geography.get(&pool).await?;
     let page = ListPage {
-        page: filter.page,
-        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
-        total,
-        geography,
-        rows,
-        filter,
-        params,
         ctx,
-    };
-    render(&page)
+        body: spliced::BODY_MARK,
+    }
+    .render()?;
+    spliced::response(
+        &page,
+        &body.text,
+        &body.encoded,
+        spliced::negotiate(&headers),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ pub mod access;
 pub mod assets;
 pub mod form;
 pub mod input;
+pub mod spliced;
 
 use askama::Template;
 use axum::extract::{FromRequestParts, Request, State};

@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use territoires::accounts::Role;
 
-use crate::support::TestApp;
+use crate::support::{TestApp, fetch_encoded};
 
 /// Answers every criterion of `dimension` through the section form: at `level` ("0"–"4"),
 /// or "na" with a justification.
@@ -383,43 +383,6 @@ async fn the_consultant_rewrites_the_key_messages_before_publication() {
         )
         .await;
     assert_eq!(after.status, StatusCode::CONFLICT);
-}
-
-/// GETs `path` with `Accept-Encoding: accept` and returns the response's coding and the body
-/// decoded.
-async fn fetch_encoded(app: &TestApp, path: &str, accept: &str) -> (String, usize, String) {
-    use std::io::Read;
-    let response = app
-        .client
-        .get(app.url(path))
-        .header("accept-encoding", accept)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let vary = response.headers()["vary"].to_str().unwrap().to_owned();
-    assert!(vary.contains("accept-encoding"), "{vary}");
-    let coding = response
-        .headers()
-        .get("content-encoding")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let bytes = response.bytes().await.unwrap();
-    let mut text = String::new();
-    match coding.as_str() {
-        "br" => brotli::Decompressor::new(&bytes[..], 4096)
-            .read_to_string(&mut text)
-            .map(|_| ()),
-        "gzip" => flate2::read::GzDecoder::new(&bytes[..])
-            .read_to_string(&mut text)
-            .map(|_| ()),
-        _ => {
-            text = String::from_utf8(bytes.to_vec()).unwrap();
-            Ok(())
-        }
-    }
-    .unwrap();
-    (coding, bytes.len(), text)
 }
 
 /// How many languages of `report` have their compression stored.

@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use territoires::accounts::Role;
 
-use crate::support::{Page, TestApp, escaped};
+use crate::support::{Page, TestApp, escaped, fetch_encoded};
 
 /// Creates the profile of official area `kind`/`code`; returns the profile's path.
 async fn create_official(app: &TestApp, kind: &str, code: &str, extra: &[(&str, &str)]) -> String {
@@ -369,8 +369,17 @@ async fn a_list_page_kept_in_memory_never_outlives_a_change_made_elsewhere() {
     let before = app.get("/territoires").await;
     assert!(before.body.contains("2 territoires"), "{}", before.body);
     assert!(before.body.contains(">Lyon</a>"));
-    // Read twice at the same generation: the second answer comes from memory.
+    // Read twice at the same generation: the second answer comes from memory, and the kept
+    // page, compressed once, decodes to the same page in every coding.
     assert_eq!(app.get("/territoires").await.body, before.body);
+    let (_, plain_size, plain) = fetch_encoded(&app, "/territoires", "identity").await;
+    assert_eq!(plain, before.body);
+    for accept in ["gzip, deflate, br", "gzip"] {
+        let (coding, size, page) = fetch_encoded(&app, "/territoires", accept).await;
+        assert!(["br", "gzip"].contains(&coding.as_str()), "{coding}");
+        assert_eq!(page, plain);
+        assert!(size * 2 < plain_size, "{size} of {plain_size} bytes");
+    }
 
     // Changes made without this instance (another instance, a script), each committed.
     let id: i64 = lyon.rsplit('/').next().unwrap().parse().unwrap();
