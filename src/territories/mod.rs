@@ -148,6 +148,11 @@ impl ListBody {
     }
 }
 
+/// How a kept list page is compressed: each filter's first request at a generation pays for it,
+/// so brotli 5 and deflate 6. Measured on page 50 of 2,000: a first request took 4.5 ms at p50
+/// against 12.8 ms with brotli 10 and deflate 9, for 3.8 KB on the wire against 3.5 KB.
+const LIST_LEVELS: (i32, u32) = (5, 6);
+
 async fn list(
     ctx: PageContext,
     State(pool): State<PgPool>,
@@ -185,7 +190,7 @@ async fn list(
                 filter,
             }
             .render()?;
-            let body = tokio::task::spawn_blocking(move || SplicedBody::new(text))
+            let body = tokio::task::spawn_blocking(move || SplicedBody::new(text, LIST_LEVELS))
                 .await
                 .map_err(anyhow::Error::from)?;
             let body = Arc::new(body);

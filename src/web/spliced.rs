@@ -21,9 +21,10 @@ pub struct SplicedBody {
 }
 
 impl SplicedBody {
-    /// Compresses `text` (brotli 10 and deflate 9: done once per kept part).
-    pub fn new(text: String) -> Self {
-        let encoded = EncodedBody::new(&text);
+    /// Compresses `text` once at `levels` (brotli quality, deflate level; see
+    /// [`EncodedBody::with_levels`]).
+    pub fn new(text: String, levels: (i32, u32)) -> Self {
+        let encoded = EncodedBody::with_levels(&text, levels);
         Self { text, encoded }
     }
 }
