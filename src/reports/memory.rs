@@ -75,8 +75,7 @@ impl BodyCache {
         let encoded = match stored.encoded {
             Some(encoded) => encoded,
             None => {
-                let reading = super::split_annexes(&stored.text).0.to_owned();
-                let encoded = compress(reading).await?;
+                let encoded = compress(&stored.text).await?;
                 db::store_encoding(pool, id, lang, &encoded).await?;
                 encoded
             }
@@ -90,11 +89,15 @@ impl BodyCache {
     }
 }
 
-/// Compresses a body away from the request threads (brotli at its best quality takes a while).
-pub(super) async fn compress(body: String) -> Result<EncodedBody> {
-    Ok(tokio::task::spawn_blocking(move || EncodedBody::new(&body))
-        .await
-        .map_err(anyhow::Error::from)?)
+/// Compresses a body's reading part (what `/rapports/{id}` sends) away from the request threads
+/// (brotli at its best quality takes a while).
+pub(super) async fn compress(body: &str) -> Result<EncodedBody> {
+    let reading = super::split_annexes(body).0.to_owned();
+    Ok(
+        tokio::task::spawn_blocking(move || EncodedBody::new(&reading))
+            .await
+            .map_err(anyhow::Error::from)?,
+    )
 }
 
 /// The reports read lately on this instance, by report and élu (`None`: staff, who read all),

@@ -313,11 +313,7 @@ pub async fn publish_assessment(
         fingerprint: &fingerprint,
     };
     let report = db::publish(&mut tx, actor, &publication).await?;
-    let reading = |body: &str| split_annexes(body).0.to_owned();
-    let (encoded_fr, encoded_en) = (
-        compress(reading(&body_fr)).await?,
-        compress(reading(&body_en)).await?,
-    );
+    let (encoded_fr, encoded_en) = (compress(&body_fr).await?, compress(&body_en).await?);
     db::store_encoding(&mut *tx, report, Lang::Fr, &encoded_fr).await?;
     db::store_encoding(&mut *tx, report, Lang::En, &encoded_en).await?;
     tx.commit().await?;
