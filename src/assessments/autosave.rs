@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use sqlx::PgPool;
 
+use super::answer::ANSWER_FIELDS;
 use super::block::{
     ConflictActions, CriterionView, NoticeState, Outcome, SaveNotice, Stored, Versioned,
     apply_answer, apply_indicator, reload_answer, reload_indicator,
@@ -48,16 +49,13 @@ struct SavedFragment {
     version: String,
     errors: FieldErrors,
     notice: SaveNotice,
+    /// A criterion's fields still in conflict (the form carries them until the consultant
+    /// chooses); none for an indicator.
+    held: Option<String>,
+    /// The fields whose stored value the form must now show, as a JSON object.
+    refresh: String,
 }
 
-const ANSWER_FIELDS: &[&str] = &[
-    "level",
-    "justification",
-    "importance",
-    "target",
-    "evidence",
-    "confidence",
-];
 const INDICATOR_FIELDS: &[&str] = &["value", "year", "source_note"];
 
 pub async fn criterion_block(
@@ -75,6 +73,13 @@ pub async fn criterion_block(
     })
 }
 
+/// What a criterion's autosave answer carries besides the outcome: the fields held in
+/// conflict and the fields the form must now show as stored.
+struct FormState {
+    held: String,
+    refreshed: Vec<(&'static str, String)>,
+}
+
 /// Answers an autosave of block `code` (`input` came to `outcome`): the fragment for htmx; for
 /// a plain form post, the overview when it saved, else the fragment with its status.
 fn reply<S: Stored>(
@@ -83,14 +88,14 @@ fn reply<S: Stored>(
     (assessment_id, code): (AssessmentId, String),
     (input, outcome): (&impl Versioned, Outcome<S>),
     fields: &'static [&'static str],
-    reload: Option<String>,
+    (reload, form): (Option<String>, Option<FormState>),
 ) -> Result<Response> {
     let status = outcome.status();
     if !is_htmx(headers) && status == StatusCode::OK {
         return Ok(Redirect::to(&format!("/evaluations/{assessment_id}")).into_response());
     }
     let version = match &outcome {
-        Outcome::Saved(version) => version.to_string(),
+        Outcome::Saved(version) | Outcome::Partial { version, .. } => version.to_string(),
         _ => input.based_on().to_owned(),
     };
     let actions = match &outcome {
@@ -104,6 +109,19 @@ fn reply<S: Stored>(
     let fragment = SavedFragment {
         notice: outcome.notice(&ctx, actions),
         errors: outcome.errors().clone(),
+        refresh: form
+            .as_ref()
+            .filter(|f| !f.refreshed.is_empty())
+            .map(|f| {
+                let values: serde_json::Map<String, serde_json::Value> = f
+                    .refreshed
+                    .iter()
+                    .map(|(field, value)| ((*field).to_owned(), value.clone().into()))
+                    .collect();
+                serde_json::Value::Object(values).to_string()
+            })
+            .unwrap_or_default(),
+        held: form.map(|f| f.held),
         code,
         fields,
         version,
@@ -122,15 +140,19 @@ pub async fn save_criterion(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response> {
     let input = Posted::new(fields).answer(&code);
-    let outcome = apply_answer(&pool, &user, id, &code, &input).await?;
+    let applied = apply_answer(&pool, &user, id, &code, &input).await?;
     let reload = Some(format!("/evaluations/{id}/reponses/{code}"));
+    let form = FormState {
+        held: applied.input.choices.held.clone(),
+        refreshed: applied.refreshed,
+    };
     reply(
         ctx,
         &headers,
         (id, code),
-        (&input, outcome),
-        ANSWER_FIELDS,
-        reload,
+        (&applied.input, applied.outcome),
+        &ANSWER_FIELDS,
+        (reload, Some(form)),
     )
 }
 
@@ -153,6 +175,6 @@ pub async fn save_indicator(
         block,
         (&view.input, view.outcome),
         INDICATOR_FIELDS,
-        None,
+        (None, None),
     )
 }

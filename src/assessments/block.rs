@@ -7,7 +7,7 @@
 use axum::http::StatusCode;
 use sqlx::PgPool;
 
-use super::answer::{self, AnswerInput, Bounds, IndicatorInput};
+use super::answer::{self, AnswerInput, Bounds, IndicatorInput, Merged};
 use super::db::{self, AnswerRow, IndicatorRow, Saved, StoredAnswer};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
@@ -24,6 +24,13 @@ pub enum Outcome<R> {
     Saved(Version),
     /// Refused by validation: nothing was written.
     Invalid(FieldErrors),
+    /// Some fields were not stored, refused (`errors`) or changed meanwhile both here and by
+    /// someone else (`conflict`); every other field is stored at `version`.
+    Partial {
+        version: Version,
+        errors: FieldErrors,
+        conflict: Option<FieldConflict<R>>,
+    },
     /// Someone else saved first: nothing was written; this is what is stored now.
     Conflict { stored: R, version: Version },
     /// The round is published: nothing can change.
@@ -36,7 +43,7 @@ impl<S: Stored> Outcome<S> {
         static NONE: std::sync::LazyLock<FieldErrors> =
             std::sync::LazyLock::new(FieldErrors::default);
         match self {
-            Outcome::Invalid(errors) => errors,
+            Outcome::Invalid(errors) | Outcome::Partial { errors, .. } => errors,
             _ => &NONE,
         }
     }
@@ -54,12 +61,59 @@ impl<S: Stored> Outcome<S> {
                 stored.summary(ctx),
                 actions,
             ),
+            Outcome::Partial {
+                errors, conflict, ..
+            } => {
+                let refused = errors
+                    .all()
+                    .iter()
+                    .map(|(field, _)| ctx.t(&format!("answer-{}", field_key(field))))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let mut notice = SaveNotice {
+                    state: NoticeState::Partial,
+                    by: None,
+                    stored: Vec::new(),
+                    actions: None,
+                    refused,
+                    fields: Vec::new(),
+                };
+                if let Some(conflict) = conflict {
+                    let names: Vec<String> = conflict
+                        .authors
+                        .iter()
+                        .map(|(you, label)| match (you, label.is_empty()) {
+                            (true, _) => ctx.t("answer-conflict-by-you"),
+                            (false, true) => ctx.t("answer-conflict-by-someone"),
+                            (false, false) => label.clone(),
+                        })
+                        .collect();
+                    notice.by = Some(names.join(", "));
+                    notice.fields = conflict
+                        .fields
+                        .iter()
+                        .map(|(field, mine)| ConflictField {
+                            field,
+                            label: ctx.t(&format!("answer-{}", field_key(field))),
+                            mine: conflict.stored.shown(ctx, field, mine),
+                            stored: conflict.stored.shown(
+                                ctx,
+                                field,
+                                &conflict.stored.value_of(field),
+                            ),
+                        })
+                        .collect();
+                }
+                return notice;
+            }
         };
         SaveNotice {
             state,
             by,
             stored,
             actions,
+            refused: String::new(),
+            fields: Vec::new(),
         }
     }
 }
@@ -70,9 +124,36 @@ impl<R> Outcome<R> {
         match self {
             Outcome::Idle | Outcome::Saved(_) => StatusCode::OK,
             Outcome::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Outcome::Partial {
+                conflict: Some(_), ..
+            } => StatusCode::CONFLICT,
+            Outcome::Partial { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Outcome::Conflict { .. } | Outcome::ReadOnly => StatusCode::CONFLICT,
         }
     }
+}
+
+/// The fields of one criterion changed both here and by someone else: what is stored, and for
+/// each field what the consultant typed (canonical text).
+#[derive(Clone, Debug)]
+pub struct FieldConflict<R> {
+    pub stored: R,
+    pub fields: Vec<(&'static str, String)>,
+    /// Who changed those fields: (this same account, in another tab or device; label).
+    pub authors: Vec<(bool, String)>,
+}
+
+/// The label key's suffix of an answer field (`answer-<suffix>`).
+fn field_key(field: &str) -> &str {
+    field
+}
+
+/// One field of a conflict notice, both values side by side.
+pub struct ConflictField {
+    pub field: &'static str,
+    pub label: String,
+    pub mine: String,
+    pub stored: String,
 }
 
 /// The status of a response that reports on several saves: a refusal first, then a conflict.
@@ -110,6 +191,14 @@ pub trait Stored {
     fn updated_by(&self) -> Option<String>;
     /// Its values as (label, value) lines.
     fn summary(&self, ctx: &PageContext) -> Vec<(String, String)>;
+    /// The canonical text of one field as stored (field-level conflicts).
+    fn value_of(&self, _field: &str) -> String {
+        String::new()
+    }
+    /// A field's canonical text as a reader sees it.
+    fn shown(&self, _ctx: &PageContext, _field: &str, value: &str) -> String {
+        value.to_owned()
+    }
 }
 
 impl Stored for StoredAnswer {
@@ -144,6 +233,26 @@ impl Stored for StoredAnswer {
             lines.push((ctx.t("answer-justification"), answer.justification.clone()));
         }
         lines
+    }
+
+    fn value_of(&self, field: &str) -> String {
+        self.answer.field(field)
+    }
+
+    fn shown(&self, ctx: &PageContext, field: &str, value: &str) -> String {
+        match (field, value) {
+            ("level", "na") => ctx.t("answer-na"),
+            ("level", "") => ctx.t("answer-none"),
+            ("target", "") => ctx.t("answer-target-default"),
+            ("importance", v) => v
+                .parse::<i16>()
+                .map(|v| ctx.label("importance", v))
+                .unwrap_or_default(),
+            ("confidence", v) => crate::vocabulary::Confidence::parse(v)
+                .map(|c| ctx.label("confidence", c))
+                .unwrap_or_default(),
+            (_, v) => v.to_owned(),
+        }
     }
 }
 
@@ -197,6 +306,10 @@ pub struct SaveNotice {
     pub stored: Vec<(String, String)>,
     /// After a conflict in an autosave answer: the two ways out.
     pub actions: Option<ConflictActions>,
+    /// After a partial save: the labels of the refused fields.
+    pub refused: String,
+    /// After a field-level conflict: each field, both values side by side.
+    pub fields: Vec<ConflictField>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -204,6 +317,7 @@ pub enum NoticeState {
     Idle,
     Saved,
     Invalid,
+    Partial,
     Conflict,
     ReadOnly,
 }
@@ -223,7 +337,14 @@ impl<R, I: Versioned, S: Stored> BlockView<R, I, S> {
     }
 
     pub fn has_conflict(&self) -> bool {
-        matches!(self.outcome, Outcome::Conflict { .. })
+        matches!(
+            self.outcome,
+            Outcome::Conflict { .. }
+                | Outcome::Partial {
+                    conflict: Some(_),
+                    ..
+                }
+        )
     }
 
     /// The version the form carries next: the new one after a save; after a conflict shown on
@@ -231,7 +352,9 @@ impl<R, I: Versioned, S: Stored> BlockView<R, I, S> {
     /// otherwise the one the input was based on.
     pub fn form_version(&self) -> String {
         match &self.outcome {
-            Outcome::Saved(version) | Outcome::Conflict { version, .. } => version.to_string(),
+            Outcome::Saved(version)
+            | Outcome::Conflict { version, .. }
+            | Outcome::Partial { version, .. } => version.to_string(),
             _ => self.input.based_on().to_owned(),
         }
     }
@@ -278,37 +401,153 @@ async fn settle<R>(
     })
 }
 
-/// Validates and saves the input to criterion `code` of a round (one statement, which reads
-/// what is stored itself); what is stored is read again only after a conflict, for the
-/// notice. `Error::NotFound` when the round has no such criterion.
+/// How many times a field-by-field save reads what is stored again when another save lands
+/// between its read and its write.
+const MERGE_TRIES: usize = 3;
+
+/// Validates and saves the input to criterion `code` of a round, field by field: a valid input
+/// on the stored version is one statement; otherwise (a refused field, a stale version, a
+/// pending conflict) the input is merged into what is stored (see
+/// [`answer::merge_answer`]) and the merge saved on the stored version. Returns the outcome
+/// and the input as the form goes on with it. `Error::NotFound` when the round has no such
+/// criterion.
 pub async fn apply_answer(
     pool: &PgPool,
     user: &CurrentUser,
     assessment_id: AssessmentId,
     code: &str,
     input: &AnswerInput,
-) -> Result<Outcome<StoredAnswer>> {
-    let answer = match answer::validate_answer(input) {
-        Ok(answer) => answer,
-        Err(errors) => {
-            // A criterion the round does not have has no fields to refuse: 404, as for a
-            // valid input.
-            reload_stored_answer(pool, assessment_id, code).await?;
-            return Ok(Outcome::Invalid(errors));
-        }
+) -> Result<Applied> {
+    let actor = user.actor();
+    let version = based_on(input);
+    let untouched = |outcome| Applied {
+        outcome,
+        input: input.clone(),
+        refreshed: Vec::new(),
     };
-    // The connection goes back to the pool before the conflict path reads again: holding it
-    // there would let concurrent conflicts exhaust the pool.
-    let saved = {
-        let mut conn = pool.acquire().await?;
-        let actor = user.actor();
-        let version = based_on(input);
-        db::save_answer(&mut conn, &actor, assessment_id, code, version, &answer)
+    if !input.choices.any()
+        && let Ok(answer) = answer::validate_answer(input)
+    {
+        // The connection goes back to the pool before the merge reads again: holding it there
+        // would let concurrent conflicts exhaust the pool.
+        let saved = {
+            let mut conn = pool.acquire().await?;
+            db::save_answer(&mut conn, &actor, assessment_id, code, version, &answer)
+                .await?
+                .ok_or(Error::NotFound)?
+        };
+        match saved {
+            Saved::Stored(v) | Saved::Unchanged(v) => return Ok(untouched(Outcome::Saved(v))),
+            Saved::ReadOnly => return Ok(untouched(Outcome::ReadOnly)),
+            Saved::Conflict => {}
+        }
+    }
+    let mut last = None;
+    for _ in 0..MERGE_TRIES {
+        let stored = reload_stored_answer(pool, assessment_id, code).await?;
+        let history = if stored.version == version {
+            None
+        } else {
+            db::answer_at(pool, assessment_id, &stored, version).await?
+        };
+        let base = match &history {
+            None if stored.version == version => Some(&stored.answer),
+            history => history.as_ref().map(|h| &h.answer),
+        };
+        let merged = answer::merge_answer(input, &stored.answer, base);
+        let authors = history.map(|h| h.authors).unwrap_or_default();
+        let saved = if merged.answer == stored.answer {
+            Saved::Unchanged(stored.version)
+        } else {
+            let mut conn = pool.acquire().await?;
+            db::save_answer(
+                &mut conn,
+                &actor,
+                assessment_id,
+                code,
+                stored.version,
+                &merged.answer,
+            )
             .await?
             .ok_or(Error::NotFound)?
-    };
-    let reload = async || reload_stored_answer(pool, assessment_id, code).await;
-    settle(saved, reload, |row: &StoredAnswer| row.version).await
+        };
+        let version = match saved {
+            Saved::Stored(v) | Saved::Unchanged(v) => v,
+            Saved::ReadOnly => return Ok(untouched(Outcome::ReadOnly)),
+            Saved::Conflict => {
+                last = Some((stored, merged));
+                continue;
+            }
+        };
+        let outcome = if merged.errors.is_empty() && merged.conflicts.is_empty() {
+            Outcome::Saved(version)
+        } else {
+            partial(user, version, (stored, &authors), &merged)
+        };
+        return Ok(Applied {
+            outcome,
+            input: merged.input,
+            refreshed: merged.refreshed,
+        });
+    }
+    // Other saves kept landing between the read and the write: nothing was written; the form
+    // stays on its version and says so.
+    let (stored, mut merged) = last.ok_or(Error::NotFound)?;
+    merged.conflicts = answer::ANSWER_FIELDS
+        .into_iter()
+        .filter(|f| stored.answer.field(f) != input.value(f))
+        .collect();
+    Ok(untouched(partial(user, version, (stored, &[]), &merged)))
+}
+
+/// What became of a criterion's save, and the form as it goes on: its input (fields taken
+/// from what is stored replaced) and the fields that now differ from what was posted.
+pub struct Applied {
+    pub outcome: Outcome<StoredAnswer>,
+    pub input: AnswerInput,
+    pub refreshed: Vec<(&'static str, String)>,
+}
+
+/// The outcome of a save that stored some fields at `version` and not others; `authors` are
+/// who last changed each field since the input's version (else the last writer is named).
+fn partial(
+    user: &CurrentUser,
+    version: Version,
+    (stored, authors): (StoredAnswer, &[(String, Option<i64>, String)]),
+    merged: &Merged,
+) -> Outcome<StoredAnswer> {
+    let conflict = (!merged.conflicts.is_empty()).then(|| {
+        let mut by: Vec<(Option<i64>, String)> = merged
+            .conflicts
+            .iter()
+            .filter_map(|field| authors.iter().find(|(f, _, _)| f == field))
+            .map(|(_, id, label)| (*id, label.clone()))
+            .collect();
+        if by.is_empty() {
+            by.push((
+                stored.updated_by_id,
+                stored.updated_by.clone().unwrap_or_default(),
+            ));
+        }
+        by.dedup();
+        FieldConflict {
+            fields: merged
+                .conflicts
+                .iter()
+                .map(|field| (*field, merged.input.value(field)))
+                .collect(),
+            authors: by
+                .into_iter()
+                .map(|(id, label)| (id == Some(user.user_id.0), label))
+                .collect(),
+            stored,
+        }
+    });
+    Outcome::Partial {
+        version,
+        errors: merged.errors.clone(),
+        conflict,
+    }
 }
 
 /// Validates and saves one indicator's input; the view tells what happened.

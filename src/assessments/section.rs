@@ -13,7 +13,7 @@ use axum_extra::extract::{Form, Query};
 use serde::Deserialize;
 use sqlx::PgPool;
 
-use super::answer::{AnswerInput, IndicatorInput};
+use super::answer::{AnswerInput, Choices, IndicatorInput};
 use super::block::{
     CriterionView, IndicatorView, NoticeState, apply_answer, apply_indicator, strictest,
 };
@@ -62,6 +62,11 @@ impl Posted {
             evidence: get("evidence"),
             confidence: get("confidence"),
             version: get("version"),
+            choices: Choices {
+                held: get("held"),
+                keep: get("keep"),
+                take: get("take"),
+            },
         }
     }
 
@@ -93,19 +98,28 @@ struct SectionPage {
 }
 
 impl SectionPage {
-    /// Every error of the section, as (anchor, message key), for the summary.
-    fn error_summary(&self) -> Vec<(String, String)> {
+    /// Every error of the section, as (anchor, criterion or indicator code, field label key,
+    /// message key), for the summary.
+    fn error_summary(&self) -> Vec<(String, String, String, String)> {
+        let line = |code: &str, label: String, field: &str, key: &String| {
+            (
+                format!("{code}-{field}"),
+                code.to_owned(),
+                label,
+                key.clone(),
+            )
+        };
         let criteria = self.criteria.iter().flat_map(|c| {
             c.errors()
                 .all()
                 .iter()
-                .map(move |(field, key)| (format!("{}-{field}", c.row.code), key.clone()))
+                .map(move |(field, key)| line(&c.row.code, format!("answer-{field}"), field, key))
         });
         let indicators = self.indicators.iter().flat_map(|i| {
-            i.errors()
-                .all()
-                .iter()
-                .map(move |(field, key)| (format!("{}-{field}", i.row.code), key.clone()))
+            i.errors().all().iter().map(move |(field, key)| {
+                let label = format!("indicator-{}", field.replace('_', "-"));
+                line(&i.row.code, label, field, key)
+            })
         });
         criteria.chain(indicators).collect()
     }
@@ -203,11 +217,11 @@ pub async fn save_section(
         if !posted.has(&view.row.code) || input == view.input {
             criteria.push(view);
         } else {
-            let outcome = apply_answer(&pool, &user, id, &view.row.code, &input).await?;
+            let applied = apply_answer(&pool, &user, id, &view.row.code, &input).await?;
             criteria.push(CriterionView {
                 row: view.row,
-                input,
-                outcome,
+                input: applied.input,
+                outcome: applied.outcome,
             });
         }
     }

@@ -111,7 +111,7 @@ async fn a_round_has_every_criterion_with_importance_raised_by_local_challenges(
 type Fields<'a> = &'a [(&'a str, &'a str)];
 
 #[tokio::test]
-async fn every_invalid_input_gets_a_french_message_at_its_field_and_stores_nothing() {
+async fn every_invalid_input_gets_a_french_message_at_its_field() {
     let (app, _, assessment) = setup().await;
     let cases: &[(Fields, &str, &str)] = &[
         (
@@ -156,7 +156,8 @@ async fn every_invalid_input_gets_a_french_message_at_its_field_and_stores_nothi
     ];
     for (fields, field, message) in cases {
         let mut fields = fields.to_vec();
-        fields.push(("version", "1"));
+        let version = stored(&app, assessment, "MOB-2").await.3.to_string();
+        fields.push(("version", &version));
         let page = autosave(&app, assessment, "MOB-2", &fields).await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
         let slot = format!(r#"id="MOB-2-{field}-error" data-hx-swap-oob="true">"#);
@@ -168,7 +169,6 @@ async fn every_invalid_input_gets_a_french_message_at_its_field_and_stores_nothi
         );
         assert!(page.body.contains("Non enregistré"));
     }
-    assert_eq!(stored(&app, assessment, "MOB-2").await, (None, false, 3, 1));
 
     for (value, year, field, message) in [
         ("250", "2023", "value", "Valeur hors de la plage plausible"),
@@ -510,14 +510,100 @@ async fn status_moves_between_draft_and_review_and_published_rounds_are_read_onl
     );
 }
 
+/// The stored evidence, target and confidence of a criterion.
+async fn stored_texts(
+    app: &TestApp,
+    assessment: i64,
+    code: &str,
+) -> (String, Option<i16>, Option<String>) {
+    sqlx::query_as(
+        "select a.evidence, a.target, a.confidence from criterion_answer a
+           join criterion c using (criterion_id) where a.assessment_id = $1 and c.code = $2",
+    )
+    .bind(assessment)
+    .bind(code)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
-async fn a_stale_save_shows_both_values_and_overwrites_only_when_asked() {
+async fn a_refused_field_never_discards_the_other_fields_of_its_criterion() {
+    let (app, _, assessment) = setup().await;
+    // Each field of the criterion in turn holds a value it refuses; every other field is
+    // stored, read back from the database.
+    let cases: &[(&str, &str)] = &[
+        ("level", "5"),
+        ("importance", "0"),
+        ("target", "1"),
+        ("target", "9"),
+        ("confidence", "certain"),
+        ("evidence", "\u{1}contrôle"),
+        ("justification", "\u{1}"),
+    ];
+    for (n, (field, bad)) in cases.iter().enumerate() {
+        let evidence = format!("Délibération n° {n} du conseil, annexe 2");
+        let level = ["2", "3"][n % 2];
+        let mut fields = vec![
+            ("level", level),
+            ("importance", "2"),
+            ("target", "4"),
+            ("confidence", "documente"),
+            ("evidence", evidence.as_str()),
+        ];
+        fields.retain(|(f, _)| f != field);
+        fields.push((field, bad));
+        let version = stored(&app, assessment, "GOV-2").await.3.to_string();
+        fields.push(("version", &version));
+        let page = autosave(&app, assessment, "GOV-2", &fields).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        let slot = format!(r#"id="GOV-2-{field}-error" data-hx-swap-oob="true">"#);
+        let message = page.body.split(&slot).nth(1).unwrap_or_default();
+        assert!(!message.starts_with('<'), "{field}: a message at the field");
+        assert!(
+            page.body
+                .contains("Les autres champs de ce critère sont enregistrés")
+        );
+        let returned = returned_version(&page, "GOV-2");
+        let (level_stored, _, importance, version) = stored(&app, assessment, "GOV-2").await;
+        assert_eq!(
+            returned, version,
+            "the form goes on from the stored version"
+        );
+        let (evidence_stored, target, confidence) = stored_texts(&app, assessment, "GOV-2").await;
+        if *field != "evidence" {
+            assert_eq!(
+                evidence_stored, evidence,
+                "{field} refused: evidence stored"
+            );
+        }
+        if *field != "level" {
+            assert_eq!(
+                level_stored,
+                level.parse().ok(),
+                "{field} refused: level stored"
+            );
+        }
+        if *field != "importance" {
+            assert_eq!(importance, 2, "{field} refused: importance stored");
+        }
+        if *field != "confidence" {
+            assert_eq!(confidence.as_deref(), Some("documente"), "{field}");
+        }
+        if *field != "target" {
+            assert_eq!(target, Some(4), "{field} refused: target stored");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_stale_save_writes_only_its_own_changes_and_shows_each_conflicting_field() {
     let (app, _, assessment) = setup().await;
     let other = app.new_browser();
-    other.sign_in_as(Role::Consultant, &[]).await;
-    // Both loaded the section at version 1.
+    let other_email = other.sign_in_as(Role::Consultant, &[]).await;
+    // Both loaded the section at version 1; the other consultant sets the level and evidence.
     let first = autosave(
-        &app,
+        &other,
         assessment,
         "GOV-1",
         &[
@@ -530,70 +616,147 @@ async fn a_stale_save_shows_both_values_and_overwrites_only_when_asked() {
     .await;
     assert_eq!(first.status, StatusCode::OK);
     assert_eq!(returned_version(&first, "GOV-1"), 2);
-    let second = autosave(
-        &other,
+
+    // A stale form that changed only the confidence: stored, nothing else written back, and
+    // the form is told what is stored now.
+    let confidence = autosave(
+        &app,
         assessment,
         "GOV-1",
-        &[("level", "3"), ("importance", "1"), ("version", "1")],
+        &[
+            ("level", ""),
+            ("importance", "1"),
+            ("confidence", "verifie"),
+            ("version", "1"),
+        ],
     )
     .await;
-    assert_eq!(second.status, StatusCode::CONFLICT);
-    assert!(
-        second
-            .body
-            .contains("Modifié entre-temps par quelqu&#39;un d&#39;autre")
-    );
-    assert!(
-        second.body.contains("Stratégie votée."),
-        "the stored value is shown"
-    );
-    assert!(second.body.contains("Garder ma saisie"));
-    assert!(second.body.contains("Reprendre la valeur enregistrée"));
+    assert_eq!(confidence.status, StatusCode::OK, "{}", confidence.body);
     assert_eq!(
         stored(&app, assessment, "GOV-1").await.0,
         Some(2),
-        "nothing overwritten"
+        "level kept"
+    );
+    let (evidence, _, stored_confidence) = stored_texts(&app, assessment, "GOV-1").await;
+    assert_eq!(evidence, "Stratégie votée.");
+    assert_eq!(stored_confidence.as_deref(), Some("verifie"));
+    assert_eq!(returned_version(&confidence, "GOV-1"), 3);
+    assert!(
+        confidence.body.contains("&#34;level&#34;:&#34;2&#34;"),
+        "the form shows the stored level: {}",
+        confidence.body
     );
 
-    // The form stays on the version it was based on, so a later automatic save conflicts
-    // again instead of overwriting; only "keep my input" carries the stored version.
-    assert_eq!(returned_version(&second, "GOV-1"), 1);
-    assert!(
-        second
-            .body
-            .contains(r#"data-hx-vals='{"GOV-1.version": "2"}'"#),
-        "{}",
-        second.body
-    );
-    let again = autosave(
-        &other,
-        assessment,
-        "GOV-1",
-        &[("level", "4"), ("importance", "1"), ("version", "1")],
-    )
-    .await;
-    assert_eq!(again.status, StatusCode::CONFLICT);
-    assert_eq!(stored(&app, assessment, "GOV-1").await.0, Some(2));
-    let version = 2;
-    let kept = autosave(
-        &other,
+    // A stale form that changed the level too: that field conflicts, nothing is overwritten,
+    // both values and the other author are shown, and the form holds the conflict.
+    let second = autosave(
+        &app,
         assessment,
         "GOV-1",
         &[
             ("level", "3"),
             ("importance", "1"),
-            ("version", &version.to_string()),
+            ("confidence", "verifie"),
+            ("version", "1"),
         ],
     )
     .await;
-    assert_eq!(kept.status, StatusCode::OK);
-    assert_eq!(stored(&app, assessment, "GOV-1").await.0, Some(3));
-    // Taking the stored value fetches the block as stored.
-    let block = app
-        .get(&format!("/evaluations/{assessment}/reponses/GOV-1"))
-        .await;
-    assert!(block.has(r#"input#GOV-1-level-3[value="3"][checked]"#));
-    assert_eq!(block.one("#GOV-1-version").attr("value"), Some("3"));
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    assert!(second.body.contains(&other_email), "{}", second.body);
+    assert!(second.body.contains("Garder ma saisie"));
+    assert!(second.body.contains("Reprendre la valeur enregistrée"));
+    assert!(second.body.contains(r#"name="GOV-1.keep" value="level""#));
+    assert!(
+        second
+            .body
+            .contains(r#"<td class="mine">3</td><td class="theirs">2</td>"#)
+    );
+    assert!(
+        !second.body.contains(r#"value="evidence""#),
+        "only the level conflicts"
+    );
+    assert_eq!(stored(&app, assessment, "GOV-1").await.0, Some(2));
+    assert!(second.body.contains(r#"id="GOV-1-held" value="level""#));
+    let version = returned_version(&second, "GOV-1").to_string();
+
+    // Later automatic saves keep the conflict until the consultant chooses (the form shows
+    // the stored evidence it was sent).
+    let held = [
+        ("level", "4"),
+        ("importance", "1"),
+        ("confidence", "verifie"),
+        ("evidence", "Stratégie votée."),
+        ("held", "level"),
+    ];
+    let mut again = held.to_vec();
+    again.push(("version", &version));
+    let page = autosave(&app, assessment, "GOV-1", &again).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert_eq!(stored(&app, assessment, "GOV-1").await.0, Some(2));
+
+    // "Keep my input" for that field writes it.
+    let mut kept = again.clone();
+    kept.push(("keep", "level"));
+    let page = autosave(&app, assessment, "GOV-1", &kept).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(stored(&app, assessment, "GOV-1").await.0, Some(4));
+    assert!(page.body.contains(r#"id="GOV-1-held" value="""#));
+    let (evidence, _, _) = stored_texts(&app, assessment, "GOV-1").await;
+    assert_eq!(
+        evidence, "Stratégie votée.",
+        "untouched by every save of this form"
+    );
+}
+
+#[tokio::test]
+async fn taking_the_stored_value_and_a_conflict_with_oneself_in_another_tab() {
+    let (app, _, assessment) = setup().await;
+    // One browser, two tabs: both loaded the criterion at version 1.
+    let save = |evidence: &'static str| {
+        let fields = [
+            ("level", "1"),
+            ("importance", "1"),
+            ("evidence", evidence),
+            ("version", "1"),
+        ];
+        let app = &app;
+        async move { autosave(app, assessment, "ECO-1", &fields).await }
+    };
+    assert_eq!(save("Note du premier onglet").await.status, StatusCode::OK);
+    let stale = save("Note du second onglet").await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(
+        stale.body.contains("vous, dans un autre onglet"),
+        "{}",
+        stale.body
+    );
+    let version = returned_version(&stale, "ECO-1").to_string();
+    let taken = autosave(
+        &app,
+        assessment,
+        "ECO-1",
+        &[
+            ("level", "1"),
+            ("importance", "1"),
+            ("evidence", "Note du second onglet"),
+            ("held", "evidence"),
+            ("take", "evidence"),
+            ("version", &version),
+        ],
+    )
+    .await;
+    assert_eq!(taken.status, StatusCode::OK, "{}", taken.body);
+    assert_eq!(
+        stored_texts(&app, assessment, "ECO-1").await.0,
+        "Note du premier onglet"
+    );
+    assert!(
+        taken
+            .body
+            .contains("&#34;evidence&#34;:&#34;Note du premier onglet&#34;"),
+        "the form is given the stored text: {}",
+        taken.body
+    );
 }
 
 #[tokio::test]

@@ -6,7 +6,10 @@
 
 mod save;
 
-pub use save::{Saved, StoredAnswer, hold_editable, save_answer, save_indicator, stored_answer};
+pub use save::{
+    AnswerHistory, Saved, StoredAnswer, answer_at, hold_editable, save_answer, save_indicator,
+    stored_answer,
+};
 
 use serde_json::json;
 use sqlx::{PgConnection, PgExecutor};

@@ -35,6 +35,7 @@ pub struct StoredAnswer {
     pub answer: Answer,
     pub version: Version,
     pub updated_by: Option<String>,
+    pub updated_by_id: Option<i64>,
 }
 
 /// The answer to criterion `code` of a round, as stored.
@@ -46,7 +47,7 @@ pub async fn stored_answer(
     let row = sqlx::query!(
         r#"select a.criterion_id, c.code, a.level, a.not_applicable, a.justification,
                   a.importance, a.target, a.evidence, a.confidence as "confidence: Confidence",
-                  a.version, u.email as "updated_by?"
+                  a.version, u.email as "updated_by?", a.updated_by as updated_by_id
              from criterion_answer a
              join criterion c using (criterion_id)
              left join app_user u on u.user_id = a.updated_by
@@ -70,7 +71,74 @@ pub async fn stored_answer(
         },
         version: Version(row.version),
         updated_by: row.updated_by,
+        updated_by_id: row.updated_by_id,
     }))
+}
+
+/// An answer as it was at an earlier version, and who last changed each field since.
+pub struct AnswerHistory {
+    pub answer: Answer,
+    /// (form field, author's account, author's label), the latest change of each field.
+    pub authors: Vec<(String, Option<i64>, String)>,
+}
+
+/// The answer to criterion `code` as it was at `version`, rebuilt from `stored` and the audit
+/// log: each later version was written by one save, whose event holds the changed fields
+/// before the change. `None` when the log does not cover every later version (then the
+/// caller cannot tell who changed what).
+pub async fn answer_at(
+    db: impl PgExecutor<'_>,
+    assessment_id: AssessmentId,
+    stored: &StoredAnswer,
+    version: Version,
+) -> Result<Option<AnswerHistory>, sqlx::Error> {
+    let later = i64::from(stored.version.0) - i64::from(version.0);
+    if version.0 < 1 || later < 0 {
+        return Ok(None);
+    }
+    let events = sqlx::query!(
+        "select before, actor_user_id, actor_label from audit_event
+          where object_type = 'assessment' and object_id = $1 and action = 'answer.update'
+            and after ->> 'criterion' = $2
+          order by audit_event_id desc limit $3",
+        assessment_id.0,
+        &stored.code,
+        later
+    )
+    .fetch_all(db)
+    .await?;
+    if events.len() as i64 != later {
+        return Ok(None);
+    }
+    let mut answer = serde_json::to_value(&stored.answer).unwrap_or_default();
+    let mut authors: Vec<(String, Option<i64>, String)> = Vec::new();
+    // Newest first: the oldest change of a field leaves its value at `version`, the newest
+    // names its author.
+    for event in &events {
+        let Some(fields) = event.before.as_ref().and_then(Value::as_object) else {
+            continue;
+        };
+        for (field, value) in fields {
+            if let Some(answer) = answer.as_object_mut() {
+                answer.insert(field.clone(), value.clone());
+            }
+            let form_field = if field == "not_applicable" {
+                "level"
+            } else {
+                field
+            };
+            if !authors.iter().any(|(f, _, _)| f == form_field) {
+                authors.push((
+                    form_field.to_owned(),
+                    event.actor_user_id,
+                    event.actor_label.clone(),
+                ));
+            }
+        }
+    }
+    Ok(serde_json::from_value(answer)
+        .ok()
+        .map(|answer| AnswerHistory { answer, authors }))
 }
 
 /// Holds the round shared until the transaction ends, if it can still be edited (draft or
