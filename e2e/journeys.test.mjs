@@ -184,7 +184,11 @@ test('journey 1: a consultant goes from sign-in to a published report, answering
   await capture(page, 'assessment-overview');
   await page.getByRole('button', { name: 'Soumettre pour relecture' }).click();
   await page.getByText('En relecture').first().waitFor();
-  await Promise.all([page.waitForURL(/\/rapports\/\d+$/), page.getByRole('button', { name: 'Publier le rapport' }).click()]);
+  // Publishing asks first: what freezes, who will read it.
+  await page.locator('details.publish summary').click();
+  assert.match(await page.textContent('details.publish'), /fige le diagnostic/);
+  await capture(page, 'assessment-publish-confirm');
+  await Promise.all([page.waitForURL(/\/rapports\/\d+$/), page.getByRole('button', { name: 'Oui, publier le rapport' }).click()]);
   state.report = page.url();
   assert.match(await page.textContent('h1'), /Annecy/);
   assert.ok(await page.isVisible('#radar-axes'));
@@ -200,8 +204,20 @@ test('journey 2: an élu reads their territory\u2019s report, prints it, and can
   assert.doesNotMatch(await page.textContent('main'), /Annecy/);
   assert.equal(await page.locator('nav a[href="/territoires"]').count(), 0, 'no consultant navigation');
 
-  await page.getByRole('link', { name: /Valence/ }).first().click();
+  // The territory's reports, newest first, dated in words, with the framework version; the
+  // latest is marked, and "Vos territoires" leads to them.
+  assert.equal(await page.getAttribute('ul.followed a', 'href'), await page.locator('section h2[id^="territoire-"]').first().evaluate((h) => `#${h.id}`));
+  const reports = page.locator('ol.reports-of-territory > li');
+  assert.ok((await reports.count()) >= 2, 'the demo publishes Valence twice');
+  const first = await reports.first().textContent();
+  assert.match(first, /Rapport publié le \d{1,2} \p{L}+ \d{4}/u);
+  assert.match(first, /Le plus récent/);
+  assert.match(first, /référentiel v2/);
+  assert.doesNotMatch(await reports.nth(1).textContent(), /Le plus récent/);
+  assert.doesNotMatch(await page.textContent('main'), /chromium|--missing/i, 'no operator message');
+  await reports.first().locator('a').click();
   await page.waitForURL(/\/rapports\/\d+$/);
+  assert.doesNotMatch(await page.textContent('main'), /chromium|--missing/i, 'no operator message on the report');
   assert.ok(await page.isVisible('#synthese'));
   assert.ok(await page.isVisible('#radar-axes'));
   assert.ok(await page.isVisible('#radar-dimensions'));
@@ -252,7 +268,8 @@ test('journey 3: two consultants edit one answer; the second sees the conflict a
   await settled(second.page);
   const conflict = await second.page.textContent('#ENV-1-state');
   assert.match(conflict, /Modifié entre-temps/);
-  assert.match(conflict, /Niveau de maturité\s*2/, 'the stored value is shown');
+  assert.match(conflict, /Niveau de maturité\s*3\s*2/, 'both values are shown side by side');
+  assert.match(conflict, new RegExp(USERS.consultant.replace('.', '\\.')), 'the other author is named');
   await second.page.screenshot({ path: path.join(out, 'screenshots', 'conflict.png'), fullPage: false });
 
   await second.page.getByRole('button', { name: 'Garder ma saisie' }).click();
@@ -273,6 +290,89 @@ test('journey 3: two consultants edit one answer; the second sees the conflict a
   assert.ok(await second.page.isChecked('#ENV-2-level-0'));
   await first.context.close();
   await second.context.close();
+});
+
+test('journey 6: on a phone, every keystroke is kept: a refused field, typing, leaving, a stale tab', async () => {
+  const { context, page } = await signedIn(browser, app.url, USERS.consultant, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  // A fresh round of Annecy.
+  await page.goto(state.assessment);
+  const profile = await page.getAttribute('nav.breadcrumb a[href^="/territoires/"]:not([href="/territoires"])', 'href');
+  await page.goto(`${profile}/evaluations/nouvelle`);
+  await Promise.all([page.waitForURL(/\/evaluations\/\d+$/), page.getByRole('button', { name: /Commencer/ }).click()]);
+  const section = `${page.url()}/GOV`;
+  await page.goto(section);
+  assert.match(await page.textContent('#page-status'), /Enregistrement automatique/, 'the page says how it saves');
+
+  // A target below the level is refused; the evidence typed with it is stored all the same.
+  await page.focus('#GOV-1-level-0');
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press('ArrowRight'); // 3
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab'); // importance → target
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'GOV-1-target');
+  await page.keyboard.press('ArrowDown'); // 0: below the level
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'GOV-1-evidence');
+  await page.keyboard.type('Feuille de route votée le 12 mars ; annexe budgétaire.');
+  await page.keyboard.press('Tab');
+  await settled(page);
+  const status = await page.textContent('#page-status');
+  assert.match(status, /1 champ non enregistré/, status);
+  assert.match(status, /GOV-1, Niveau cible/, status);
+  assert.equal(await page.getAttribute('#page-status a', 'href'), '#GOV-1-target');
+  assert.match(await page.textContent('#GOV-1-target-error'), /ne peut pas être inférieur/);
+
+  // Typing is saved while typing (after a pause), without leaving the field.
+  await page.focus('#GOV-2-evidence');
+  const saved = page.waitForResponse((r) => r.url().endsWith('/reponses/GOV-2') && r.status() === 200);
+  await page.keyboard.type('Démarches en ligne : état civil et urbanisme.');
+  await saved;
+  await settled(page);
+  assert.match(await page.textContent('#page-status'), /Enregistré à \d+ h \d\d/);
+
+  // A stale tab of the same consultant changes only what it edited.
+  const stale = await context.newPage();
+  await stale.goto(section);
+  await page.focus('#GOV-4-level-0');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight'); // 2, stored from the first tab
+  await settled(page);
+  await stale.fill('#GOV-4-evidence', 'Budget participatif annuel.');
+  await stale.press('#GOV-4-evidence', 'Tab');
+  await settled(stale);
+  assert.match(await stale.textContent('#GOV-4-state'), /Enregistré/);
+  assert.ok(await stale.isChecked('#GOV-4-level-2'), 'the stale tab now shows the level stored meanwhile');
+  await stale.close();
+
+  // Read back what is stored.
+  await page.reload();
+  assert.ok(await page.isChecked('#GOV-1-level-3'), 'the level of GOV-1 is stored');
+  assert.equal(await page.inputValue('#GOV-1-evidence'), 'Feuille de route votée le 12 mars ; annexe budgétaire.');
+  assert.equal(await page.inputValue('#GOV-2-evidence'), 'Démarches en ligne : état civil et urbanisme.');
+  assert.ok(await page.isChecked('#GOV-4-level-2'), 'the level set in the first tab was not written back');
+  assert.equal(await page.inputValue('#GOV-4-evidence'), 'Budget participatif annuel.');
+
+  // Keyboard focus never hides under the sticky bar.
+  await page.focus('#GOV-1-level-3');
+  for (let i = 0; i < 42; i += 1) {
+    await page.keyboard.press('Tab');
+    const hidden = await page.evaluate(() => {
+      const bar = document.querySelector('.sticky-actions').getBoundingClientRect();
+      const focused = document.activeElement;
+      if (!focused || focused.closest('.sticky-actions')) return null;
+      const box = focused.getBoundingClientRect();
+      return box.bottom > bar.top + 1 ? `${focused.id || focused.tagName} ${box.bottom} > ${bar.top}` : null;
+    });
+    assert.equal(hidden, null, `Tab stop ${i + 1} under the sticky bar`);
+  }
+
+  // Leaving while typing, before the pause: the browser asks first.
+  await page.focus('#GOV-3-evidence');
+  await page.keyboard.type('Jeux de données');
+  const dialog = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.type()); d.accept(); }));
+  await page.close({ runBeforeUnload: true });
+  assert.equal(await dialog, 'beforeunload');
+  await context.close();
 });
 
 test('journey 4: without JavaScript the section saves as a form, errors keep the input', async () => {

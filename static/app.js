@@ -136,7 +136,6 @@
       slot.textContent = status()?.dataset.naFirst || '';
       slot.classList.add('field-hint');
     }
-    text.focus();
   }
 
   function leaveJustification(event) {
@@ -194,6 +193,25 @@
       event.preventDefault();
       event.returnValue = '';
     }
+  });
+
+  // A long request (publication) says it is under way and cannot be sent twice.
+  document.addEventListener('submit', (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.dataset.busy) return;
+    if (form.dataset.sent) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sent = '1';
+    const note = form.parentElement.querySelector('.busy');
+    if (note) {
+      note.hidden = false;
+      note.textContent = form.dataset.busy;
+      const bar = document.createElement('progress');
+      note.append(document.createElement('br'), bar);
+    }
+    for (const button of form.querySelectorAll('button')) button.setAttribute('aria-disabled', 'true');
   });
 
   document.addEventListener('DOMContentLoaded', () => {

@@ -23,6 +23,8 @@ use crate::vocabulary::{Role, UserId};
 
 /// How many recent reports the home page lists (and rounds: see [`db::open_assessments`]).
 const RECENT: i64 = 10;
+/// How many reports an élu's home lists (every report of their territories, in practice).
+const ELU_REPORTS: i64 = 200;
 
 /// The lists of one home page.
 pub struct HomeLists {
@@ -45,7 +47,17 @@ impl HomeLists {
             } else {
                 db::open_assessments(pool).await?
             },
-            reports: reports::db::list_readable(pool, user.reader(), None, RECENT).await?,
+            reports: reports::db::list_readable(
+                pool,
+                user.reader(),
+                None,
+                if user.role == Role::Elu {
+                    ELU_REPORTS
+                } else {
+                    RECENT
+                },
+            )
+            .await?,
         })
     }
 }

@@ -15,6 +15,7 @@ use sqlx::PgPool;
 
 use crate::auth::CurrentUser;
 use crate::error::Result;
+use crate::reports;
 use crate::vocabulary::Role;
 use crate::web::access::{Access, Routes};
 use crate::web::{PageContext, render};
@@ -30,6 +31,17 @@ struct ShowPage {
     ctx: PageContext,
     is_elu: bool,
     lists: Arc<memory::HomeLists>,
+}
+
+impl ShowPage {
+    /// The reports of one followed territory, newest first.
+    fn reports_of(&self, territory_id: &i64) -> Vec<&reports::db::ReportListRow> {
+        self.lists
+            .reports
+            .iter()
+            .filter(|r| r.territory_id.0 == *territory_id)
+            .collect()
+    }
 }
 
 async fn show(

@@ -519,6 +519,15 @@ pub struct ReportListRow {
     pub round_date: time::Date,
     pub round_label: String,
     pub published_at: OffsetDateTime,
+    /// The framework's version number the round was assessed on.
+    pub framework_version: i32,
+}
+
+impl ReportListRow {
+    /// The publication date ("YYYY-MM-DD", Paris time is close enough for a day).
+    pub fn published_on(&self) -> String {
+        self.published_at.date().to_string()
+    }
 }
 
 pub async fn list_readable(
@@ -543,8 +552,9 @@ pub async fn list_readable(
     };
     let sql = format!(
         "select r.report_id, r.territory_id, r.territory_name, a.round_date,
-                a.label as round_label, r.published_at
+                a.label as round_label, r.published_at, fv.version as framework_version
            from report r join assessment a on a.assessment_id = r.assessment_id
+           join framework_version fv on fv.framework_version_id = a.framework_version_id
            {scope} {territory_filter}
           order by r.published_at desc limit {limit}"
     );
