@@ -285,9 +285,13 @@ test('journey 3: two consultants edit one answer; the second sees the conflict a
   await second.page.focus('#ENV-2-level-0');
   await second.page.keyboard.press('ArrowRight'); // 1 on a stale version
   await settled(second.page);
-  await second.page.getByRole('button', { name: 'Reprendre la valeur enregistrée' }).click();
-  await settled(second.page);
-  assert.ok(await second.page.isChecked('#ENV-2-level-0'));
+  await Promise.all([
+    second.page.waitForResponse((r) => r.url().endsWith('/reponses/ENV-2')),
+    second.page.getByRole('button', { name: 'Reprendre la valeur enregistrée' }).click(),
+  ]);
+  // The stored level is put back in the form once the answer is swapped in.
+  await second.page.waitForFunction(() => document.querySelector('#ENV-2-level-0').checked, null, { timeout: 5000 });
+  assert.match(await second.page.textContent('#ENV-2-state'), /Enregistré/);
   await first.context.close();
   await second.context.close();
 });
@@ -313,6 +317,7 @@ test('journey 6: on a phone, every keystroke is kept: a refused field, typing, l
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'GOV-1-evidence');
+  await page.keyboard.press('Control+A'); // the round carried the previous evidence
   await page.keyboard.type('Feuille de route votée le 12 mars ; annexe budgétaire.');
   await page.keyboard.press('Tab');
   await settled(page);
@@ -324,6 +329,7 @@ test('journey 6: on a phone, every keystroke is kept: a refused field, typing, l
 
   // Typing is saved while typing (after a pause), without leaving the field.
   await page.focus('#GOV-2-evidence');
+  await page.keyboard.press('Control+A');
   const saved = page.waitForResponse((r) => r.url().endsWith('/reponses/GOV-2') && r.status() === 200);
   await page.keyboard.type('Démarches en ligne : état civil et urbanisme.');
   await saved;
@@ -334,14 +340,17 @@ test('journey 6: on a phone, every keystroke is kept: a refused field, typing, l
   const stale = await context.newPage();
   await stale.goto(section);
   await page.focus('#GOV-4-level-0');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight'); // 2, stored from the first tab
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press('ArrowRight'); // 3, stored from the first tab
   await settled(page);
   await stale.fill('#GOV-4-evidence', 'Budget participatif annuel.');
-  await stale.press('#GOV-4-evidence', 'Tab');
+  await Promise.all([
+    stale.waitForResponse((r) => r.url().endsWith('/reponses/GOV-4') && r.status() === 200),
+    stale.press('#GOV-4-evidence', 'Tab'),
+  ]);
+  await stale.waitForFunction(() => /Enregistré/.test(document.querySelector('#GOV-4-state').textContent), null, { timeout: 5000 });
+  // The stale tab now shows the level stored meanwhile.
+  await stale.waitForFunction(() => document.querySelector('#GOV-4-level-3').checked, null, { timeout: 5000 });
   await settled(stale);
-  assert.match(await stale.textContent('#GOV-4-state'), /Enregistré/);
-  assert.ok(await stale.isChecked('#GOV-4-level-2'), 'the stale tab now shows the level stored meanwhile');
   await stale.close();
 
   // Read back what is stored.
@@ -349,7 +358,7 @@ test('journey 6: on a phone, every keystroke is kept: a refused field, typing, l
   assert.ok(await page.isChecked('#GOV-1-level-3'), 'the level of GOV-1 is stored');
   assert.equal(await page.inputValue('#GOV-1-evidence'), 'Feuille de route votée le 12 mars ; annexe budgétaire.');
   assert.equal(await page.inputValue('#GOV-2-evidence'), 'Démarches en ligne : état civil et urbanisme.');
-  assert.ok(await page.isChecked('#GOV-4-level-2'), 'the level set in the first tab was not written back');
+  assert.ok(await page.isChecked('#GOV-4-level-3'), 'the level set in the first tab was not written back');
   assert.equal(await page.inputValue('#GOV-4-evidence'), 'Budget participatif annuel.');
 
   // Keyboard focus never hides under the sticky bar.
@@ -360,8 +369,9 @@ test('journey 6: on a phone, every keystroke is kept: a refused field, typing, l
       const bar = document.querySelector('.sticky-actions').getBoundingClientRect();
       const focused = document.activeElement;
       if (!focused || focused.closest('.sticky-actions')) return null;
-      const box = focused.getBoundingClientRect();
-      return box.bottom > bar.top + 1 ? `${focused.id || focused.tagName} ${box.bottom} > ${bar.top}` : null;
+      const shown = focused.type === 'radio' && focused.labels?.[0] ? focused.labels[0] : focused;
+      const box = shown.getBoundingClientRect();
+      return box.bottom > bar.top + 1 && box.top < bar.bottom - 1 ? `${focused.id || focused.tagName} ${box.bottom} > ${bar.top}` : null;
     });
     assert.equal(hidden, null, `Tab stop ${i + 1} under the sticky bar`);
   }

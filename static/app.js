@@ -195,6 +195,23 @@
     }
   });
 
+  /** Keeps the focused field clear of the sticky bar at the bottom of the page: browsers
+   * scroll a focused element into view only when it is wholly hidden. */
+  document.addEventListener('focusin', (event) => {
+    const bar = document.querySelector('.sticky-actions');
+    const field = event.target;
+    if (!bar || !(field instanceof HTMLElement) || bar.contains(field)) return;
+    // Only what comes before the bar can slide under it.
+    if (!(bar.compareDocumentPosition(field) & Node.DOCUMENT_POSITION_PRECEDING)) return;
+    const shown = (field.labels && field.labels[0] && field.type === 'radio') ? field.labels[0] : field;
+    const box = shown.getBoundingClientRect();
+    const limit = bar.getBoundingClientRect().top - 8;
+    if (box.bottom > limit) {
+      const room = limit - 8;
+      window.scrollBy({ top: box.height > room ? box.top - 8 : box.bottom - limit, behavior: 'instant' });
+    }
+  });
+
   // A long request (publication) says it is under way and cannot be sent twice.
   document.addEventListener('submit', (event) => {
     const form = event.target;

@@ -237,11 +237,13 @@ pub fn merge_answer(input: &AnswerInput, stored: &Answer, base: Option<&Answer>)
                 errors.add(field, key);
                 stored_value
             }
-            Ok(value) if value == stored_value || choices.keeps(field) => value,
+            // A conflict lasts until the consultant chooses, even while their input passes
+            // through the stored value (arrowing through the levels).
             Ok(_) if choices.holds(field) => {
                 conflicts.push(field);
                 stored_value
             }
+            Ok(value) if value == stored_value || choices.keeps(field) => value,
             Ok(value) => match base.map(|b| b.field(field)) {
                 // Untouched here: what someone else stored stays, and the form shows it.
                 Some(base) if base == value => {
@@ -683,6 +685,13 @@ mod tests {
         let mut later = merged.input.clone();
         let merged = merge_answer(&later, &theirs, Some(&theirs));
         assert_eq!(merged.conflicts, vec!["evidence"]);
+        let mut passing = later.clone();
+        passing.evidence = "Leur note".into();
+        assert_eq!(
+            merge_answer(&passing, &theirs, Some(&theirs)).conflicts,
+            vec!["evidence"],
+            "passing through the stored value is no choice"
+        );
         later.choices.keep = "evidence".into();
         let kept = merge_answer(&later, &theirs, Some(&theirs));
         assert!(kept.conflicts.is_empty() && kept.answer.evidence == "Ma note");

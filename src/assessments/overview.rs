@@ -30,6 +30,43 @@ struct OverviewPage {
     problem: Option<&'static str>,
     /// Whether the round carried answers over from a round of an earlier framework version.
     carried_over: bool,
+    deliverables: db::Deliverables,
+}
+
+/// The next thing to do in a round, the overview's primary action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NextStep {
+    /// The first axis or dimension with criteria left (its index in the progress).
+    Section(usize),
+    Roadmap,
+    Brief,
+    Review,
+    Publish,
+}
+
+/// The next step of a round (none once published), from its progress and deliverables: the
+/// criteria first, in the framework's order, then the roadmap, "En bref", the review, and the
+/// publication.
+pub fn next_step(
+    status: AssessmentStatus,
+    progress: &[db::DimensionProgress],
+    deliverables: db::Deliverables,
+) -> Option<NextStep> {
+    if status.is_read_only() {
+        return None;
+    }
+    if let Some(at) = progress.iter().position(|p| !p.is_complete()) {
+        return Some(NextStep::Section(at));
+    }
+    Some(if deliverables.chantiers == 0 {
+        NextStep::Roadmap
+    } else if !deliverables.brief {
+        NextStep::Brief
+    } else if status == AssessmentStatus::Draft {
+        NextStep::Review
+    } else {
+        NextStep::Publish
+    })
 }
 
 impl OverviewPage {
@@ -42,9 +79,40 @@ impl OverviewPage {
         (done, self.progress.iter().map(|p| p.criteria).sum())
     }
 
-    /// The status changes offered from the current status.
-    fn transitions(&self) -> &'static [AssessmentStatus] {
-        self.assessment.status.next()
+    fn next(&self) -> Option<NextStep> {
+        next_step(self.assessment.status, &self.progress, self.deliverables)
+    }
+
+    /// What publication needs, each with whether it is met: (i18n key, met, blocking).
+    fn checklist(&self) -> Vec<(&'static str, bool, bool)> {
+        let (done, total) = self.total();
+        vec![
+            ("assessment-check-criteria", done == total, false),
+            (
+                "assessment-check-roadmap",
+                self.deliverables.chantiers > 0,
+                true,
+            ),
+            ("assessment-check-brief", self.deliverables.brief, false),
+            (
+                "assessment-check-review",
+                self.assessment.status == AssessmentStatus::Review,
+                true,
+            ),
+        ]
+    }
+
+    /// The status changes offered from the current status, apart from the one that is the
+    /// next step (shown as the primary action).
+    fn transitions(&self) -> Vec<AssessmentStatus> {
+        let next = self.next();
+        self.assessment
+            .status
+            .next()
+            .iter()
+            .copied()
+            .filter(|to| !(*to == AssessmentStatus::Review && next == Some(NextStep::Review)))
+            .collect()
     }
 }
 
@@ -81,6 +149,7 @@ pub async fn overview(
     render(&OverviewPage {
         report: reports::db::of_assessment(&pool, id).await?,
         carried_over: carried_over(&pool, &assessment).await?,
+        deliverables: db::deliverables(&pool, id).await?,
         ctx,
         assessment,
         progress,
@@ -128,10 +197,61 @@ pub async fn change_status(
     let page = OverviewPage {
         report: reports::db::of_assessment(&pool, id).await?,
         carried_over: carried_over(&pool, &assessment).await?,
+        deliverables: db::deliverables(&pool, id).await?,
         ctx,
         assessment,
         progress: db::progress(&pool, id).await?,
         problem: Some(problem),
     };
     render_with_status(status, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Text;
+    use crate::vocabulary::DimensionKind;
+
+    fn section(
+        code: &str,
+        criteria: i64,
+        answered: i64,
+        not_applicable: i64,
+    ) -> db::DimensionProgress {
+        db::DimensionProgress {
+            code: code.to_owned(),
+            kind: DimensionKind::Thematic,
+            name: Text {
+                fr: code.to_owned(),
+                en: code.to_owned(),
+            },
+            criteria,
+            answered,
+            not_applicable,
+            indicators: 0,
+            indicator_values: 0,
+        }
+    }
+
+    #[test]
+    fn the_next_step_follows_the_round_from_its_first_gap_to_publication() {
+        use AssessmentStatus::*;
+        let none = db::Deliverables::default();
+        let partly = [section("ECO", 5, 5, 0), section("MOB", 6, 2, 1)];
+        assert_eq!(next_step(Draft, &partly, none), Some(NextStep::Section(1)));
+        let done = [section("ECO", 5, 5, 0), section("MOB", 6, 5, 1)];
+        assert_eq!(next_step(Draft, &done, none), Some(NextStep::Roadmap));
+        let roadmap = db::Deliverables {
+            chantiers: 4,
+            brief: false,
+        };
+        assert_eq!(next_step(Draft, &done, roadmap), Some(NextStep::Brief));
+        let all = db::Deliverables {
+            chantiers: 4,
+            brief: true,
+        };
+        assert_eq!(next_step(Draft, &done, all), Some(NextStep::Review));
+        assert_eq!(next_step(Review, &done, all), Some(NextStep::Publish));
+        assert_eq!(next_step(Published, &done, all), None);
+    }
 }

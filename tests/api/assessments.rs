@@ -36,17 +36,26 @@ async fn setup() -> (TestApp, i64, i64) {
     (app, territory, assessment)
 }
 
-/// The stored (level, not_applicable, importance, version) of a criterion.
-async fn stored(app: &TestApp, assessment: i64, code: &str) -> (Option<i16>, bool, i16, i32) {
-    sqlx::query_as(
-        "select a.level, a.not_applicable, a.importance, a.version from criterion_answer a
-           join criterion c using (criterion_id) where a.assessment_id = $1 and c.code = $2",
-    )
+/// `columns` of a criterion's stored answer (`a`), as `T`.
+async fn answer_columns<T>(app: &TestApp, assessment: i64, code: &str, columns: &str) -> T
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    sqlx::query_as(&format!(
+        "select {columns} from criterion_answer a
+           join criterion c using (criterion_id) where a.assessment_id = $1 and c.code = $2"
+    ))
     .bind(assessment)
     .bind(code)
     .fetch_one(&app.pool)
     .await
     .unwrap()
+}
+
+/// The stored (level, not_applicable, importance, version) of a criterion.
+async fn stored(app: &TestApp, assessment: i64, code: &str) -> (Option<i16>, bool, i16, i32) {
+    let columns = "a.level, a.not_applicable, a.importance, a.version";
+    answer_columns(app, assessment, code, columns).await
 }
 
 #[tokio::test]
@@ -516,15 +525,7 @@ async fn stored_texts(
     assessment: i64,
     code: &str,
 ) -> (String, Option<i16>, Option<String>) {
-    sqlx::query_as(
-        "select a.evidence, a.target, a.confidence from criterion_answer a
-           join criterion c using (criterion_id) where a.assessment_id = $1 and c.code = $2",
-    )
-    .bind(assessment)
-    .bind(code)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap()
+    answer_columns(app, assessment, code, "a.evidence, a.target, a.confidence").await
 }
 
 #[tokio::test]

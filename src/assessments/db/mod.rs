@@ -383,6 +383,32 @@ pub async fn progress(
     .await
 }
 
+/// What a round has besides its answers, for the guided overview: its roadmap's chantiers and
+/// whether "En bref" holds a key message.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Deliverables {
+    pub chantiers: i64,
+    pub brief: bool,
+}
+
+pub async fn deliverables(
+    db: impl PgExecutor<'_>,
+    assessment_id: AssessmentId,
+) -> Result<Deliverables, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"select (select count(*) from roadmap_chantier where assessment_id = $1) as "chantiers!",
+                  exists (select 1 from report_narrative
+                           where assessment_id = $1 and btrim(messages) <> '') as "brief!""#,
+        assessment_id.0
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(Deliverables {
+        chantiers: row.chantiers,
+        brief: row.brief,
+    })
+}
+
 /// One criterion of a section with its stored answer.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AnswerRow {
