@@ -124,10 +124,11 @@ impl<R> Outcome<R> {
         match self {
             Outcome::Idle | Outcome::Saved(_) => StatusCode::OK,
             Outcome::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Outcome::Partial {
-                conflict: Some(_), ..
-            } => StatusCode::CONFLICT,
-            Outcome::Partial { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            // A refusal first, then a conflict (as [`strictest`] ranks them).
+            Outcome::Partial { errors, .. } if !errors.is_empty() => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Outcome::Partial { .. } => StatusCode::CONFLICT,
             Outcome::Conflict { .. } | Outcome::ReadOnly => StatusCode::CONFLICT,
         }
     }

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
+use axum_extra::extract::{Form, Query};
 use serde::Deserialize;
 use sqlx::PgPool;
 
@@ -19,12 +19,116 @@ use crate::vocabulary::{AssessmentId, AssessmentStatus, Version};
 use crate::web::form::FieldErrors;
 use crate::web::{Id, PageContext, render_with_status};
 
+/// The form: one field per message and per decision (`message`, `decision`, repeated), or the
+/// same as one text a line each (`messages`, `decisions`: scripts and earlier pages); `change`
+/// is a button's move or removal (`message-2-up`, `decision-1-remove`), and `apercu` asks for
+/// a preview of page 1 without saving.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct BriefForm {
     pub version: String,
     pub messages: String,
     pub decisions: String,
+    pub message: Vec<String>,
+    pub decision: Vec<String>,
+    pub change: String,
+    pub apercu: String,
+}
+
+/// Most messages and decisions the form offers fields for.
+const MESSAGE_SLOTS: usize = 5;
+const DECISION_SLOTS: usize = 3;
+
+impl BriefForm {
+    /// The fields posted one by one, as the one-per-line texts they stand for (a line break
+    /// typed inside a field is a space), with the button's move or removal applied.
+    fn normalise(&mut self) {
+        let flatten = |items: &[String]| -> Vec<String> {
+            items
+                .iter()
+                .map(|i| i.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect()
+        };
+        let mut messages = flatten(&self.message);
+        let mut decisions = flatten(&self.decision);
+        if let Some((list, slot, action)) = parse_change(&self.change) {
+            let items = if list == "message" {
+                &mut messages
+            } else {
+                &mut decisions
+            };
+            // The button names its field; it moves among the fields that hold text.
+            let at = items
+                .get(slot)
+                .filter(|i| !i.is_empty())
+                .map(|_| items[..slot].iter().filter(|i| !i.is_empty()).count())
+                .unwrap_or(usize::MAX);
+            items.retain(|i| !i.is_empty());
+            match action {
+                "up" if at > 0 && at < items.len() => items.swap(at, at - 1),
+                "down" if at + 1 < items.len() => items.swap(at, at + 1),
+                "remove" if at < items.len() => {
+                    items.remove(at);
+                }
+                _ => {}
+            }
+        }
+        if !self.message.is_empty() || !self.decision.is_empty() {
+            let lines = |items: Vec<String>| {
+                items
+                    .into_iter()
+                    .filter(|i| !i.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            self.messages = lines(messages);
+            self.decisions = lines(decisions);
+        }
+    }
+
+    /// The message fields to show: each message, then empty ones up to the most offered.
+    fn message_slots(&self) -> Vec<String> {
+        slots(&self.messages, MESSAGE_SLOTS)
+    }
+
+    fn decision_slots(&self) -> Vec<String> {
+        slots(&self.decisions, DECISION_SLOTS)
+    }
+
+    /// The non-empty lines of messages and decisions, as page 1 shows them.
+    fn preview(&self) -> (Vec<String>, Vec<String>) {
+        let lines = |text: &str| {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        (lines(&self.messages), lines(&self.decisions))
+    }
+}
+
+/// `message-2-up` → ("message", 2, "up").
+fn parse_change(change: &str) -> Option<(&str, usize, &str)> {
+    let mut parts = change.splitn(3, '-');
+    let list = parts
+        .next()
+        .filter(|l| *l == "message" || *l == "decision")?;
+    let at = parts.next()?.parse().ok()?;
+    Some((list, at, parts.next()?))
+}
+
+fn slots(text: &str, at_least: usize) -> Vec<String> {
+    let mut items: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    while items.len() < at_least {
+        items.push(String::new());
+    }
+    items
 }
 
 #[derive(Template)]
@@ -37,12 +141,21 @@ struct BriefPage {
     drafted: bool,
     errors: FieldErrors,
     notice: Option<&'static str>,
+    /// Set after a save ("Enregistré") or with a preview of page 1.
+    saved: bool,
+    preview: bool,
 }
 
 impl BriefPage {
     fn editable(&self) -> bool {
         self.assessment.status != AssessmentStatus::Published
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SavedParam {
+    enregistre: String,
 }
 
 async fn load(pool: &PgPool, id: AssessmentId) -> Result<AssessmentRow> {
@@ -59,6 +172,7 @@ async fn stored(pool: &PgPool, assessment: &AssessmentRow) -> Result<(BriefForm,
                 version: row.version.0.to_string(),
                 messages: row.messages,
                 decisions: row.decisions,
+                ..BriefForm::default()
             },
             false,
         ));
@@ -77,6 +191,7 @@ async fn stored(pool: &PgPool, assessment: &AssessmentRow) -> Result<(BriefForm,
             version: "0".into(),
             messages: lines(&draft.messages),
             decisions: lines(&draft.decisions),
+            ..BriefForm::default()
         },
         true,
     ))
@@ -86,6 +201,7 @@ pub async fn page(
     ctx: PageContext,
     State(pool): State<PgPool>,
     Id(id): Id<AssessmentId>,
+    Query(params): Query<SavedParam>,
 ) -> Result<Response> {
     let assessment = load(&pool, id).await?;
     let (form, drafted) = stored(&pool, &assessment).await?;
@@ -96,6 +212,8 @@ pub async fn page(
         drafted,
         errors: FieldErrors::default(),
         notice: None,
+        saved: !params.enregistre.is_empty(),
+        preview: false,
     };
     render_with_status(StatusCode::OK, &page)
 }
@@ -108,7 +226,13 @@ pub async fn save(
     Form(mut form): Form<BriefForm>,
 ) -> Result<Response> {
     let assessment = load(&pool, id).await?;
-    let (status, errors, notice) = match narrative::check(&form.messages, &form.decisions) {
+    form.normalise();
+    let checked = narrative::check(&form.messages, &form.decisions);
+    if !form.apercu.is_empty() {
+        let errors = checked.err().unwrap_or_default();
+        return preview(ctx, assessment, form, errors);
+    }
+    let (status, errors, notice) = match checked {
         Err(found) => {
             let mut errors = FieldErrors::default();
             for (field, key) in found {
@@ -135,7 +259,10 @@ pub async fn save(
                 None => false,
             };
             if saved {
-                return Ok(Redirect::to(&format!("/evaluations/{id}/synthese")).into_response());
+                return Ok(
+                    Redirect::to(&format!("/evaluations/{id}/synthese?enregistre=1"))
+                        .into_response(),
+                );
             }
             // Base a new attempt on what is stored now: a deliberate choice, input kept.
             form.version = db::narrative(&pool, id)
@@ -156,6 +283,37 @@ pub async fn save(
         drafted: false,
         errors,
         notice,
+        saved: false,
+        preview: false,
+    };
+    render_with_status(status, &page)
+}
+
+/// The form as posted with page 1's "En bref" as it would read, nothing saved.
+fn preview(
+    ctx: PageContext,
+    assessment: AssessmentRow,
+    form: BriefForm,
+    found: Vec<(&'static str, &'static str)>,
+) -> Result<Response> {
+    let mut errors = FieldErrors::default();
+    for (field, key) in found {
+        errors.add(field, key);
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = BriefPage {
+        ctx,
+        assessment,
+        form,
+        drafted: false,
+        errors,
+        notice: None,
+        saved: false,
+        preview: true,
     };
     render_with_status(status, &page)
 }

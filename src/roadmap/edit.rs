@@ -31,6 +31,8 @@ struct Outcome {
     chantier: Option<ChantierForm>,
     small: SmallForm,
     notice: Option<&'static str>,
+    /// The edit before this page was taken (the page confirms it).
+    saved: bool,
 }
 
 async fn respond(
@@ -107,6 +109,7 @@ async fn respond(
         errors: outcome.errors,
         small: outcome.small,
         notice: outcome.notice,
+        saved: outcome.saved,
     };
     render_with_status(status, &page)
 }
@@ -117,25 +120,33 @@ async fn load(pool: &PgPool, id: AssessmentId) -> Result<AssessmentRow> {
         .ok_or(Error::NotFound)
 }
 
+/// Back to the roadmap after an edit that was taken, which the page confirms.
 fn back(id: AssessmentId, anchor: &str) -> Response {
-    Redirect::to(&format!("/evaluations/{id}/feuille-de-route{anchor}")).into_response()
+    Redirect::to(&format!(
+        "/evaluations/{id}/feuille-de-route?enregistre=1{anchor}"
+    ))
+    .into_response()
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SavedParam {
+    enregistre: String,
 }
 
 pub async fn page(
     ctx: PageContext,
     State(pool): State<PgPool>,
     Id(id): Id<AssessmentId>,
+    axum_extra::extract::Query(params): axum_extra::extract::Query<SavedParam>,
 ) -> Result<Response> {
     let assessment = load(&pool, id).await?;
     let mut conn = pool.acquire().await?;
-    respond(
-        ctx,
-        &mut conn,
-        assessment,
-        StatusCode::OK,
-        Outcome::default(),
-    )
-    .await
+    let outcome = Outcome {
+        saved: !params.enregistre.is_empty(),
+        ..Outcome::default()
+    };
+    respond(ctx, &mut conn, assessment, StatusCode::OK, outcome).await
 }
 
 pub async fn propose(
@@ -204,11 +215,21 @@ pub async fn save_chantier(
     State(pool): State<PgPool>,
     user: CurrentUser,
     PagePath((id, chantier)): PagePath<(i64, i64)>,
-    Form(posted): Form<ChantierForm>,
+    Form(mut posted): Form<ChantierForm>,
 ) -> Result<Response> {
     let (id, chantier) = (AssessmentId(id), ChantierId(chantier));
     let assessment = load(&pool, id).await?;
     let mut conn = pool.acquire().await?;
+    if posted.scope == "essentiel" {
+        // The overview table's row: every other field as stored.
+        let roadmap = db::load(&mut *conn, id).await?.ok_or(Error::NotFound)?;
+        let row = roadmap
+            .chantiers
+            .iter()
+            .find(|c| c.chantier_id == chantier)
+            .ok_or(Error::NotFound)?;
+        posted = posted.essentials_over(form_of(row, &roadmap, roadmap.row.version));
+    }
     let data = db::catalog(&mut conn, &assessment).await?;
     let followable = data.followable();
     let funding: Vec<String> = crate::funding::current()
@@ -241,7 +262,12 @@ pub async fn save_chantier(
                 return Err(Error::NotFound);
             }
             tx.commit().await?;
-            return Ok(back(id, &format!("#chantier-{chantier}")));
+            let anchor = if posted.scope == "essentiel" {
+                "#chantiers-tableau".to_owned()
+            } else {
+                format!("#chantier-{chantier}")
+            };
+            return Ok(back(id, &anchor));
         }
         Err(notice) => notice,
     };

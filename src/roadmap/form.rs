@@ -37,6 +37,27 @@ pub struct ChantierForm {
     pub target_2: String,
     pub followed_3: String,
     pub target_3: String,
+    /// `essentiel`: the row of the overview table, which posts only the title, the owners,
+    /// the months and the budget (the other fields stay as stored).
+    pub scope: String,
+}
+
+impl ChantierForm {
+    /// `stored` with the overview table's fields of `self` (and its version) over it.
+    pub fn essentials_over(&self, stored: ChantierForm) -> ChantierForm {
+        ChantierForm {
+            version: self.version.clone(),
+            title: self.title.clone(),
+            elu: self.elu.clone(),
+            pilot: self.pilot.clone(),
+            start_month: self.start_month.clone(),
+            end_month: self.end_month.clone(),
+            budget_min: self.budget_min.clone(),
+            budget_max: self.budget_max.clone(),
+            scope: self.scope.clone(),
+            ..stored
+        }
+    }
 }
 
 /// The partner fields: (form field, label key).

@@ -48,6 +48,8 @@ pub struct EditPage {
     pub small: SmallForm,
     /// An i18n key: why the submission was not taken (conflict, read-only).
     pub notice: Option<&'static str>,
+    /// The last edit was taken.
+    pub saved: bool,
 }
 
 impl EditPage {
@@ -180,6 +182,7 @@ pub fn form_of(row: &ChantierRow, roadmap: &Roadmap, version: Version) -> Chanti
         target_2: f2.1,
         followed_3: f3.0,
         target_3: f3.1,
+        scope: String::new(),
     }
 }
 

@@ -328,7 +328,16 @@ async fn the_consultant_rewrites_the_key_messages_before_publication() {
             .text
             .contains("de un à cinq messages")
     );
-    assert_eq!(refused.one("#messages").text, six);
+    let kept: Vec<String> = refused
+        .select("textarea[name=message]")
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    assert_eq!(
+        kept,
+        ["1", "2", "3", "4", "5", "6"],
+        "one field per message, input kept"
+    );
     let saved = app
         .post_form(
             &url,
@@ -355,7 +364,7 @@ async fn the_consultant_rewrites_the_key_messages_before_publication() {
         )
         .await;
     assert_eq!(late.status, StatusCode::CONFLICT);
-    assert_eq!(late.one("#messages").text, "Autre chose.");
+    assert_eq!(late.one("#message-0").text, "Autre chose.");
     let report = app.publish(assessment).await;
     let body = app.get(&format!("/rapports/{report}")).await;
     let messages: Vec<String> = body
@@ -383,6 +392,91 @@ async fn the_consultant_rewrites_the_key_messages_before_publication() {
         )
         .await;
     assert_eq!(after.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn en_bref_has_one_field_per_message_moved_removed_and_previewed() {
+    let app = TestApp::spawn_as(Role::Consultant).await;
+    let territory = app.territory("69123").await;
+    let assessment = app.assessment(territory).await;
+    let url = format!("/evaluations/{assessment}/synthese");
+    let page = app.get(&url).await;
+    assert!(page.select("textarea[name=message]").len() >= 5);
+    assert_eq!(page.select("textarea[name=decision]").len(), 3);
+    let fields = |change: &'static str| {
+        vec![
+            ("version", "0"),
+            ("message", "Premier message."),
+            // A line break typed inside a field never splits a message in two.
+            ("message", "Deuxième\nmessage."),
+            ("message", ""),
+            ("message", "Troisième message."),
+            ("message", ""),
+            ("decision", "Adopter la feuille de route."),
+            ("decision", ""),
+            ("decision", ""),
+            ("change", change),
+        ]
+    };
+    // A preview shows page 1 as it would read, and saves nothing.
+    let mut preview = fields("");
+    preview.push(("apercu", "1"));
+    let shown = app.post_form(&url, &preview).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    let items: Vec<String> = shown
+        .select(".brief-preview section.brief ul li")
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
+    assert_eq!(
+        items,
+        [
+            "Premier message.",
+            "Deuxième message.",
+            "Troisième message."
+        ]
+    );
+    assert!(
+        app.get(&url)
+            .await
+            .body
+            .contains("Texte proposé par l&#39;outil")
+    );
+    // Moving the third message (in the fourth field, after an emptied one) up saves the new
+    // order at once.
+    let moved = app.post_form(&url, &fields("message-3-up")).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let page = app.get(&format!("{url}?enregistre=1")).await;
+    assert!(page.body.contains("« En bref » enregistré."));
+    let texts: Vec<String> = page
+        .select("textarea[name=message]")
+        .into_iter()
+        .map(|t| t.text)
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Premier message.",
+            "Troisième message.",
+            "Deuxième message."
+        ]
+    );
+    // Removing one.
+    let mut removal = vec![("version", "1")];
+    for text in &texts {
+        removal.push(("message", text.as_str()));
+    }
+    removal.push(("change", "message-0-remove"));
+    let removed = app.post_form(&url, &removal).await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    let stored: String =
+        sqlx::query_scalar("select messages from report_narrative where assessment_id = $1")
+            .bind(assessment)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, "Troisième message.\nDeuxième message.");
 }
 
 /// How many languages of `report` have their compression stored.

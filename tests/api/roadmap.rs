@@ -584,3 +584,71 @@ async fn publication_needs_a_chantier_and_freezes_the_roadmap() {
             .unwrap();
     assert_ne!(title, "Mobilités du quotidien");
 }
+
+#[tokio::test]
+async fn the_overview_table_renames_and_names_owners_without_touching_the_rest() {
+    let app = TestApp::spawn_as(Role::Consultant).await;
+    let assessment = planned(&app).await;
+    let url = format!("/evaluations/{assessment}/feuille-de-route");
+    let chantier = chantiers(&app, assessment).await[0];
+    // The details first, as a consultant would have written them.
+    let v = version(&app, assessment).await;
+    let details = post(
+        &app,
+        &format!("{url}/chantiers/{chantier}"),
+        &chantier_form(v),
+    )
+    .await;
+    assert_eq!(details.status, StatusCode::SEE_OTHER, "{}", details.body);
+    let page = app.get(&url).await;
+    assert!(page.has(&format!("table.roadmap-overview #o{chantier}-title")));
+    assert!(page.has(&format!("a[href='#chantier-{chantier}']")));
+
+    // One row of the table: title, owners, months, budget; the rest stays as stored.
+    let v = version(&app, assessment).await.to_string();
+    let row: Vec<(&'static str, String)> = vec![
+        ("version", v),
+        ("scope", "essentiel".into()),
+        ("title", "Mobilités partagées".into()),
+        ("elu", "Maire adjoint aux transports".into()),
+        ("pilot", "Direction de l'espace public".into()),
+        ("start_month", "4".into()),
+        ("end_month", "20".into()),
+        ("budget_min", "50".into()),
+        ("budget_max", "120".into()),
+    ];
+    let saved = post(&app, &format!("{url}/chantiers/{chantier}"), &row).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(
+        saved.header("location"),
+        format!("{url}?enregistre=1#chantiers-tableau")
+    );
+    let confirmed = app.get(saved.header("location")).await;
+    assert!(confirmed.body.contains("Modification enregistrée."));
+    let stored: (String, String, String, String, String, i16, i32, Vec<String>) = sqlx::query_as(
+        "select title, elu, pilot, objective, partners_academia, end_month, budget_max_keur, funding
+           from roadmap_chantier where chantier_id = $1",
+    )
+    .bind(chantier)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored.0, "Mobilités partagées");
+    assert_eq!(stored.1, "Maire adjoint aux transports");
+    assert_eq!(stored.2, "Direction de l'espace public");
+    assert_eq!(
+        stored.3, "Offre de transport au niveau 2",
+        "objective untouched"
+    );
+    assert_eq!(stored.4, "Université", "partners untouched");
+    assert_eq!((stored.5, stored.6), (20, 120));
+    assert_eq!(stored.7, ["dsil"], "funding untouched");
+
+    // A bad month in the row: 422, its message, nothing stored.
+    let mut bad = row.clone();
+    bad[0].1 = version(&app, assessment).await.to_string();
+    bad[6].1 = "40".into();
+    let refused = post(&app, &format!("{url}/chantiers/{chantier}"), &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.has(&format!("#o{chantier}-end[aria-invalid=true]")));
+}
