@@ -159,7 +159,8 @@ test('journey 1: a consultant goes from sign-in to a published report, answering
   // The roadmap: proposed, then a chantier edited with the keyboard only.
   await page.goto(`${overview}/feuille-de-route`);
   await page.focus('form[action$="/proposer"] button');
-  await Promise.all([page.waitForURL(/feuille-de-route$/), page.keyboard.press('Enter')]);
+  await Promise.all([page.waitForURL(/feuille-de-route\?enregistre=1$/), page.keyboard.press('Enter')]);
+  assert.match(await page.textContent('main [role="status"]'), /Modification enregistrée/);
   const title = page.locator('form.chantier-form input[name="title"]').first();
   const titleId = await title.getAttribute('id');
   await page.focus(`#${titleId}`);
@@ -172,12 +173,35 @@ test('journey 1: a consultant goes from sign-in to a published report, answering
   await page.keyboard.type('Adjoint au numérique'); roadmapKeys++;
   await page.keyboard.press('Tab'); roadmapKeys++;
   await page.keyboard.type('Direction des systèmes d\u2019information'); roadmapKeys++;
-  await Promise.all([page.waitForURL(/feuille-de-route#chantier-\d+$/), page.keyboard.press('Enter')]);
+  await Promise.all([page.waitForURL(/feuille-de-route\?enregistre=1#chantier-\d+$/), page.keyboard.press('Enter')]);
   roadmapKeys++;
   const chantier = page.locator('section.chantier').first();
   assert.match(await chantier.locator('h2').textContent(), /Chantier au clavier/);
   assert.equal(await chantier.locator('input[name="elu"]').inputValue(), 'Adjoint au numérique');
   console.log(`keyboard: ${roadmapKeys} key presses and text entries to edit a chantier`);
+
+  // The same task on the overview table: rename the second chantier, name its élu and pilot.
+  await page.goto(`${overview}/feuille-de-route`);
+  const started = Date.now();
+  const scrolledFrom = await page.evaluate(() => window.scrollY);
+  const row = page.locator('table.roadmap-overview tbody tr').nth(1);
+  const rowTitle = await row.locator('input[name="title"]').getAttribute('id');
+  await page.focus(`#${rowTitle}`);
+  let tableKeys = 0;
+  await page.keyboard.press('Control+A'); tableKeys++;
+  await page.keyboard.type('Données ouvertes au quotidien'); tableKeys++;
+  await page.keyboard.press('Tab'); tableKeys++;
+  await page.keyboard.type('Adjointe à la transparence'); tableKeys++;
+  await page.keyboard.press('Tab'); tableKeys++;
+  await page.keyboard.type('Direction de la donnée'); tableKeys++;
+  await Promise.all([page.waitForURL(/feuille-de-route\?enregistre=1#chantiers-tableau$/), page.keyboard.press('Enter')]);
+  tableKeys++;
+  const scrolled = await page.evaluate((from) => Math.abs(window.scrollY - from), scrolledFrom);
+  const saved = page.locator('table.roadmap-overview tbody tr').nth(1);
+  assert.equal(await saved.locator('input[name="title"]').inputValue(), 'Données ouvertes au quotidien');
+  assert.equal(await saved.locator('input[name="pilot"]').inputValue(), 'Direction de la donnée');
+  assert.match(await page.textContent('main [role="status"]'), /Modification enregistrée/);
+  console.log(`roadmap table: rename + élu + pilot in ${tableKeys} key presses and text entries, ${Date.now() - started} ms of script time, ${scrolled} px scrolled before saving`);
   await capture(page, 'roadmap');
 
   await page.goto(overview);
@@ -376,7 +400,69 @@ test('journey 6: on a phone, every keystroke is kept: a refused field, typing, l
     assert.equal(hidden, null, `Tab stop ${i + 1} under the sticky bar`);
   }
 
+  // Card mode and table mode, the same script: a whole section with the keyboard.
+  const round = section.replace(/\/GOV$/, '');
+  state.draft = round;
+  await page.goto(`${round}/PEO`);
+  const cards = await page.locator('fieldset.criterion > legend .code').allTextContents();
+  const cardStart = Date.now();
+  let cardActions = 0;
+  await page.focus(`#${cards[0]}-level-0`);
+  for (const [n, code] of cards.entries()) {
+    cardActions += await answerWithKeyboard(page, code, { level: (n % 4) + 1, evidence: `Constat saisi en cartes n° ${n}` });
+  }
+  await settled(page);
+  const cardMs = Date.now() - cardStart;
+  console.log(`card mode: ${cards.length} criteria in ${cardActions} actions (${(cardActions / cards.length).toFixed(1)} per criterion), ${cardMs} ms of script time (${(cardMs / cards.length / 1000).toFixed(2)} s per criterion)`);
+
+  await page.goto(`${round}/ECO/tableau`);
+  await capture(page, 'assessment-table');
+  const rows = await page.locator('tr.answer th .code').allTextContents();
+  assert.ok(rows.length >= 4, `ECO has ${rows.length} criteria`);
+  const tableStart = Date.now();
+  let tableActions = 0;
+  const act = async (fn) => { await fn(); tableActions += 1; };
+  await page.focus(`#${rows[0]}-level`);
+  for (const [n, code] of rows.entries()) {
+    assert.equal(await page.evaluate(() => document.activeElement.id), `${code}-level`);
+    await act(() => page.keyboard.press('Control+A'));
+    await act(() => page.keyboard.type(String(n % 5)));
+    await act(() => page.keyboard.press('Tab')); // importance
+    await act(() => page.keyboard.press('Tab')); // target: the default
+    await act(() => page.keyboard.press('Tab')); // confidence
+    await act(() => page.keyboard.press('ArrowDown'));
+    await act(() => page.keyboard.press('Tab')); // evidence
+    await act(() => page.keyboard.press('Control+A'));
+    await act(() => page.keyboard.type(`Constat tapé en tableau n° ${n}`));
+    await act(() => page.keyboard.press('Tab')); // justification
+    await act(() => page.keyboard.press('Tab')); // next row
+  }
+  await settled(page);
+  const tableMs = Date.now() - tableStart;
+  console.log(`table mode: ${rows.length} criteria in ${tableActions} actions (${(tableActions / rows.length).toFixed(1)} per criterion), ${tableMs} ms of script time (${(tableMs / rows.length / 1000).toFixed(2)} s per criterion)`);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390, 'the page never scrolls sideways: the table scrolls in its box');
+  await page.reload();
+  for (const [n, code] of rows.entries()) {
+    assert.equal(await page.inputValue(`#${code}-level`), String(n % 5), `${code} level stored`);
+    assert.equal(await page.inputValue(`#${code}-evidence`), `Constat tapé en tableau n° ${n}`);
+  }
+
+  // Ten rows pasted from a spreadsheet: a preview first, then saved.
+  const pasted = ['GOV-5', 'GOV-6', 'ENV-1', 'ENV-2', 'ENV-3', 'PEO-1', 'PEO-2', 'LIV-1', 'LIV-2', 'LIV-3'];
+  const sheet = pasted.map((code, n) => `${code}\t${(n + 1) % 5}\t2\t\tDocumenté\tCollé depuis le tableur, ligne ${n + 1}`).join('\n');
+  await page.fill('#texte', sheet);
+  await Promise.all([page.waitForURL(/\/coller$/), page.getByRole('button', { name: 'Voir ce qui changera' }).click()]);
+  const previewRows = page.locator('.paste-preview tbody tr');
+  assert.equal(await previewRows.count(), 10);
+  assert.match(await page.textContent('.paste-preview'), /Collé depuis le tableur, ligne 10/);
+  await capture(page, 'assessment-paste-preview');
+  await Promise.all([page.waitForURL(/tableau\?colle=10$/), page.getByRole('button', { name: 'Enregistrer ces 10 lignes' }).click()]);
+  assert.match(await page.textContent('main [role="status"]'), /10 critère/);
+  await page.goto(`${round}/LIV/tableau`);
+  assert.equal(await page.inputValue('#LIV-3-evidence'), 'Collé depuis le tableur, ligne 10');
+
   // Leaving while typing, before the pause: the browser asks first.
+  await page.goto(section);
   await page.focus('#GOV-3-evidence');
   await page.keyboard.type('Jeux de données');
   const dialog = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.type()); d.accept(); }));
@@ -471,6 +557,10 @@ test('every page type has no WCAG 2.1 A/AA violation (axe-core)', async () => {
     ['report', state.report],
     ['roadmap', `${assessment}/feuille-de-route`],
     ['brief', `${assessment}/synthese`],
+    ['assessment-overview-draft', state.draft],
+    ['assessment-table-draft', `${state.draft}/GOV/tableau`],
+    ['brief-draft', `${state.draft}/synthese`],
+    ['roadmap-draft', `${state.draft}/feuille-de-route`],
     ['followup', `${state.report}/suivi`],
     ['report-annexes', `${state.report}/annexes`],
     ['not-found', '/nulle-part'],

@@ -8,7 +8,7 @@
   'use strict';
 
   const DEBOUNCE_MS = 1200;
-  const blocks = () => document.querySelectorAll('fieldset.answer[data-hx-post]');
+  const blocks = () => document.querySelectorAll('.answer[data-hx-post]');
   /** Per block: input typed since its last request was sent, and its last answer. */
   const state = new WeakMap();
   const of = (block) => {
@@ -37,7 +37,7 @@
   }
 
   function codeOf(block) {
-    const code = block.querySelector('legend .code');
+    const code = block.querySelector('.code');
     return code ? code.textContent.trim() : block.id;
   }
 
@@ -125,8 +125,12 @@
   /** "Sans objet" is stored with its justification: choosing it asks for the text first. */
   function askJustification(event) {
     const radio = event.target;
-    if (!(radio instanceof HTMLInputElement) || radio.type !== 'radio' || radio.value !== 'na') return;
-    const block = radio.closest('fieldset.answer[data-hx-post]');
+    if (!(radio instanceof HTMLInputElement)) return;
+    const na = radio.type === 'radio'
+      ? radio.value === 'na'
+      : Boolean(radio.dataset.levels) && /^(na|n\/a|n\.a\.|so|s\.o\.|sans objet)$/i.test(radio.value.trim());
+    if (!na) return;
+    const block = radio.closest('.answer[data-hx-post]');
     const code = block && codeOf(block);
     const text = code && document.getElementById(`${code}-justification`);
     if (!text || text.value.trim()) return;
@@ -145,17 +149,35 @@
     if (slot && slot.classList.contains('field-hint')) {
       slot.classList.remove('field-hint');
       // Leaving it empty with "sans objet" chosen: the server says what is missing.
-      const block = text.closest('fieldset.answer[data-hx-post]');
+      const block = text.closest('.answer[data-hx-post]');
       if (block && !text.value.trim()) window.htmx && window.htmx.trigger(block, 'autosave');
     }
   }
 
+  /** In a section's table, the descriptor of the level typed in a row. */
+  function describeLevel(event) {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.dataset.levels) return;
+    const slot = document.getElementById(input.id.replace(/-level$/, '-descriptor'));
+    if (!slot) return;
+    let levels;
+    try {
+      levels = JSON.parse(input.dataset.levels);
+    } catch {
+      return;
+    }
+    const typed = input.value.trim();
+    slot.textContent = /^[0-4]$/.test(typed) ? `${typed} · ${levels[Number(typed)]}` : input.dataset.hint || '';
+  }
+
+  document.addEventListener('focusin', describeLevel);
+  document.addEventListener('input', describeLevel);
   document.addEventListener('change', askJustification, true);
   document.addEventListener('focusout', leaveJustification);
 
   document.addEventListener('input', (event) => {
     const field = event.target;
-    const block = field.closest && field.closest('fieldset.answer[data-hx-post]');
+    const block = field.closest && field.closest('.answer[data-hx-post]');
     if (!block) return;
     of(block).typed += 1;
     if (field.matches('textarea, input[type="text"]')) sendLater(block);
@@ -163,7 +185,7 @@
   });
 
   document.addEventListener('htmx:beforeRequest', (event) => {
-    const block = event.detail.elt.closest && event.detail.elt.closest('fieldset.answer');
+    const block = event.detail.elt.closest && event.detail.elt.closest('.answer');
     if (!block) return;
     const s = of(block);
     clearTimeout(s.timer);
@@ -171,7 +193,7 @@
   });
 
   document.addEventListener('htmx:afterRequest', (event) => {
-    const block = event.detail.elt.closest && event.detail.elt.closest('fieldset.answer');
+    const block = event.detail.elt.closest && event.detail.elt.closest('.answer');
     if (!block) return;
     const s = of(block);
     const xhr = event.detail.xhr;
@@ -180,6 +202,7 @@
       s.refused = xhr.status !== 200;
       if (xhr.status === 200) savedAt = new Date();
     }
+    refreshStatus();
   });
 
   document.addEventListener('htmx:afterSettle', () => {

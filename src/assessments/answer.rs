@@ -175,7 +175,7 @@ fn canonical_field(input: &AnswerInput, field: &'static str) -> Result<String, S
             .ok_or_else(|| key.to_owned()),
     };
     match field {
-        "level" => match input.level.trim() {
+        "level" => match typed_level(&input.level).as_str() {
             "na" => Ok("na".to_owned()),
             level => number(level, 0..=TOP_LEVEL, "answer-error-level"),
         },
@@ -189,6 +189,16 @@ fn canonical_field(input: &AnswerInput, field: &'static str) -> Result<String, S
                 .map(|c| c.to_string())
                 .ok_or_else(|| "answer-error-confidence".to_owned()),
         },
+    }
+}
+
+/// A level as people type it in a table or a spreadsheet: "N/A", "na", "sans objet", "so" are
+/// the form's "na"; anything else as typed (trimmed).
+pub fn typed_level(text: &str) -> String {
+    let text = text.trim();
+    match text.to_lowercase().as_str() {
+        "na" | "n/a" | "n.a." | "sans objet" | "so" | "s.o." | "not applicable" => "na".into(),
+        _ => text.to_owned(),
     }
 }
 

@@ -11,8 +11,10 @@ mod block;
 mod carry_over;
 pub mod db;
 mod overview;
+mod paste;
 mod round;
 mod section;
+mod table;
 
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -54,6 +56,16 @@ pub fn routes() -> Routes {
             "/evaluations/{id}/{dimension}",
             Access::Staff,
             section::save_section,
+        )
+        .get(
+            "/evaluations/{id}/{dimension}/tableau",
+            Access::Staff,
+            table::table,
+        )
+        .post(
+            "/evaluations/{id}/{dimension}/coller",
+            Access::Staff,
+            table::paste,
         )
         .get(
             "/evaluations/{id}/reponses/{criterion}",

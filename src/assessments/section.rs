@@ -83,13 +83,13 @@ impl Posted {
 
 #[derive(Template)]
 #[template(path = "assessments/section.html")]
-struct SectionPage {
-    ctx: PageContext,
-    assessment: AssessmentRow,
-    dimension: framework::db::DimensionRow,
-    dimensions: Vec<framework::db::DimensionRow>,
-    levels: Vec<framework::db::LevelRow>,
-    criteria: Vec<CriterionView>,
+pub(super) struct SectionPage {
+    pub(super) ctx: PageContext,
+    pub(super) assessment: AssessmentRow,
+    pub(super) dimension: framework::db::DimensionRow,
+    pub(super) dimensions: Vec<framework::db::DimensionRow>,
+    pub(super) levels: Vec<framework::db::LevelRow>,
+    pub(super) criteria: Vec<CriterionView>,
     indicators: Vec<IndicatorView>,
     /// Set after a plain (no-JavaScript) save that stored everything.
     saved: bool,
@@ -155,7 +155,7 @@ pub struct SavedParam {
 }
 
 /// The section page's data, with the criteria and indicators as stored.
-async fn section_page(
+pub(super) async fn section_page(
     ctx: PageContext,
     pool: &PgPool,
     id: AssessmentId,

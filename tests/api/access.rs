@@ -63,6 +63,15 @@ const EXPECTED: &[(&str, [u16; 5])] = &[
         [303, 303, 303, 404, 404],
     ),
     (
+        "GET /evaluations/{id}/{dimension}/tableau",
+        [303, 200, 200, 404, 404],
+    ),
+    // An empty paste: nothing to read, the table again.
+    (
+        "POST /evaluations/{id}/{dimension}/coller",
+        [303, 200, 200, 404, 404],
+    ),
+    (
         "GET /evaluations/{id}/reponses/{criterion}",
         [303, 200, 200, 404, 404],
     ),

@@ -954,3 +954,113 @@ async fn a_save_audits_the_changed_fields_only_and_an_unchanged_save_writes_noth
     .unwrap();
     assert_eq!(version, 3);
 }
+
+#[tokio::test]
+async fn a_section_as_a_table_and_ten_pasted_rows_saved_after_their_preview() {
+    let (app, _, assessment) = setup().await;
+    let table = app
+        .get(&format!("/evaluations/{assessment}/GPA/tableau"))
+        .await;
+    assert_eq!(table.status, StatusCode::OK);
+    let codes: Vec<String> = table
+        .select("tr.answer th[scope=row] .code")
+        .into_iter()
+        .map(|c| c.text)
+        .collect();
+    assert!(codes.len() >= 5, "{codes:?}");
+    // Each row saves through the criterion's own route, like a card.
+    assert!(table.has(&format!(
+        "tr#crit-{}[data-hx-post='/evaluations/{assessment}/reponses/{}']",
+        codes[0], codes[0]
+    )));
+
+    // Rows from a spreadsheet: the section's criteria and some of another section's (ten in
+    // all), then an unknown one.
+    let mut codes = codes;
+    for n in 1..=10usize.saturating_sub(codes.len()) {
+        codes.push(format!("ENV-{n}"));
+    }
+    let mut text = String::from("Code\tNiveau\tImportance\tFiabilité\tConstat\n");
+    for (n, code) in codes.iter().enumerate() {
+        text.push_str(&format!(
+            "{}\t{}\t2\tDocumenté\tEntretien n° {n} avec la direction\n",
+            code.to_lowercase(),
+            n % 5
+        ));
+    }
+    let url = format!("/evaluations/{assessment}/GPA/coller");
+    let unknown = format!("{text}ZZZ-9\t2\t1\t\tx\n");
+    let refused = app.post_form(&url, &[("texte", &unknown)]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("Aucun critère de cette évaluation ne porte ce code")
+    );
+    assert!(
+        !refused.body.contains("name=\"confirmer\""),
+        "nothing can be saved"
+    );
+
+    let preview = app.post_form(&url, &[("texte", &text)]).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(preview.body.contains("Entretien n° 0 avec la direction"));
+    for code in &codes {
+        assert_eq!(
+            stored(&app, assessment, code).await.0,
+            None,
+            "a preview saves nothing"
+        );
+    }
+    let mut confirm: Vec<(String, String)> = vec![
+        ("texte".into(), text.clone()),
+        ("confirmer".into(), "1".into()),
+    ];
+    for input in preview.select("input[name^='version.']") {
+        confirm.push((
+            input.attr("name").unwrap().to_owned(),
+            input.attr("value").unwrap().to_owned(),
+        ));
+    }
+    assert_eq!(confirm.len(), codes.len() + 2);
+    let pairs: Vec<(&str, &str)> = confirm
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let saved = app.post_form(&url, &pairs).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    for (n, code) in codes.iter().enumerate() {
+        let (level, _, importance, _) = stored(&app, assessment, code).await;
+        assert_eq!((level, importance), (Some((n % 5) as i16), 2), "{code}");
+        let (evidence, _, confidence) = stored_texts(&app, assessment, code).await;
+        assert_eq!(evidence, format!("Entretien n° {n} avec la direction"));
+        assert_eq!(confidence.as_deref(), Some("documente"));
+    }
+    // Every row is audited as an answer save.
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_event where action = 'answer.update' and object_id = $1",
+    )
+    .bind(assessment)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, codes.len() as i64);
+
+    // The same preview confirmed again after someone changed a row: that row conflicts and
+    // keeps what the other stored.
+    let other = autosave(
+        &app,
+        assessment,
+        &codes[1],
+        &[("level", "4"), ("importance", "2"), ("version", "2")],
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::OK);
+    let changed = text.replace("Entretien n° 1 avec", "Entretien repris n° 1 avec");
+    let mut late: Vec<(String, String)> = confirm.clone();
+    late[0].1 = changed;
+    let pairs: Vec<(&str, &str)> = late.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let conflict = app.post_form(&url, &pairs).await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT, "{}", conflict.body);
+    assert_eq!(stored(&app, assessment, &codes[1]).await.0, Some(4));
+}

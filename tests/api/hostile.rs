@@ -344,6 +344,18 @@ fn form_routes(t: &Targets) -> BTreeMap<&'static str, FormRoute> {
                 ],
             ),
         ),
+        // A paste confirmed on a version that does not exist: its rows conflict.
+        (
+            "POST /evaluations/{id}/{dimension}/coller",
+            (
+                format!("/evaluations/{assessment}/MOB/coller"),
+                vec![
+                    ("texte", "MOB-1\t2\t1\t\tDéclaratif\tPreuve collée"),
+                    ("version.MOB-1", "99"),
+                    ("confirmer", "1"),
+                ],
+            ),
+        ),
         (
             "POST /evaluations/{id}/reponses/{criterion}",
             (
