@@ -241,6 +241,24 @@ test('journey 2: an élu reads their territory\u2019s report, prints it, and can
   assert.doesNotMatch(await page.textContent('main'), /chromium|--missing/i, 'no operator message');
   await reports.first().locator('a').click();
   await page.waitForURL(/\/rapports\/\d+$/);
+  // On a phone: nothing wider than the screen, chart text at 11 px or more.
+  const phone = await context.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(page.url());
+  const layout = await phone.evaluate(() => {
+    const small = [];
+    for (const t of document.querySelectorAll('svg.chart text')) {
+      const svg = t.ownerSVGElement;
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      const px = parseFloat(t.getAttribute('font-size')) * scale;
+      if (px < 10.95) small.push(`${svg.id}: ${px.toFixed(1)} px`);
+    }
+    return { width: document.documentElement.scrollWidth, small: [...new Set(small)] };
+  });
+  assert.equal(layout.width, 390, 'no element of the report is wider than the screen');
+  assert.deepEqual(layout.small, [], 'chart text is at least 11 px');
+  await phone.screenshot({ path: path.join(out, 'screenshots', 'report-phone.png') });
+  await phone.close();
   assert.doesNotMatch(await page.textContent('main'), /chromium|--missing/i, 'no operator message on the report');
   assert.ok(await page.isVisible('#synthese'));
   assert.ok(await page.isVisible('#radar-axes'));

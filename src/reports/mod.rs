@@ -188,14 +188,26 @@ impl ReportBody<'_> {
         &self.data.priorities[..n]
     }
 
-    /// "+0,4", "−0,2" or "=".
+    /// "+0,4", "−0,2" or "=" (see [`shown_delta`]).
     fn delta(&self, then: &Option<f64>, now: &Option<f64>) -> String {
         match (then, now) {
-            (Some(a), Some(b)) if (b - a).abs() < 0.05 => "=".to_owned(),
-            (Some(a), Some(b)) if b > a => format!("+{}", self.ctx.decimal(b - a, 1)),
-            (Some(a), Some(b)) => format!("−{}", self.ctx.decimal(a - b, 1)),
+            (Some(a), Some(b)) => shown_delta(self.ctx.i18n.lang, *a, *b),
             _ => "–".to_owned(),
         }
+    }
+}
+
+/// The change between two scores as the reader sees them (one decimal each, rounded half away
+/// from zero as [`crate::format::decimal`] shows them), so "1,6 → 1,5" reads "−0,1" and never
+/// "=", whatever the unrounded scores: "+0,4", "−0,2" or "=".
+pub fn shown_delta(lang: Lang, then: f64, now: f64) -> String {
+    let tenths = |v: f64| (v * 10.0).round() as i64;
+    let change = tenths(now) - tenths(then);
+    let shown = |t: i64| crate::format::decimal(lang, t as f64 / 10.0, 1);
+    match change.cmp(&0) {
+        std::cmp::Ordering::Equal => "=".to_owned(),
+        std::cmp::Ordering::Greater => format!("+{}", shown(change)),
+        std::cmp::Ordering::Less => format!("−{}", shown(-change)),
     }
 }
 
@@ -541,4 +553,36 @@ async fn export(
         bytes,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_evolution_agrees_with_the_scores_as_shown() {
+        // 1,64 and 1,46 read 1,6 and 1,5: a fall of 0,1, never "=".
+        assert_eq!(shown_delta(Lang::Fr, 1.64, 1.46), "−0,1");
+        // 2,24 and 2,06 read 2,2 and 2,1: 0,1, not the 0,18 between the unrounded scores.
+        assert_eq!(shown_delta(Lang::Fr, 2.24, 2.06), "−0,1");
+        assert_eq!(shown_delta(Lang::Fr, 1.96, 2.04), "=");
+        assert_eq!(shown_delta(Lang::En, 1.25, 1.65), "+0.4");
+        // Over many pairs, the sign is the sign of the shown difference.
+        for i in 0..400 {
+            let then = f64::from(i) * 0.0101;
+            let now = 4.0 - f64::from(i) * 0.0097;
+            let shown = |v: f64| {
+                crate::format::decimal(Lang::En, v, 1)
+                    .parse::<f64>()
+                    .unwrap()
+            };
+            let delta = shown_delta(Lang::En, then, now);
+            let expected = shown(now) - shown(then);
+            match delta.as_str() {
+                "=" => assert!(expected.abs() < 1e-9, "{then} {now}"),
+                d if d.starts_with('+') => assert!(expected > 0.0, "{then} {now}"),
+                _ => assert!(expected < 0.0, "{then} {now}"),
+            }
+        }
+    }
 }

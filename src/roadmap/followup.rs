@@ -39,6 +39,58 @@ struct FollowupPage {
     form: StatusForm,
     errors: FieldErrors,
     notice: Option<&'static str>,
+    summary: Summary,
+}
+
+/// Where a published roadmap stands: its steps by status, the late ones, the last update.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub total: usize,
+    pub done: usize,
+    pub started: usize,
+    pub to_start: usize,
+    pub dropped: usize,
+    /// Neither done nor dropped, and past their chantier's last month.
+    pub late: usize,
+    /// The day of the latest status written.
+    pub last_update: Option<time::Date>,
+}
+
+/// The summary of `roadmap` on `today`, its months counted from the round's date (month 1 is
+/// the month of the round).
+pub fn summary(
+    roadmap: &RoadmapPart,
+    statuses: &[StatusRow],
+    round_date: time::Date,
+    today: time::Date,
+) -> Summary {
+    let months_since = (today.year() - round_date.year()) * 12
+        + (i32::from(u8::from(today.month())) - i32::from(u8::from(round_date.month())))
+        + 1;
+    let mut summary = Summary {
+        last_update: statuses.iter().map(|s| s.created_at.date()).max(),
+        ..Summary::default()
+    };
+    for chantier in &roadmap.chantiers {
+        for step in &chantier.steps {
+            summary.total += 1;
+            let status = statuses
+                .iter()
+                .find(|s| s.step_id == step.id)
+                .map_or(StepStatus::ALancer, |s| s.status);
+            match status {
+                StepStatus::Fait => summary.done += 1,
+                StepStatus::EnCours => summary.started += 1,
+                StepStatus::ALancer => summary.to_start += 1,
+                StepStatus::Abandonne => summary.dropped += 1,
+            }
+            let open = matches!(status, StepStatus::EnCours | StepStatus::ALancer);
+            if open && months_since > i32::from(chantier.end_month) {
+                summary.late += 1;
+            }
+        }
+    }
+    summary
 }
 
 impl FollowupPage {
@@ -121,6 +173,11 @@ async fn show(
         .collect();
     let latest = db::latest_values(&mut *conn, report, &codes).await?;
     let statuses = db::statuses(&mut *conn, report).await?;
+    let today = time::OffsetDateTime::now_utc().date();
+    let summary = match (&data.roadmap, iso_date(&data.round_date)) {
+        (Some(roadmap), Some(round)) => summary(roadmap, &statuses, round, today),
+        _ => Summary::default(),
+    };
     let (step, form, errors, notice) = match refused {
         Some((step, form, errors, notice)) => (Some(step), form, errors, notice),
         None => (None, StatusForm::default(), FieldErrors::default(), None),
@@ -137,6 +194,7 @@ async fn show(
         form,
         errors,
         notice,
+        summary,
         ctx,
     };
     render_with_status(status, &page)
@@ -215,4 +273,94 @@ pub async fn prefill_evidence(
 ) -> Result<()> {
     db::prefill_evidence(conn, round, previous).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Text;
+    use crate::vocabulary::ChantierId;
+    use time::macros::{date, datetime};
+
+    fn chantier(id: i64, end_month: i16, steps: &[i64]) -> super::super::model::ChantierPart {
+        super::super::model::ChantierPart {
+            id: ChantierId(id),
+            title: String::new(),
+            objective: String::new(),
+            elu: String::new(),
+            pilot: String::new(),
+            partners: Vec::new(),
+            start_month: 1,
+            end_month,
+            milestones: String::new(),
+            budget_min_keur: 0,
+            budget_max_keur: 0,
+            etp: 0.0,
+            derived_min_keur: 0,
+            derived_max_keur: 0,
+            derived_etp: 0.0,
+            funding: Vec::new(),
+            followed: Vec::new(),
+            steps: steps
+                .iter()
+                .map(|s| super::super::model::StepPart {
+                    id: StepId(*s),
+                    criterion: None,
+                    name: None,
+                    from_level: None,
+                    text: Text::new(String::new(), String::new()),
+                    horizon: None,
+                    cost: None,
+                })
+                .collect(),
+        }
+    }
+
+    fn status(step: i64, status: StepStatus, at: time::OffsetDateTime) -> StatusRow {
+        StatusRow {
+            step_status_id: step,
+            step_id: StepId(step),
+            status,
+            status_date: at.date(),
+            comment: String::new(),
+            author: None,
+            created_at: at,
+        }
+    }
+
+    #[test]
+    fn the_summary_counts_steps_by_status_and_the_late_ones() {
+        let roadmap = RoadmapPart {
+            governance: String::new(),
+            chantiers: vec![chantier(1, 6, &[1, 2, 3]), chantier(2, 24, &[4, 5])],
+            size_factor: 1.0,
+        };
+        let statuses = [
+            status(1, StepStatus::Fait, datetime!(2026-03-02 10:00 UTC)),
+            status(2, StepStatus::EnCours, datetime!(2026-05-20 10:00 UTC)),
+            status(4, StepStatus::Abandonne, datetime!(2026-04-01 10:00 UTC)),
+        ];
+        // Round in January 2026: month 6 is June 2026. In September, chantier 1 is over.
+        let s = summary(
+            &roadmap,
+            &statuses,
+            date!(2026 - 01 - 15),
+            date!(2026 - 09 - 01),
+        );
+        assert_eq!(
+            (s.total, s.done, s.started, s.to_start, s.dropped, s.late),
+            (5, 1, 1, 2, 1, 2)
+        );
+        assert_eq!(s.last_update, Some(date!(2026 - 05 - 20)));
+        // In June, nothing is late yet.
+        let june = summary(
+            &roadmap,
+            &statuses,
+            date!(2026 - 01 - 15),
+            date!(2026 - 06 - 30),
+        );
+        assert_eq!(june.late, 0);
+        let none = summary(&roadmap, &[], date!(2026 - 01 - 15), date!(2026 - 02 - 01));
+        assert_eq!((none.to_start, none.last_update), (5, None));
+    }
 }

@@ -18,8 +18,10 @@ use crate::assessments::db::AssessmentRow;
 use crate::audit::Actor;
 use crate::error::Result;
 use crate::text::Text;
+use crate::vocabulary::AssessmentId;
 use crate::web::access::{Access, Routes};
 use crate::{funding, reports, scoring};
+use model::Roadmap;
 
 pub use followup::prefill_evidence;
 
@@ -174,6 +176,62 @@ pub async fn propose(
         DEFAULT_GOVERNANCE,
     )
     .await?;
+    if created && let Some(previous) = assessment.previous_assessment_id {
+        carry_forward(&mut tx, assessment.assessment_id, AssessmentId(previous)).await?;
+    }
     tx.commit().await?;
     Ok(created)
+}
+
+/// A new round's proposed chantiers take the title, owners and partners of the previous
+/// round's chantiers they continue (see [`carry_matches`]), marked for review.
+async fn carry_forward(
+    tx: &mut PgConnection,
+    round: AssessmentId,
+    previous: AssessmentId,
+) -> Result<()> {
+    let (Some(earlier), Some(now)) = (db::load(tx, previous).await?, db::load(tx, round).await?)
+    else {
+        return Ok(());
+    };
+    let codes = |roadmap: &Roadmap| -> Vec<Vec<String>> {
+        roadmap
+            .chantiers
+            .iter()
+            .map(|c| {
+                roadmap
+                    .steps_of(c.chantier_id)
+                    .iter()
+                    .filter_map(|s| s.criterion_code.clone())
+                    .collect()
+            })
+            .collect()
+    };
+    for (to, from) in carry_matches(&codes(&earlier), &codes(&now)) {
+        db::carry_chantier(tx, now.chantiers[to].chantier_id, &earlier.chantiers[from]).await?;
+    }
+    Ok(())
+}
+
+/// Which earlier chantier each new chantier continues, as (new, earlier) indexes: the pairs
+/// that share the most criteria among their steps first, each chantier in one pair at most.
+pub fn carry_matches(earlier: &[Vec<String>], now: &[Vec<String>]) -> Vec<(usize, usize)> {
+    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
+    for (to, codes) in now.iter().enumerate() {
+        for (from, before) in earlier.iter().enumerate() {
+            let shared = codes.iter().filter(|c| before.contains(c)).count();
+            if shared > 0 {
+                pairs.push((shared, to, from));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut matched: Vec<(usize, usize)> = Vec::new();
+    for (_, to, from) in pairs {
+        if !matched.iter().any(|(t, f)| *t == to || *f == from) {
+            matched.push((to, from));
+        }
+    }
+    matched.sort_unstable();
+    matched
 }

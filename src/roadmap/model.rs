@@ -36,6 +36,8 @@ pub struct ChantierRow {
     pub budget_max_keur: i32,
     pub etp: f64,
     pub funding: Vec<String>,
+    /// Taken from this chantier of the previous round's roadmap, not reviewed yet.
+    pub carried_from: Option<String>,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]

@@ -284,3 +284,30 @@ fn indicators_follow_the_weakest_measure_towards_its_next_threshold_else_a_level
     assert_eq!(steering.indicators, [("GPA-1".into(), 3.0)]);
     assert_eq!(steering.funding, ["a_both"]);
 }
+
+#[test]
+fn a_new_roadmap_continues_the_earlier_chantiers_that_share_its_criteria() {
+    let codes = |list: &[&[&str]]| -> Vec<Vec<String>> {
+        list.iter()
+            .map(|c| c.iter().map(|s| (*s).to_owned()).collect())
+            .collect()
+    };
+    let earlier = codes(&[
+        &["GOV-1", "GOV-2"],
+        &["MOB-1"],
+        &["ENV-1", "ENV-2", "ENV-3"],
+    ]);
+    let now = codes(&[
+        &["ENV-2", "ENV-3"],
+        &["GOV-2", "MOB-1"],
+        &["DNI-1"],
+        &["MOB-1"],
+    ]);
+    // ENV continues ENV (two shared); GOV-2 takes GOV (tied with MOB, the earlier first); the
+    // second MOB-1 chantier continues MOB; DNI-1 is new.
+    assert_eq!(
+        crate::roadmap::carry_matches(&earlier, &now),
+        vec![(0, 2), (1, 0), (3, 1)]
+    );
+    assert!(crate::roadmap::carry_matches(&earlier, &[]).is_empty());
+}

@@ -296,6 +296,66 @@ async fn the_demo_publishes_valence_with_owners_budgets_funding_and_indicators()
     .await
     .unwrap();
     assert_eq!(evidence.len(), 1, "{evidence:?}");
+
+    // Its roadmap continues the published one: the chantiers that share criteria keep their
+    // titles, owners and partners, marked for review until saved.
+    let next = round.created_id();
+    app.roadmap(next).await;
+    let carried: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
+        "select n.chantier_id, n.title, n.elu, n.pilot, n.carried_from
+           from roadmap_chantier n where n.assessment_id = $1 and n.carried_from is not null",
+    )
+    .bind(next)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(!carried.is_empty(), "some chantiers are carried over");
+    for (_, title, elu, pilot, from) in &carried {
+        let earlier: (String, String) = sqlx::query_as(
+            "select c.elu, c.pilot from roadmap_chantier c
+               join assessment a on a.assessment_id = c.assessment_id
+              where a.territory_id = $1 and a.assessment_id <> $2 and c.title = $3
+              order by a.assessment_id desc limit 1",
+        )
+        .bind(demo.territory_id.0)
+        .bind(next)
+        .bind(title)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!((elu, pilot), (&earlier.0, &earlier.1));
+        assert_eq!(from.as_deref(), Some(title.as_str()));
+    }
+    let page = app
+        .get(&format!("/evaluations/{next}/feuille-de-route"))
+        .await;
+    assert!(page.body.contains("Repris, à revoir"));
+    let (chantier, ..) = &carried[0];
+    let v = version(&app, next).await;
+    let saved = post(
+        &app,
+        &format!("/evaluations/{next}/feuille-de-route/chantiers/{chantier}"),
+        &[
+            ("version", v.to_string()),
+            ("scope", "essentiel".into()),
+            ("title", carried[0].1.clone()),
+            ("elu", carried[0].2.clone()),
+            ("pilot", carried[0].3.clone()),
+            ("start_month", "1".into()),
+            ("end_month", "12".into()),
+            ("budget_min", "0".into()),
+            ("budget_max", "10".into()),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let reviewed: Option<String> =
+        sqlx::query_scalar("select carried_from from roadmap_chantier where chantier_id = $1")
+            .bind(chantier)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(reviewed, None, "saved: reviewed");
 }
 
 #[tokio::test]

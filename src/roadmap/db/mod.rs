@@ -39,7 +39,7 @@ pub async fn load(
         r#"select chantier_id, position, title, objective, elu, pilot, partners_academia,
                   partners_associations, partners_businesses, partners_citizens,
                   partners_authorities, start_month, end_month, milestones, budget_min_keur,
-                  budget_max_keur, etp::float8 as "etp!", funding
+                  budget_max_keur, etp::float8 as "etp!", funding, carried_from
              from roadmap_chantier where assessment_id = $1 order by position, chantier_id"#,
         assessment.0
     )
@@ -218,7 +218,7 @@ pub async fn save_chantier(
                 partners_academia = $7, partners_associations = $8, partners_businesses = $9,
                 partners_citizens = $10, partners_authorities = $11, start_month = $12,
                 end_month = $13, milestones = $14, budget_min_keur = $15, budget_max_keur = $16,
-                etp = $17::float8::numeric, funding = $18
+                etp = $17::float8::numeric, funding = $18, carried_from = null
           where chantier_id = $1 and assessment_id = $2",
         chantier.0,
         assessment.0,
@@ -263,6 +263,34 @@ pub async fn save_chantier(
     )
     .await?;
     Ok(true)
+}
+
+/// Gives chantier `chantier` the title, owners and partners of `from` (a chantier of the
+/// previous round's roadmap), marked as carried until it is saved.
+pub async fn carry_chantier(
+    tx: &mut PgConnection,
+    chantier: ChantierId,
+    from: &super::model::ChantierRow,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update roadmap_chantier
+            set title = $2, elu = $3, pilot = $4, partners_academia = $5,
+                partners_associations = $6, partners_businesses = $7, partners_citizens = $8,
+                partners_authorities = $9, carried_from = $2
+          where chantier_id = $1",
+        chantier.0,
+        from.title,
+        from.elu,
+        from.pilot,
+        from.partners_academia,
+        from.partners_associations,
+        from.partners_businesses,
+        from.partners_citizens,
+        from.partners_authorities
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// Adds an empty chantier at the end; returns its id.
