@@ -211,6 +211,7 @@ test('journey 1: a consultant goes from sign-in to a published report, answering
   // Publishing asks first: what freezes, who will read it.
   await page.locator('details.publish summary').click();
   assert.match(await page.textContent('details.publish'), /fige le diagnostic/);
+  assert.deepEqual(await accessibilityViolations(page), [], 'the publication confirmation');
   await capture(page, 'assessment-publish-confirm');
   await Promise.all([page.waitForURL(/\/rapports\/\d+$/), page.getByRole('button', { name: 'Oui, publier le rapport' }).click()]);
   state.report = page.url();

@@ -514,7 +514,7 @@ pub struct Applied {
 fn partial(
     user: &CurrentUser,
     version: Version,
-    (stored, authors): (StoredAnswer, &[(String, Option<i64>, String)]),
+    (stored, authors): (StoredAnswer, &[db::FieldAuthor]),
     merged: &Merged,
 ) -> Outcome<StoredAnswer> {
     let conflict = (!merged.conflicts.is_empty()).then(|| {

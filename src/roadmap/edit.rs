@@ -222,7 +222,7 @@ pub async fn save_chantier(
     let mut conn = pool.acquire().await?;
     if posted.scope == "essentiel" {
         // The overview table's row: every other field as stored.
-        let roadmap = db::load(&mut *conn, id).await?.ok_or(Error::NotFound)?;
+        let roadmap = db::load(&mut conn, id).await?.ok_or(Error::NotFound)?;
         let row = roadmap
             .chantiers
             .iter()

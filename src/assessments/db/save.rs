@@ -75,11 +75,14 @@ pub async fn stored_answer(
     }))
 }
 
+/// Who last changed a field of an answer: (form field, author's account, author's label).
+pub type FieldAuthor = (String, Option<i64>, String);
+
 /// An answer as it was at an earlier version, and who last changed each field since.
 pub struct AnswerHistory {
     pub answer: Answer,
-    /// (form field, author's account, author's label), the latest change of each field.
-    pub authors: Vec<(String, Option<i64>, String)>,
+    /// The latest change of each field changed since.
+    pub authors: Vec<FieldAuthor>,
 }
 
 /// The answer to criterion `code` as it was at `version`, rebuilt from `stored` and the audit
@@ -111,7 +114,7 @@ pub async fn answer_at(
         return Ok(None);
     }
     let mut answer = serde_json::to_value(&stored.answer).unwrap_or_default();
-    let mut authors: Vec<(String, Option<i64>, String)> = Vec::new();
+    let mut authors: Vec<FieldAuthor> = Vec::new();
     // Newest first: the oldest change of a field leaves its value at `version`, the newest
     // names its author.
     for event in &events {
