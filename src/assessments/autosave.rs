@@ -11,12 +11,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use sqlx::PgPool;
 
-use super::answer::ANSWER_FIELDS;
+use super::apply::{apply_answer, apply_indicator, reload_answer, reload_indicator};
 use super::block::{
     ConflictActions, CriterionView, NoticeState, Outcome, SaveNotice, Stored, Versioned,
-    apply_answer, apply_indicator, reload_answer, reload_indicator,
 };
 use super::db::AssessmentRow;
+use super::merge::ANSWER_FIELDS;
 use super::section::Posted;
 use crate::auth::CurrentUser;
 use crate::error::Result;

@@ -6,10 +6,12 @@
 //! it was based on: a stale save stores nothing and shows both values.
 
 pub mod answer;
+mod apply;
 mod autosave;
 mod block;
 mod carry_over;
 pub mod db;
+pub mod merge;
 mod overview;
 mod paste;
 mod round;

@@ -3,7 +3,8 @@
 //! header line names). A cell left empty leaves the stored value. Pure: text in, the input of
 //! each criterion out; validation and saving are the autosave's own (`block::apply_answer`).
 
-use super::answer::{AnswerInput, typed_level};
+use super::answer::AnswerInput;
+use super::merge::typed_level;
 
 /// The columns of a row without a header line, after the code.
 pub const DEFAULT_COLUMNS: [&str; 5] = ["level", "importance", "target", "confidence", "evidence"];

@@ -14,9 +14,8 @@ use serde::Deserialize;
 use sqlx::PgPool;
 
 use super::answer::{AnswerInput, Choices, IndicatorInput};
-use super::block::{
-    CriterionView, IndicatorView, NoticeState, apply_answer, apply_indicator, strictest,
-};
+use super::apply::{apply_answer, apply_indicator};
+use super::block::{CriterionView, IndicatorView, NoticeState, strictest};
 use super::db::{self, AssessmentRow};
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};

@@ -13,9 +13,11 @@ use axum_extra::extract::{Form, Query};
 use serde::Deserialize;
 use sqlx::PgPool;
 
-use super::answer::{self, ANSWER_FIELDS, AnswerInput};
-use super::block::{CriterionView, NoticeState, Outcome, apply_answer, strictest};
+use super::answer::AnswerInput;
+use super::apply::apply_answer;
+use super::block::{CriterionView, NoticeState, Outcome, strictest};
 use super::db;
+use super::merge::{self, ANSWER_FIELDS};
 use super::paste::{self, Pasted};
 use super::section::{SectionPage, section_page};
 use crate::auth::CurrentUser;
@@ -119,7 +121,7 @@ fn pasted_input(stored: &AnswerInput, row: &paste::PastedRow, version: &str) -> 
 fn preview_row(view: &CriterionView, row: &paste::PastedRow, version: &str) -> PreviewRow {
     let input = pasted_input(&view.input, row, version);
     let stored = view.row.answer();
-    let merged = answer::merge_answer(&input, &stored, Some(&stored));
+    let merged = merge::merge_answer(&input, &stored, Some(&stored));
     let changes = ANSWER_FIELDS
         .iter()
         .filter(|f| !merged.errors.has(f) && merged.answer.field(f) != stored.field(f))
