@@ -48,7 +48,7 @@ function run(args, env, input) {
 function freshData(name) {
   const env = { ...process.env, RUST_LOG: 'warn' };
   if (process.env.DATABASE_URL) {
-    const database = `territoires_${name}_${process.pid}`;
+    const database = `territoires_${name.replace(/-/g, "_")}_${process.pid}`;
     const admin = process.env.DATABASE_URL;
     spawnSync('psql', [admin, '-c', `drop database if exists ${database}`, '-c', `create database ${database}`], { stdio: 'ignore' });
     const url = new URL(admin);

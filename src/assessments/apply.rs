@@ -197,11 +197,29 @@ pub async fn apply_indicator(
         min: view.row.min_value,
         max: view.row.max_value,
     };
-    let value = match answer::validate_indicator(&view.input, bounds, super::this_year()) {
-        Ok(value) => value,
+    let validate =
+        |input: &IndicatorInput| answer::validate_indicator(input, bounds, super::this_year());
+    // A refused field keeps what is stored; the others are saved if they stand without it (a
+    // source note does; a value needs its year).
+    let (value, refused) = match validate(&view.input) {
+        Ok(value) => (value, None),
         Err(errors) => {
-            view.outcome = Outcome::Invalid(errors);
-            return Ok(view);
+            let stored = view.row.stored().to_input(view.row.version);
+            let mut rest = view.input.clone();
+            for (field, _) in errors.all() {
+                match *field {
+                    "value" => rest.value = stored.value.clone(),
+                    "year" => rest.year = stored.year.clone(),
+                    _ => rest.source_note = stored.source_note.clone(),
+                }
+            }
+            match validate(&rest) {
+                Ok(value) if value != view.row.stored() => (value, Some(errors)),
+                _ => {
+                    view.outcome = Outcome::Invalid(errors);
+                    return Ok(view);
+                }
+            }
         }
     };
     let saved = {
@@ -212,7 +230,17 @@ pub async fn apply_indicator(
     };
     let code = view.row.code.clone();
     let reload = async || reload_indicator(pool, assessment_id, &code).await;
-    view.outcome = settle(saved, reload, |row: &IndicatorRow| row.version).await?;
+    view.outcome = match (
+        settle(saved, reload, |row: &IndicatorRow| row.version).await?,
+        refused,
+    ) {
+        (Outcome::Saved(version), Some(errors)) => Outcome::Partial {
+            version,
+            errors,
+            conflict: None,
+        },
+        (outcome, _) => outcome,
+    };
     Ok(view)
 }
 

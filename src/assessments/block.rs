@@ -62,7 +62,7 @@ impl<S: Stored> Outcome<S> {
                 let refused = errors
                     .all()
                     .iter()
-                    .map(|(field, _)| ctx.t(&format!("answer-{}", field_key(field))))
+                    .map(|(field, _)| ctx.t(&label_key(field)))
                     .collect::<Vec<_>>()
                     .join(", ");
                 let mut notice = SaveNotice {
@@ -89,7 +89,7 @@ impl<S: Stored> Outcome<S> {
                         .iter()
                         .map(|(field, mine)| ConflictField {
                             field,
-                            label: ctx.t(&format!("answer-{}", field_key(field))),
+                            label: ctx.t(&label_key(field)),
                             mine: conflict.stored.shown(ctx, field, mine),
                             stored: conflict.stored.shown(
                                 ctx,
@@ -139,9 +139,12 @@ pub struct FieldConflict<R> {
     pub authors: Vec<(bool, String)>,
 }
 
-/// The label key's suffix of an answer field (`answer-<suffix>`).
-fn field_key(field: &str) -> &str {
-    field
+/// The label key of a criterion's or an indicator's field.
+fn label_key(field: &str) -> String {
+    match field {
+        "value" | "year" | "source_note" => format!("indicator-{}", field.replace('_', "-")),
+        _ => format!("answer-{field}"),
+    }
 }
 
 /// One field of a conflict notice, both values side by side.

@@ -1064,3 +1064,42 @@ async fn a_section_as_a_table_and_ten_pasted_rows_saved_after_their_preview() {
     assert_eq!(conflict.status, StatusCode::CONFLICT, "{}", conflict.body);
     assert_eq!(stored(&app, assessment, &codes[1]).await.0, Some(4));
 }
+
+#[tokio::test]
+async fn an_indicator_keeps_its_valid_fields_when_one_is_refused() {
+    let (app, _, assessment) = setup().await;
+    // A source note with a control character is refused; the value and its year are stored.
+    let page = autosave(
+        &app,
+        assessment,
+        "MOB-I1",
+        &[
+            ("value", "41,5"),
+            ("year", "2023"),
+            ("source_note", "Insee\u{1}"),
+            ("version", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Non enregistré : Source"),
+        "{}",
+        page.body
+    );
+    assert_eq!(returned_version(&page, "MOB-I1"), 2);
+    let stored: (Option<f64>, Option<i16>, String) = sqlx::query_as(
+        "select v.value, v.year, v.source_note from indicator_value v
+           join indicator i using (indicator_id) where v.assessment_id = $1 and i.code = 'MOB-I1'",
+    )
+    .bind(assessment)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, (Some(41.5), Some(2023), String::new()));
+}

@@ -334,13 +334,13 @@ fn form_routes(t: &Targets) -> BTreeMap<&'static str, FormRoute> {
                     ("MOB-1.importance", "2"),
                     ("MOB-1.evidence", "Preuve"),
                     ("MOB-1.justification", "Raison"),
-                    // A version that does not exist: every field that differs is a conflict,
-                    // so the valid ones are not stored either (field-level saving).
+                    // Versions that do not exist: every field that differs is a conflict, so
+                    // the valid ones are not stored either (field-level saving).
                     ("MOB-1.version", "99"),
                     ("MOB-I1.value", "41,5"),
                     ("MOB-I1.year", "1800"),
                     ("MOB-I1.source_note", "Source"),
-                    ("MOB-I1.version", "1"),
+                    ("MOB-I1.version", "99"),
                 ],
             ),
         ),
@@ -457,7 +457,7 @@ fn form_routes(t: &Targets) -> BTreeMap<&'static str, FormRoute> {
                     ("MOB-I1.value", "41,5"),
                     ("MOB-I1.year", "1800"),
                     ("MOB-I1.source_note", "Source"),
-                    ("MOB-I1.version", "1"),
+                    ("MOB-I1.version", "99"),
                 ],
             ),
         ),
