@@ -1103,3 +1103,54 @@ async fn an_indicator_keeps_its_valid_fields_when_one_is_refused() {
     .unwrap();
     assert_eq!(stored, (Some(41.5), Some(2023), String::new()));
 }
+
+#[tokio::test]
+async fn one_paste_confirmed_eight_times_at_once_saves_each_row_once() {
+    let (app, _, assessment) = setup().await;
+    let url = format!("/evaluations/{assessment}/ECO/coller");
+    let text =
+        "ECO-1\t2\t2\t\tVérifié\tRapport d'activité 2025\nECO-2\t3\t1\t\t\tConvention signée";
+    let preview = app.post_form(&url, &[("texte", text)]).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let mut form: Vec<(String, String)> = vec![
+        ("texte".into(), text.into()),
+        ("confirmer".into(), "1".into()),
+    ];
+    for input in preview.select("input[name^='version.']") {
+        form.push((
+            input.attr("name").unwrap().to_owned(),
+            input.attr("value").unwrap().to_owned(),
+        ));
+    }
+    let app = std::sync::Arc::new(app);
+    let confirms = (0..8).map(|_| {
+        let (app, url, form) = (app.clone(), url.clone(), form.clone());
+        async move {
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.post_form(&url, &pairs).await.status
+        }
+    });
+    let statuses = crate::support::join_all(confirms).await;
+    // The first writes; the others find what they carry already stored.
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::SEE_OTHER),
+        "{statuses:?}"
+    );
+    for (code, level) in [("ECO-1", 2), ("ECO-2", 3)] {
+        let (stored_level, _, _, version) = stored(&app, assessment, code).await;
+        assert_eq!(
+            (stored_level, version),
+            (Some(level), 2),
+            "{code} written once"
+        );
+    }
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_event where action = 'answer.update' and object_id = $1",
+    )
+    .bind(assessment)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 2);
+}
