@@ -74,6 +74,18 @@ impl Choices {
 }
 
 impl AnswerInput {
+    /// Puts `value` in `field` (one of [`super::merge::ANSWER_FIELDS`]).
+    pub fn set(&mut self, field: &str, value: String) {
+        match field {
+            "level" => self.level = value,
+            "justification" => self.justification = value,
+            "importance" => self.importance = value,
+            "target" => self.target = value,
+            "evidence" => self.evidence = value,
+            _ => self.confidence = value,
+        }
+    }
+
     /// The text typed in `field` (one of [`super::merge::ANSWER_FIELDS`]), trimmed.
     pub fn value(&self, field: &str) -> String {
         match field {

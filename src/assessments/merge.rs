@@ -173,7 +173,7 @@ pub fn merge_answer(input: &AnswerInput, stored: &Answer, base: Option<&Answer>)
     };
     let mut shown = input.clone();
     for (field, value) in &refreshed {
-        set_field(&mut shown, field, value.clone());
+        shown.set(field, value.clone());
     }
     shown.choices.held = conflicts.join(" ");
     shown.choices.keep.clear();
@@ -184,17 +184,6 @@ pub fn merge_answer(input: &AnswerInput, stored: &Answer, base: Option<&Answer>)
         conflicts,
         input: shown,
         refreshed,
-    }
-}
-
-fn set_field(input: &mut AnswerInput, field: &str, value: String) {
-    match field {
-        "level" => input.level = value,
-        "justification" => input.justification = value,
-        "importance" => input.importance = value,
-        "target" => input.target = value,
-        "evidence" => input.evidence = value,
-        _ => input.confidence = value,
     }
 }
 
@@ -237,7 +226,7 @@ mod tests {
                 confidence: "verifie".into(),
                 ..AnswerInput::default()
             };
-            set_field(&mut typed, field, value.into());
+            typed.set(field, value.into());
             let merged = merge_answer(&typed, &blank, Some(&blank));
             assert!(merged.errors.has(field), "{field}: {:?}", merged.errors);
             assert_eq!(merged.errors.all().len(), 1, "{field}: {:?}", merged.errors);

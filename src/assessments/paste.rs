@@ -32,14 +32,7 @@ impl PastedRow {
                 "confidence" => confidence_of(text),
                 _ => text.clone(),
             };
-            match *field {
-                "level" => input.level = value,
-                "justification" => input.justification = value,
-                "importance" => input.importance = value,
-                "target" => input.target = value,
-                "evidence" => input.evidence = value,
-                _ => input.confidence = value,
-            }
+            input.set(field, value);
         }
         input
     }

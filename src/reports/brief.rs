@@ -233,13 +233,7 @@ pub async fn save(
         return preview(ctx, assessment, form, errors);
     }
     let (status, errors, notice) = match checked {
-        Err(found) => {
-            let mut errors = FieldErrors::default();
-            for (field, key) in found {
-                errors.add(field, key);
-            }
-            (StatusCode::UNPROCESSABLE_ENTITY, errors, None)
-        }
+        Err(found) => (StatusCode::UNPROCESSABLE_ENTITY, field_errors(found), None),
         Ok((messages, decisions)) => {
             let saved = match Version::from_form(&form.version) {
                 Some(version) => {
@@ -276,7 +270,27 @@ pub async fn save(
             (StatusCode::CONFLICT, FieldErrors::default(), Some(notice))
         }
     };
-    let page = BriefPage {
+    posted_page(ctx, assessment, form, (errors, notice), false).render(status)
+}
+
+/// The messages of [`narrative::check`] by field.
+fn field_errors(found: Vec<(&'static str, &'static str)>) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    for (field, key) in found {
+        errors.add(field, key);
+    }
+    errors
+}
+
+/// The page again with the form as posted, its messages, and page 1's preview if asked.
+fn posted_page(
+    ctx: PageContext,
+    assessment: AssessmentRow,
+    form: BriefForm,
+    (errors, notice): (FieldErrors, Option<&'static str>),
+    preview: bool,
+) -> BriefPage {
+    BriefPage {
         ctx,
         assessment,
         form,
@@ -284,9 +298,14 @@ pub async fn save(
         errors,
         notice,
         saved: false,
-        preview: false,
-    };
-    render_with_status(status, &page)
+        preview,
+    }
+}
+
+impl BriefPage {
+    fn render(self, status: StatusCode) -> Result<Response> {
+        render_with_status(status, &self)
+    }
 }
 
 /// The form as posted with page 1's "En bref" as it would read, nothing saved.
@@ -296,24 +315,11 @@ fn preview(
     form: BriefForm,
     found: Vec<(&'static str, &'static str)>,
 ) -> Result<Response> {
-    let mut errors = FieldErrors::default();
-    for (field, key) in found {
-        errors.add(field, key);
-    }
+    let errors = field_errors(found);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let page = BriefPage {
-        ctx,
-        assessment,
-        form,
-        drafted: false,
-        errors,
-        notice: None,
-        saved: false,
-        preview: true,
-    };
-    render_with_status(status, &page)
+    posted_page(ctx, assessment, form, (errors, None), true).render(status)
 }
