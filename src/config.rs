@@ -99,6 +99,24 @@ pub struct Config {
         global = true
     )]
     pub session_cache_ms: u64,
+    /// How long a worker holds a job it took, in milliseconds: if its instance dies, another
+    /// takes the job once this has passed.
+    #[arg(
+        long,
+        env = "TERRITOIRES_JOB_LEASE_MS",
+        default_value_t = 300_000,
+        global = true
+    )]
+    pub job_lease_ms: u64,
+    /// The wait before a failed job is tried again, in milliseconds; it doubles at each
+    /// failure, up to five attempts.
+    #[arg(
+        long,
+        env = "TERRITOIRES_JOB_BACKOFF_MS",
+        default_value_t = 30_000,
+        global = true
+    )]
+    pub job_backoff_ms: u64,
 }
 
 /// The format of the log lines.
@@ -124,6 +142,8 @@ impl Config {
             chromium: None,
             // Every instance sees a session's end at once (tests of the cache turn it on).
             session_cache_ms: 0,
+            job_lease_ms: 300_000,
+            job_backoff_ms: 30_000,
         }
     }
 }

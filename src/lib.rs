@@ -22,6 +22,7 @@ pub mod glossary;
 pub mod health;
 pub mod home;
 pub mod i18n;
+pub mod jobs;
 pub mod kept;
 pub mod obligations;
 pub mod operations;
@@ -78,6 +79,8 @@ pub struct AppState {
     pub territory_list: Arc<territories::list_pages::ListPages>,
     /// Home page lists, per instance (the session cache's bound, or a change handled here).
     pub home_pages: Arc<home::HomePages>,
+    /// Wakes this instance's PDF worker when a report is published here.
+    pub pdf_jobs: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -93,7 +96,20 @@ impl AppState {
             config: Arc::new(config),
             report_bodies: Arc::default(),
             accounts: Arc::default(),
+            pdf_jobs: Arc::default(),
         }
+    }
+
+    /// Starts this instance's PDF worker, unless PDFs are turned off (`TERRITOIRES_PDF`).
+    pub fn start_workers(&self) -> Option<tokio::task::JoinHandle<()>> {
+        self.config.pdf.then(|| {
+            tokio::spawn(reports::pdf::work(
+                self.pool.clone(),
+                self.config.clone(),
+                self.pdf_jobs.clone(),
+                self.readable_reports.clone(),
+            ))
+        })
     }
 }
 

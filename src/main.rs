@@ -107,15 +107,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             }
             Command::Pdf { .. } => {
-                let stored = territoires::reports::pdf::render_missing(&db.pool, config.chromium.as_deref()).await?;
-                println!("{stored} PDF rendu(s)");
+                let done = territoires::reports::pdf::render_missing(&db.pool, &config).await?;
+                println!("{done} rapport(s) imprimé(s) en PDF");
                 Ok(())
             }
             Command::Demo => {
                 let demo = territoires::demo::run(&db.pool).await?;
                 if config.pdf {
-                    territoires::reports::pdf::render(&db.pool, demo.report_id, config.chromium.as_deref())
-                        .await?;
+                    territoires::reports::pdf::run_due(&db.pool, &config, None).await?;
                 }
                 println!(
                     "rapport de démonstration publié : http://{}/rapports/{} (évaluation {}, territoire {})",
@@ -162,8 +161,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 tracing::info!("listening on http://{addr}");
                 let state = AppState::new(db.pool.clone(), config.clone());
                 let purge = tokio::spawn(accounts::session::purge_periodically(db.pool.clone()));
+                let workers = state.start_workers();
                 serve(listener, app(state)).await?;
                 purge.abort();
+                // A job under way is left to its lease: another instance, or the next start,
+                // takes it again.
+                if let Some(workers) = workers {
+                    workers.abort();
+                }
                 Ok(())
             }
         }

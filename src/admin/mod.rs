@@ -1,8 +1,10 @@
 //! Administration, for admins only: the accounts (`/admin/utilisateurs`: create, change role
 //! and territories, disable, issue a new one-time password; never delete) and the audit log
-//! (`/admin/journal`: who did what, when, on which object, with the changed values).
+//! (`/admin/journal`: who did what, when, on which object, with the changed values), and the
+//! durable jobs not done yet (`/admin/taches`: pending and failed, a failed one retried).
 
 pub mod db;
+mod jobs;
 mod journal;
 mod users;
 
@@ -16,4 +18,6 @@ pub fn routes() -> Routes {
         .get("/admin/utilisateurs/{id}", Access::Admin, users::edit)
         .post("/admin/utilisateurs/{id}", Access::Admin, users::update)
         .get("/admin/journal", Access::Admin, journal::list)
+        .get("/admin/taches", Access::Admin, jobs::list)
+        .post("/admin/taches/{id}/relancer", Access::Admin, jobs::retry)
 }

@@ -273,6 +273,9 @@ struct ReportPage {
     published: Option<ReportId>,
     /// Whether its PDF is rendered in the page's language.
     pdf: bool,
+    /// Whether the job printing its PDF stopped on errors (staff are told; élus see it as in
+    /// preparation).
+    pdf_failed: bool,
     /// The published report whose annexes have their own page, and whether they include a
     /// glossary (the links that end the page).
     annexes: Option<(ReportId, bool)>,
@@ -328,14 +331,15 @@ pub async fn publish_assessment(
     let (encoded_fr, encoded_en) = (compress(&body_fr).await?, compress(&body_en).await?);
     db::store_encoding(&mut *tx, report, Lang::Fr, &encoded_fr).await?;
     db::store_encoding(&mut *tx, report, Lang::En, &encoded_en).await?;
+    // Its PDFs are printed by a worker once the report exists (a durable job, same commit).
+    crate::jobs::enqueue_report_pdf(&mut *tx, report).await?;
     tx.commit().await?;
     Ok(Ok(report))
 }
 
 async fn publish(
     State(pool): State<PgPool>,
-    State(config): State<Arc<crate::config::Config>>,
-    State(readable): State<Arc<ReadableReports>>,
+    State(pdf_jobs): State<Arc<tokio::sync::Notify>>,
     user: CurrentUser,
     Id(id): Id<AssessmentId>,
     Form(form): Form<PublishForm>,
@@ -350,20 +354,9 @@ async fn publish(
         Some(version) => publish_assessment(&pool, &user.actor(), id, version).await?,
         None => Err(Refusal::Conflict),
     };
-    if let (Ok(report), true) = (&published, config.pdf) {
-        // After the commit: the round is not held while Chromium prints.
-        let rendering = pdf::render(&pool, *report, config.chromium.as_deref());
-        match tokio::time::timeout(pdf::PUBLICATION_BUDGET, rendering).await {
-            // The report is published whatever happens to its PDF.
-            Ok(Err(e)) => tracing::warn!(%report, "the report's PDF was not stored: {e}"),
-            Ok(Ok(_)) => {}
-            Err(_) => tracing::warn!(
-                %report,
-                "the report's PDF took too long; `territoires pdf --missing` will render it"
-            ),
-        }
-        // Read while its PDF was printed, it would be remembered here without the link.
-        readable.forget_report(*report);
+    if published.is_ok() {
+        // This instance's worker prints the PDFs now; the request does not wait for them.
+        pdf_jobs.notify_one();
     }
     let to = match published {
         Ok(report) => format!("/rapports/{report}"),
@@ -392,6 +385,7 @@ async fn preview(
         )),
         published: None,
         pdf: false,
+        pdf_failed: false,
         annexes: None,
         body,
         ctx,
@@ -447,11 +441,20 @@ async fn show(
     // The body never changes; the page around it depends on the reader, the language and the
     // coding it is sent in.
     let encoding = spliced::negotiate(&headers);
+    let pdf = report.pdf_langs.iter().any(|l| l == ctx.lang());
+    // Until the PDF exists, its job says whether it is coming or failed.
+    let pdf_failed =
+        !pdf && crate::jobs::report_pdf_state(&pool, id).await?.as_deref() == Some("failed");
     let etag = format!(
-        "\"{}-{}-{}-{}-{}\"",
+        "\"{}-{}-{}-{}-{}-{}\"",
         report.fingerprint,
         ctx.lang(),
         user.user_id,
+        match (pdf, pdf_failed) {
+            (true, _) => "pdf",
+            (false, false) => "pdf-coming",
+            (false, true) => "pdf-failed",
+        },
         crate::web::assets::asset_url("app.css")
             .rsplit('=')
             .next()
@@ -471,7 +474,8 @@ async fn show(
         title: format!("{} · {}", ctx.t("report-title"), report.territory_name),
         back: None,
         published: Some(id),
-        pdf: report.pdf_langs.iter().any(|l| l == ctx.lang()),
+        pdf,
+        pdf_failed,
         annexes: (!annexes.is_empty()).then(|| (id, annexes.contains(GLOSSARY_HEADING))),
         body: spliced::BODY_MARK.into(),
         ctx,
@@ -514,6 +518,7 @@ async fn annexes(
         back: Some((format!("/rapports/{id}"), ctx.t("report-annexes-back"))),
         published: None,
         pdf: false,
+        pdf_failed: false,
         annexes: None,
         body: body.annexes().into(),
         ctx,

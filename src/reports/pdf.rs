@@ -1,8 +1,10 @@
 //! The PDF of a published report (issue #16): its print layout (cover, contents, every section
 //! expanded, running header with the territory and date, page numbers "n / N" from the print
 //! stylesheet) rendered once by headless Chromium (Debian's `chromium`, or the program named
-//! by CHROMIUM) into a file, stored per language and served as stored. Without Chromium,
-//! publication still succeeds; `territoires pdf --missing` renders what is missing later.
+//! by CHROMIUM) into a file, stored per language and served as stored. Publication enqueues a
+//! durable job ([`crate::jobs`]) in its transaction; the worker of any instance renders it
+//! ([`work`]), so the request never waits for Chromium and a crash only delays the PDF.
+//! `territoires pdf --missing` and `territoires demo` run the same jobs.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,9 +12,15 @@ use std::time::Duration;
 use askama::Template;
 use sqlx::PgPool;
 
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
 use super::db;
+use crate::config::Config;
 use crate::error::Result;
 use crate::i18n::{I18n, Lang};
+use crate::jobs;
 use crate::vocabulary::ReportId;
 use crate::web::PageContext;
 
@@ -20,9 +28,8 @@ use crate::web::PageContext;
 /// is left to `territoires pdf --missing`.
 const RENDER_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// How long a publication request waits for its PDFs (requests may last 30 s); past it, the
-/// rendering stops and the PDFs are left to `territoires pdf --missing`.
-pub const PUBLICATION_BUDGET: Duration = Duration::from_secs(25);
+/// How often an idle worker looks for jobs enqueued by another instance or due again.
+const POLL: Duration = Duration::from_secs(2);
 
 /// The Chromium program: the one configured (CHROMIUM), else the first of the usual names
 /// on the PATH.
@@ -105,7 +112,10 @@ pub async fn print(program: &Path, html: &str) -> anyhow::Result<Vec<u8>> {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .kill_on_drop(true);
-        let output = tokio::time::timeout(RENDER_TIMEOUT, command.output()).await??;
+        let output = tokio::time::timeout(RENDER_TIMEOUT, command.output())
+            .await
+            .map_err(|_| anyhow::anyhow!("Chromium took more than {RENDER_TIMEOUT:?}"))?
+            .map_err(|e| anyhow::anyhow!("cannot run {}: {e}", program.display()))?;
         let pdf = tokio::fs::read(&out).await.unwrap_or_default();
         anyhow::ensure!(
             pdf.starts_with(b"%PDF"),
@@ -124,13 +134,14 @@ pub async fn print(program: &Path, html: &str) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Renders and stores the PDFs a report lacks (French and English) with `configured` Chromium
-/// (or the one on the PATH). Returns how many were stored; none without a working Chromium
-/// (said in the log): the report stays published.
-pub async fn render(pool: &PgPool, report: ReportId, configured: Option<&Path>) -> Result<usize> {
-    let Some(program) = chromium(configured) else {
-        tracing::warn!(%report, "no Chromium: the report's PDF is not rendered (install chromium, then run `territoires pdf --missing`)");
-        return Ok(0);
-    };
+/// (or the one on the PATH); how many were stored, or why one could not be.
+async fn render_both(
+    pool: &PgPool,
+    report: ReportId,
+    configured: Option<&Path>,
+) -> anyhow::Result<usize> {
+    let program = chromium(configured)
+        .ok_or_else(|| anyhow::anyhow!("no Chromium (install chromium, or set CHROMIUM)"))?;
     let mut stored = 0;
     for lang in [Lang::Fr, Lang::En] {
         if db::has_pdf(pool, report, lang).await? {
@@ -138,23 +149,81 @@ pub async fn render(pool: &PgPool, report: ReportId, configured: Option<&Path>) 
         }
         let html = document(pool, report, lang).await?;
         let started = std::time::Instant::now();
-        match print(&program, &html).await {
-            Ok(pdf) => {
-                db::store_pdf(pool, report, lang, &pdf).await?;
-                tracing::info!(%report, lang = lang.code(), bytes = pdf.len(), ms = started.elapsed().as_millis() as u64, "report PDF rendered");
-                stored += 1;
-            }
-            Err(e) => tracing::warn!(%report, lang = lang.code(), "report PDF not rendered: {e:#}"),
-        }
+        let pdf = print(&program, &html).await?;
+        db::store_pdf(pool, report, lang, &pdf).await?;
+        tracing::info!(%report, lang = lang.code(), bytes = pdf.len(), ms = started.elapsed().as_millis() as u64, "report PDF rendered");
+        stored += 1;
     }
     Ok(stored)
 }
 
-/// Renders the PDFs of every published report that lacks one; how many were stored.
-pub async fn render_missing(pool: &PgPool, configured: Option<&Path>) -> Result<usize> {
-    let mut stored = 0;
-    for report in db::without_pdf(pool).await? {
-        stored += render(pool, report, configured).await?;
+/// Renders a report's missing PDFs at once, outside the jobs (tests, tools); how many were
+/// stored, none when Chromium fails (said in the log).
+pub async fn render(pool: &PgPool, report: ReportId, configured: Option<&Path>) -> Result<usize> {
+    match render_both(pool, report, configured).await {
+        Ok(stored) => Ok(stored),
+        Err(e) => {
+            tracing::warn!(%report, "report PDF not rendered: {e:#}");
+            Ok(0)
+        }
     }
-    Ok(stored)
+}
+
+/// Makes the PDF job of every published report without its two PDFs due now, then runs the
+/// due jobs (`territoires pdf --missing`); how many jobs were done.
+pub async fn render_missing(pool: &PgPool, config: &Config) -> Result<usize> {
+    for report in db::without_pdf(pool).await? {
+        jobs::enqueue_report_pdf(pool, report).await?;
+    }
+    run_due(pool, config, None).await
+}
+
+/// Runs the due PDF jobs one after another until none is due (a job enqueued meanwhile
+/// included); how many were done. A job that fails is due again later (see
+/// [`jobs::failed`]); `readable`, this instance's memory of report rights, forgets a report
+/// whose PDFs are stored, so its page links them at once here.
+pub async fn run_due(
+    pool: &PgPool,
+    config: &Config,
+    readable: Option<&super::ReadableReports>,
+) -> Result<usize> {
+    let lease = Duration::from_millis(config.job_lease_ms);
+    let backoff = Duration::from_millis(config.job_backoff_ms);
+    let mut done = 0;
+    while let Some(job) = jobs::claim(pool, lease).await? {
+        let report = job.report_id;
+        match render_both(pool, report, config.chromium.as_deref()).await {
+            Ok(_) => {
+                jobs::done(pool, &job).await?;
+                if let Some(readable) = readable {
+                    readable.forget_report(report);
+                }
+                done += 1;
+            }
+            Err(e) => {
+                tracing::warn!(%report, attempt = job.attempts, "report PDF not rendered: {e:#}");
+                jobs::failed(pool, &job, &format!("{e:#}"), backoff).await?;
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// An instance's PDF worker: runs the due jobs, then waits for a publication on this instance
+/// (`wake`) or the next look ([`POLL`]) for jobs enqueued elsewhere or due again.
+pub async fn work(
+    pool: PgPool,
+    config: Arc<Config>,
+    wake: Arc<Notify>,
+    readable: Arc<super::ReadableReports>,
+) {
+    loop {
+        if let Err(e) = run_due(&pool, &config, Some(&readable)).await {
+            tracing::warn!("PDF jobs: {e}");
+        }
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(POLL) => {}
+        }
+    }
 }

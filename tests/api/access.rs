@@ -30,6 +30,12 @@ const EXPECTED: &[(&str, [u16; 5])] = &[
     ("GET /admin/utilisateurs/{id}", [303, 200, 404, 404, 404]),
     ("POST /admin/utilisateurs/{id}", [303, 422, 404, 404, 404]),
     ("GET /admin/journal", [303, 200, 404, 404, 404]),
+    ("GET /admin/taches", [303, 200, 404, 404, 404]),
+    // No such job to retry: back to the jobs, nothing changed.
+    (
+        "POST /admin/taches/{id}/relancer",
+        [303, 303, 404, 404, 404],
+    ),
     ("GET /healthz", [200, 200, 200, 200, 200]),
     ("GET /metrics", [200, 200, 200, 200, 200]),
     ("GET /referentiel", [303, 200, 200, 200, 200]),

@@ -280,6 +280,14 @@ fn form_routes(t: &Targets) -> BTreeMap<&'static str, FormRoute> {
                 ],
             ),
         ),
+        // A job that does not exist: nothing to retry whatever the body holds.
+        (
+            "POST /admin/taches/{id}/relancer",
+            (
+                "/admin/taches/999999/relancer".to_owned(),
+                vec![("confirmer", "1")],
+            ),
+        ),
         (
             "POST /admin/utilisateurs/{id}",
             (

@@ -334,7 +334,9 @@ impl TestApp {
     async fn serve_with(pool: PgPool, config: Config) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = app(AppState::new(pool.clone(), config));
+        let state = AppState::new(pool.clone(), config);
+        state.start_workers();
+        let router = app(state);
         tokio::spawn(async move {
             territoires::server::serve_until(listener, router, std::future::pending())
                 .await
