@@ -402,11 +402,11 @@ async fn show(
     PagePath(file): PagePath<String>,
 ) -> Result<Response> {
     if let Some(number) = file.strip_suffix(".xlsx") {
-        let id = ReportId(number.parse().map_err(|_| Error::NotFound)?);
+        let id = ReportId(crate::web::path_id(number)?);
         return export(ctx, &pool, &user, id).await;
     }
     if let Some(number) = file.strip_suffix(".pdf") {
-        let id = ReportId(number.parse().map_err(|_| Error::NotFound)?);
+        let id = ReportId(crate::web::path_id(number)?);
         db::find_readable(&pool, user.reader(), id)
             .await?
             .ok_or(Error::NotFound)?;
@@ -433,7 +433,7 @@ async fn show(
         )
             .into_response());
     }
-    let id = ReportId(file.parse().map_err(|_| Error::NotFound)?);
+    let id = ReportId(crate::web::path_id(&file)?);
     let report = readable
         .find(&pool, user.reader(), id)
         .await?

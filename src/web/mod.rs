@@ -182,8 +182,30 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
     }
 }
 
+/// A number in a path, in its one spelling: "12", never "+12", "012" or " 12" (one URL per
+/// resource); anything else is the 404 page.
+pub fn path_id(text: &str) -> Result<i64> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|n| n.to_string() == text)
+        .ok_or(Error::NotFound)
+}
+
+/// Refuses a path whose numeric segments are not spelled as [`path_id`] wants.
+async fn canonical_numbers(parts: &mut Parts) -> Result<()> {
+    let params = axum::extract::RawPathParams::from_request_parts(parts, &())
+        .await
+        .map_err(|_| Error::NotFound)?;
+    for (_, value) in &params {
+        if value.trim().parse::<i64>().is_ok() {
+            path_id(value)?;
+        }
+    }
+    Ok(())
+}
+
 /// The id in the path's `{id}` segment, typed (`Id<AssessmentId>`…); anything that is not a
-/// number is the 404 page (not a bare 400), since no such page exists.
+/// number in its one spelling is the 404 page (not a bare 400), since no such page exists.
 #[derive(Clone, Copy, Debug)]
 pub struct Id<T = i64>(pub T);
 
@@ -195,13 +217,12 @@ impl<S: Send + Sync, T: From<i64>> FromRequestParts<S> for Id<T> {
             axum::extract::Path::<String>::from_request_parts(parts, state)
                 .await
                 .map_err(|_| Error::NotFound)?;
-        let id: i64 = raw.parse().map_err(|_| Error::NotFound)?;
-        Ok(Id(T::from(id)))
+        Ok(Id(T::from(path_id(&raw)?)))
     }
 }
 
-/// A route's path parameters, typed; anything that does not parse (a non-numeric id…) is the
-/// 404 page, since no such page exists.
+/// A route's path parameters, typed; anything that does not parse (a non-numeric id…), or a
+/// number not in its one spelling, is the 404 page, since no such page exists.
 #[derive(Clone, Debug)]
 pub struct PagePath<T>(pub T);
 
@@ -209,6 +230,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> 
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
+        canonical_numbers(parts).await?;
         let axum::extract::Path(value) = axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map_err(|_| Error::NotFound)?;

@@ -1154,3 +1154,32 @@ async fn the_first_start_prints_a_setup_link_for_the_first_administrator() {
         .unwrap();
     assert_eq!(tokens, 0);
 }
+
+#[tokio::test]
+async fn every_id_has_one_spelling_and_the_others_are_not_found() {
+    let app = TestApp::spawn_as(Role::Admin).await;
+    let territory = app.territory("69123").await;
+    let assessment = app.assessment(territory).await;
+    let report = app.publish(assessment).await;
+    for path in [
+        format!("/territoires/{territory}"),
+        format!("/evaluations/{assessment}"),
+        format!("/evaluations/{assessment}/MOB"),
+        format!("/rapports/{report}"),
+    ] {
+        assert_eq!(app.get(&path).await.status, StatusCode::OK, "{path}");
+    }
+    for path in [
+        format!("/territoires/+{territory}"),
+        format!("/territoires/0{territory}"),
+        format!("/evaluations/%2B{assessment}"),
+        format!("/evaluations/0{assessment}/MOB"),
+        format!("/evaluations/+{assessment}/reponses/MOB-1"),
+        format!("/rapports/+{report}"),
+        format!("/rapports/0{report}.pdf"),
+        format!("/rapports/+{report}.xlsx"),
+        format!("/rapports/{report}%20"),
+    ] {
+        assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
