@@ -373,9 +373,11 @@ pub async fn plan_roadmap(
     let stored = roadmap::db::load(&mut conn, assessment_id)
         .await?
         .context("the roadmap was not stored")?;
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let mut round = assessments::db::hold_editable(&mut conn, assessment_id)
+        .await?
+        .context("the demo round can no longer be edited")?;
     anyhow::ensure!(
-        roadmap::db::bump(&mut tx, actor, assessment_id, stored.row.version).await?,
+        roadmap::db::bump(&mut round, actor, stored.row.version).await?,
         "the demo roadmap changed while it was planned"
     );
     for chantier in &stored.chantiers {
@@ -411,10 +413,9 @@ pub async fn plan_roadmap(
                 .map(|f| (f.code.clone(), f.target))
                 .collect(),
         };
-        roadmap::db::save_chantier(&mut tx, actor, assessment_id, chantier.chantier_id, &fields)
-            .await?;
+        roadmap::db::save_chantier(&mut round, actor, chantier.chantier_id, &fields).await?;
     }
-    tx.commit().await?;
+    round.commit().await?;
     Ok(())
 }
 

@@ -237,18 +237,19 @@ pub async fn save(
         Ok((messages, decisions)) => {
             let saved = match Version::from_form(&form.version) {
                 Some(version) => {
-                    let mut tx = pool.begin().await?;
-                    let saved = db::save_narrative(
-                        &mut tx,
-                        &user.actor(),
-                        id,
-                        version,
-                        &messages,
-                        &decisions,
-                    )
-                    .await?;
-                    tx.commit().await?;
-                    saved
+                    let mut conn = pool.acquire().await?;
+                    match crate::assessments::db::hold_editable(&mut conn, id).await? {
+                        Some(mut round) => {
+                            let actor = user.actor();
+                            let saved = db::save_narrative(
+                                &mut round, &actor, version, &messages, &decisions,
+                            )
+                            .await?;
+                            round.commit().await?;
+                            saved
+                        }
+                        None => false,
+                    }
                 }
                 None => false,
             };

@@ -14,7 +14,7 @@ use sqlx::{PgConnection, PgPool};
 use super::db::{self, Placement};
 use super::form::{self, ChantierForm, SmallForm};
 use super::view::{ChantierView, EditPage, Target, form_of};
-use crate::assessments::db::AssessmentRow;
+use crate::assessments::db::{AssessmentRow, EditableRound};
 use crate::audit::Actor;
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
@@ -171,24 +171,23 @@ pub async fn propose(
     respond(ctx, &mut conn, assessment, StatusCode::CONFLICT, notice).await
 }
 
-/// Opens an edit: holds the round shared and moves the roadmap's version on. `Err` carries why
-/// it cannot go on (read-only round, or a form based on an older version).
+/// Opens an edit: holds the round (see [`EditableRound`]) and moves the roadmap's version on.
+/// `Err` carries why it cannot go on (read-only round, or a form based on an older version).
 async fn begin<'c>(
     conn: &'c mut PgConnection,
     actor: &Actor,
     id: AssessmentId,
     version: &str,
-) -> Result<std::result::Result<sqlx::Transaction<'c, sqlx::Postgres>, &'static str>> {
-    let mut tx = sqlx::Connection::begin(conn).await?;
-    if !crate::assessments::db::hold_editable(&mut tx, id).await? {
+) -> Result<std::result::Result<EditableRound<'c>, &'static str>> {
+    let Some(mut round) = crate::assessments::db::hold_editable(conn, id).await? else {
         return Ok(Err("roadmap-read-only"));
-    }
+    };
     let bumped = match Version::from_form(version) {
-        Some(version) => db::bump(&mut tx, actor, id, version).await?,
+        Some(version) => db::bump(&mut round, actor, version).await?,
         None => false,
     };
     Ok(if bumped {
-        Ok(tx)
+        Ok(round)
     } else {
         Err("roadmap-conflict")
     })
@@ -257,11 +256,11 @@ pub async fn save_chantier(
     };
     let actor = user.actor();
     let notice = match begin(&mut conn, &actor, id, &posted.version).await? {
-        Ok(mut tx) => {
-            if !db::save_chantier(&mut tx, &actor, id, chantier, &fields).await? {
+        Ok(mut round) => {
+            if !db::save_chantier(&mut round, &actor, chantier, &fields).await? {
                 return Err(Error::NotFound);
             }
-            tx.commit().await?;
+            round.commit().await?;
             let anchor = if posted.scope == "essentiel" {
                 "#chantiers-tableau".to_owned()
             } else {
@@ -302,9 +301,9 @@ pub async fn add_chantier(
         Target::NewChantier,
         posted,
         errors,
-        |tx, actor| {
+        |round, actor| {
             Box::pin(async move {
-                let chantier = db::add_chantier(tx, actor, id, &title).await?;
+                let chantier = db::add_chantier(round, actor, &title).await?;
                 Ok(Some(format!("#chantier-{chantier}")))
             })
         },
@@ -330,9 +329,9 @@ pub async fn governance(
         Target::Governance,
         posted,
         errors,
-        |tx, actor| {
+        |round, actor| {
             Box::pin(async move {
-                db::save_governance(tx, actor, id, &text).await?;
+                db::save_governance(round, actor, &text).await?;
                 Ok(Some("#gouvernance".to_owned()))
             })
         },
@@ -370,14 +369,14 @@ pub async fn chantier_action(
         target,
         posted,
         errors,
-        |tx, actor| {
+        |round, actor| {
             Box::pin(async move {
                 let done = match action.as_str() {
-                    "ajouter" => db::add_step(tx, actor, id, chantier, &text).await?,
+                    "ajouter" => db::add_step(round, actor, chantier, &text).await?,
                     "fusionner" => {
-                        db::merge(tx, actor, id, chantier, into.unwrap_or(chantier)).await?
+                        db::merge(round, actor, chantier, into.unwrap_or(chantier)).await?
                     }
-                    _ => db::delete_chantier(tx, actor, id, chantier).await?,
+                    _ => db::delete_chantier(round, actor, chantier).await?,
                 };
                 Ok(done.then(|| match action.as_str() {
                     "fusionner" => format!("#chantier-{}", into.unwrap_or(chantier)),
@@ -420,12 +419,12 @@ pub async fn step_action(
         Target::Step(step),
         posted,
         errors,
-        |tx, actor| {
+        |round, actor| {
             Box::pin(async move {
                 let placement = match (action.as_str(), chantier.as_str()) {
                     ("ecarter", _) => Placement::Dropped(&reason),
                     (_, "nouveau") => {
-                        Placement::Into(db::add_chantier(tx, actor, id, &new_title).await?)
+                        Placement::Into(db::add_chantier(round, actor, &new_title).await?)
                     }
                     (_, other) => Placement::Into(ChantierId(other.parse().unwrap_or_default())),
                 };
@@ -433,7 +432,7 @@ pub async fn step_action(
                     Placement::Into(c) => format!("#chantier-{c}"),
                     Placement::Dropped(_) => "#ecartees".to_owned(),
                 };
-                Ok(db::place_step(tx, actor, id, step, placement)
+                Ok(db::place_step(round, actor, step, placement)
                     .await?
                     .then_some(anchor))
             })
@@ -459,7 +458,7 @@ async fn small_edit<F>(
     apply: F,
 ) -> Result<Response>
 where
-    F: for<'t> FnOnce(&'t mut PgConnection, &'t Actor) -> EditFuture<'t>,
+    F: for<'t, 'r> FnOnce(&'t mut EditableRound<'r>, &'t Actor) -> EditFuture<'t>,
 {
     let id = assessment.assessment_id;
     if !errors.is_empty() {
@@ -474,11 +473,11 @@ where
     let actor = user.actor();
     let mut conn = pool.acquire().await?;
     let notice = match begin(&mut conn, &actor, id, &posted.version).await? {
-        Ok(mut tx) => {
-            let Some(anchor) = apply(&mut tx, &actor).await? else {
+        Ok(mut round) => {
+            let Some(anchor) = apply(&mut round, &actor).await? else {
                 return Err(Error::NotFound);
             };
-            tx.commit().await?;
+            round.commit().await?;
             return Ok(back(id, &anchor));
         }
         Err(notice) => notice,

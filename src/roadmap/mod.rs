@@ -14,7 +14,7 @@ mod view;
 
 use sqlx::PgConnection;
 
-use crate::assessments::db::AssessmentRow;
+use crate::assessments::db::{AssessmentRow, EditableRound};
 use crate::audit::Actor;
 use crate::error::Result;
 use crate::text::Text;
@@ -164,34 +164,26 @@ pub async fn propose(
     assessment: &AssessmentRow,
 ) -> Result<bool> {
     let chantiers = proposal(&mut *conn, assessment).await?;
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    if !crate::assessments::db::hold_editable(&mut tx, assessment.assessment_id).await? {
+    let Some(mut round) =
+        crate::assessments::db::hold_editable(&mut *conn, assessment.assessment_id).await?
+    else {
         return Ok(false);
-    }
-    let created = db::create(
-        &mut tx,
-        actor,
-        assessment.assessment_id,
-        &chantiers,
-        DEFAULT_GOVERNANCE,
-    )
-    .await?;
+    };
+    let created = db::create(&mut round, actor, &chantiers, DEFAULT_GOVERNANCE).await?;
     if created && let Some(previous) = assessment.previous_assessment_id {
-        carry_forward(&mut tx, assessment.assessment_id, AssessmentId(previous)).await?;
+        carry_forward(&mut round, AssessmentId(previous)).await?;
     }
-    tx.commit().await?;
+    round.commit().await?;
     Ok(created)
 }
 
 /// A new round's proposed chantiers take the title, owners and partners of the previous
 /// round's chantiers they continue (see [`carry_matches`]), marked for review.
-async fn carry_forward(
-    tx: &mut PgConnection,
-    round: AssessmentId,
-    previous: AssessmentId,
-) -> Result<()> {
-    let (Some(earlier), Some(now)) = (db::load(tx, previous).await?, db::load(tx, round).await?)
-    else {
+async fn carry_forward(round: &mut EditableRound<'_>, previous: AssessmentId) -> Result<()> {
+    let id = round.id();
+    let earlier = db::load(round.conn(), previous).await?;
+    let now = db::load(round.conn(), id).await?;
+    let (Some(earlier), Some(now)) = (earlier, now) else {
         return Ok(());
     };
     let codes = |roadmap: &Roadmap| -> Vec<Vec<String>> {
@@ -208,7 +200,12 @@ async fn carry_forward(
             .collect()
     };
     for (to, from) in carry_matches(&codes(&earlier), &codes(&now)) {
-        db::carry_chantier(tx, now.chantiers[to].chantier_id, &earlier.chantiers[from]).await?;
+        db::carry_chantier(
+            round,
+            now.chantiers[to].chantier_id,
+            &earlier.chantiers[from],
+        )
+        .await?;
     }
     Ok(())
 }

@@ -7,8 +7,8 @@
 mod save;
 
 pub use save::{
-    AnswerHistory, FieldAuthor, Saved, StoredAnswer, answer_at, hold_editable, save_answer,
-    save_indicator, stored_answer,
+    AnswerHistory, EditableRound, FieldAuthor, Saved, StoredAnswer, answer_at, hold_editable,
+    save_answer, save_indicator, stored_answer,
 };
 
 use serde_json::json;

@@ -144,21 +144,74 @@ pub async fn answer_at(
         .map(|answer| AnswerHistory { answer, authors }))
 }
 
-/// Holds the round shared until the transaction ends, if it can still be edited (draft or
-/// review): every write to a round (answers, values, roadmap, "En bref") takes it first, so a
-/// publication, which takes the round exclusively, waits for the writes under way and later
-/// ones find it published.
+/// A transaction that holds a round shared and found it editable (draft or review): the proof
+/// that every function writing to a round's roadmap or "En bref" requires, and the only way to
+/// get one is [`hold_editable`]. A publication takes the round exclusively, so it waits for
+/// the writes under way, and later ones find the round published. (An answer's or an
+/// indicator's save holds the round in its own single statement.) Dropped without
+/// [`commit`](Self::commit), everything it wrote is rolled back.
+///
+/// A write without the proof does not compile:
+///
+/// ```compile_fail
+/// async fn write(conn: &mut sqlx::PgConnection, actor: &territoires::audit::Actor) {
+///     territoires::roadmap::db::save_governance(conn, actor, "Comité de pilotage").await;
+/// }
+/// ```
+///
+/// ```
+/// async fn write(
+///     conn: &mut sqlx::PgConnection,
+///     actor: &territoires::audit::Actor,
+///     round: territoires::vocabulary::AssessmentId,
+/// ) -> Result<(), sqlx::Error> {
+///     if let Some(mut held) = territoires::assessments::db::hold_editable(conn, round).await? {
+///         territoires::roadmap::db::save_governance(&mut held, actor, "Comité").await?;
+///         held.commit().await?;
+///     }
+///     Ok(())
+/// }
+/// ```
+pub struct EditableRound<'c> {
+    tx: sqlx::Transaction<'c, sqlx::Postgres>,
+    id: AssessmentId,
+}
+
+impl EditableRound<'_> {
+    /// The round held.
+    pub fn id(&self) -> AssessmentId {
+        self.id
+    }
+
+    /// The transaction's connection, for the writes (and reads) of the edit.
+    pub fn conn(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+/// Begins a transaction on `conn` that holds round `assessment_id` shared until it ends, if the
+/// round can still be edited; `None` (nothing held) when it is published or does not exist.
 pub async fn hold_editable(
-    tx: &mut PgConnection,
+    conn: &mut PgConnection,
     assessment_id: AssessmentId,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Option<EditableRound<'_>>, sqlx::Error> {
+    let mut tx = sqlx::Connection::begin(conn).await?;
     let status: Option<AssessmentStatus> = sqlx::query_scalar!(
         r#"select status as "status: AssessmentStatus" from assessment where assessment_id = $1 for share"#,
         assessment_id.0
     )
     .fetch_optional(&mut *tx)
     .await?;
-    Ok(status.is_some_and(|s| !s.is_read_only()))
+    Ok(status
+        .is_some_and(|s| !s.is_read_only())
+        .then_some(EditableRound {
+            tx,
+            id: assessment_id,
+        }))
 }
 
 /// What a save of `input` over `stored` (its version and value) will change, for the audit

@@ -2,8 +2,9 @@
 //! them (version-checked, only while the round can change).
 
 use serde_json::json;
-use sqlx::{PgConnection, PgExecutor};
+use sqlx::PgExecutor;
 
+use crate::assessments::db::EditableRound;
 use crate::audit::{Actor, audit};
 use crate::error::Result;
 use crate::vocabulary::AssessmentId;
@@ -30,20 +31,17 @@ pub async fn narrative(
     .await?)
 }
 
-/// Stores the "En bref" of a round still in draft or review (holding it shared, so that a
-/// publication under way waits): written anew when `version` is 0 and there is none, else
-/// updated if still at `version`. False when the round is published or the version moved.
+/// Stores the "En bref" of a round held editable: written anew when `version` is 0 and there
+/// is none, else updated if still at `version`. False when the version moved.
 pub async fn save_narrative(
-    tx: &mut PgConnection,
+    round: &mut EditableRound<'_>,
     actor: &Actor,
-    assessment_id: AssessmentId,
     version: crate::vocabulary::Version,
     messages: &str,
     decisions: &str,
 ) -> Result<bool> {
-    if !crate::assessments::db::hold_editable(&mut *tx, assessment_id).await? {
-        return Ok(false);
-    }
+    let assessment_id = round.id();
+    let tx = round.conn();
     let saved = sqlx::query!(
         "insert into report_narrative as n (assessment_id, messages, decisions, updated_by)
          select $1, $2, $3, $4 where $5 = 0

@@ -15,6 +15,7 @@ pub use followup::{
 };
 
 use super::proposal;
+use crate::assessments::db::EditableRound;
 use crate::audit::{Actor, audit};
 use crate::vocabulary::{AssessmentId, ChantierId, StepId, Version};
 
@@ -74,11 +75,12 @@ pub async fn load(
 /// Moves the roadmap to its next version if it is still at `version`; false when someone
 /// edited it in between.
 pub async fn bump(
-    tx: &mut PgConnection,
+    round: &mut EditableRound<'_>,
     actor: &Actor,
-    assessment: AssessmentId,
     version: Version,
 ) -> sqlx::Result<bool> {
+    let assessment = round.id();
+    let tx = round.conn();
     Ok(sqlx::query!(
         "update roadmap set version = version + 1, updated_by = $3, updated_at = now()
           where assessment_id = $1 and version = $2",
@@ -94,12 +96,13 @@ pub async fn bump(
 
 /// Stores a proposal as the roadmap of a round that has none; false when it has one already.
 pub async fn create(
-    tx: &mut PgConnection,
+    round: &mut EditableRound<'_>,
     actor: &Actor,
-    assessment: AssessmentId,
     chantiers: &[proposal::Chantier],
     governance: &str,
 ) -> sqlx::Result<bool> {
+    let assessment = round.id();
+    let tx = round.conn();
     let created = sqlx::query!(
         "insert into roadmap (assessment_id, governance, updated_by) values ($1, $2, $3)
          on conflict do nothing",
@@ -206,12 +209,13 @@ pub struct ChantierFields {
 }
 
 pub async fn save_chantier(
-    tx: &mut PgConnection,
+    round: &mut EditableRound<'_>,
     actor: &Actor,
-    assessment: AssessmentId,
     chantier: ChantierId,
     fields: &ChantierFields,
 ) -> sqlx::Result<bool> {
+    let assessment = round.id();
+    let tx = round.conn();
     let [academia, associations, businesses, citizens, authorities] = &fields.partners;
     let updated = sqlx::query!(
         "update roadmap_chantier set title = $3, objective = $4, elu = $5, pilot = $6,
@@ -268,10 +272,11 @@ pub async fn save_chantier(
 /// Gives chantier `chantier` the title, owners and partners of `from` (a chantier of the
 /// previous round's roadmap), marked as carried until it is saved.
 pub async fn carry_chantier(
-    tx: &mut PgConnection,
+    round: &mut EditableRound<'_>,
     chantier: ChantierId,
     from: &super::model::ChantierRow,
 ) -> sqlx::Result<()> {
+    let tx = round.conn();
     sqlx::query!(
         "update roadmap_chantier
             set title = $2, elu = $3, pilot = $4, partners_academia = $5,
@@ -295,11 +300,12 @@ pub async fn carry_chantier(
 
 /// Adds an empty chantier at the end; returns its id.
 pub async fn add_chantier(
-    tx: &mut PgConnection,
+    round: &mut EditableRound<'_>,
     actor: &Actor,
-    assessment: AssessmentId,
     title: &str,
 ) -> sqlx::Result<ChantierId> {
+    let assessment = round.id();
+    let tx = round.conn();
     let id: i64 = sqlx::query_scalar!(
         "insert into roadmap_chantier (assessment_id, position, title, start_month, end_month,
                                        budget_min_keur, budget_max_keur, etp)
@@ -325,12 +331,13 @@ pub async fn add_chantier(
 
 /// Moves every step of `from` into `into`, then removes `from`.
 pub async fn merge(
-    tx: &mut PgConnection,
+    round: &mut EditableRound<'_>,
     actor: &Actor,
-    assessment: AssessmentId,
     from: ChantierId,
     into: ChantierId,
 ) -> sqlx::Result<bool> {
+    let assessment = round.id();
+    let tx = round.conn();
     let moved = sqlx::query!(
         "update roadmap_step s set chantier_id = $3
           where s.chantier_id = $2 and s.assessment_id = $1
@@ -371,11 +378,12 @@ pub async fn merge(
 
 /// Removes a chantier that has no step left.
 pub async fn delete_chantier(
-    tx: &mut PgConnection,
+    round: &mut EditableRound<'_>,
     actor: &Actor,
-    assessment: AssessmentId,
     chantier: ChantierId,
 ) -> sqlx::Result<bool> {
+    let assessment = round.id();
+    let tx = round.conn();
     let removed = sqlx::query!(
         "delete from roadmap_chantier c where c.chantier_id = $2 and c.assessment_id = $1
             and not exists (select 1 from roadmap_step s where s.chantier_id = c.chantier_id)",
@@ -407,12 +415,13 @@ pub enum Placement<'a> {
 }
 
 pub async fn place_step(
-    tx: &mut PgConnection,
+    round: &mut EditableRound<'_>,
     actor: &Actor,
-    assessment: AssessmentId,
     step: StepId,
     placement: Placement<'_>,
 ) -> sqlx::Result<bool> {
+    let assessment = round.id();
+    let tx = round.conn();
     let (chantier, reason) = match placement {
         Placement::Into(c) => (Some(c.0), None),
         Placement::Dropped(reason) => (None, Some(reason)),
@@ -447,12 +456,13 @@ pub async fn place_step(
 
 /// Adds a free step at the end of a chantier.
 pub async fn add_step(
-    tx: &mut PgConnection,
+    round: &mut EditableRound<'_>,
     actor: &Actor,
-    assessment: AssessmentId,
     chantier: ChantierId,
     text: &str,
 ) -> sqlx::Result<bool> {
+    let assessment = round.id();
+    let tx = round.conn();
     let id: Option<i64> = sqlx::query_scalar!(
         "insert into roadmap_step (assessment_id, chantier_id, position, text)
          select $1, c.chantier_id,
@@ -481,11 +491,12 @@ pub async fn add_step(
 }
 
 pub async fn save_governance(
-    tx: &mut PgConnection,
+    round: &mut EditableRound<'_>,
     actor: &Actor,
-    assessment: AssessmentId,
     governance: &str,
 ) -> sqlx::Result<()> {
+    let assessment = round.id();
+    let tx = round.conn();
     sqlx::query!(
         "update roadmap set governance = $2 where assessment_id = $1",
         assessment.0,
