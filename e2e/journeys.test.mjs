@@ -620,6 +620,7 @@ test('every page type has no WCAG 2.1 A/AA violation (axe-core)', async () => {
     ['admin-users', '/admin/utilisateurs'],
     ['admin-user-new', '/admin/utilisateurs/nouveau'],
     ['admin-journal', '/admin/journal'],
+    ['admin-jobs', '/admin/taches'],
   ]) {
     await admin.page.goto(url);
     await capture(admin.page, name);
