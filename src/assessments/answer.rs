@@ -117,16 +117,12 @@ impl Answer {
     /// The input that shows this answer in the form.
     pub fn to_input(&self, version: Version) -> AnswerInput {
         AnswerInput {
-            level: match (self.not_applicable, self.level) {
-                (true, _) => "na".to_owned(),
-                (false, Some(level)) => level.to_string(),
-                (false, None) => String::new(),
-            },
-            justification: self.justification.clone(),
-            importance: self.importance.to_string(),
-            target: self.target.map(|t| t.to_string()).unwrap_or_default(),
-            evidence: self.evidence.clone(),
-            confidence: self.confidence.map(|c| c.to_string()).unwrap_or_default(),
+            level: self.field("level"),
+            justification: self.field("justification"),
+            importance: self.field("importance"),
+            target: self.field("target"),
+            evidence: self.field("evidence"),
+            confidence: self.field("confidence"),
             version: version.to_string(),
             choices: Choices::default(),
         }
@@ -134,14 +130,17 @@ impl Answer {
 
     /// The canonical text of `field` (one of [`super::merge::ANSWER_FIELDS`]): what two sides compare.
     pub fn field(&self, field: &str) -> String {
-        let input = self.to_input(Version(0));
         match field {
-            "level" => input.level,
-            "justification" => input.justification,
-            "importance" => input.importance,
-            "target" => input.target,
-            "evidence" => input.evidence,
-            _ => input.confidence,
+            "level" => match (self.not_applicable, self.level) {
+                (true, _) => "na".to_owned(),
+                (false, Some(level)) => level.to_string(),
+                (false, None) => String::new(),
+            },
+            "justification" => self.justification.clone(),
+            "importance" => self.importance.to_string(),
+            "target" => self.target.map(|t| t.to_string()).unwrap_or_default(),
+            "evidence" => self.evidence.clone(),
+            _ => self.confidence.map(|c| c.to_string()).unwrap_or_default(),
         }
     }
 

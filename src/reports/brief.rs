@@ -271,7 +271,10 @@ pub async fn save(
             (StatusCode::CONFLICT, FieldErrors::default(), Some(notice))
         }
     };
-    posted_page(ctx, assessment, form, (errors, notice), false).render(status)
+    render_with_status(
+        status,
+        &posted_page(ctx, assessment, form, (errors, notice), false),
+    )
 }
 
 /// The messages of [`narrative::check`] by field.
@@ -303,12 +306,6 @@ fn posted_page(
     }
 }
 
-impl BriefPage {
-    fn render(self, status: StatusCode) -> Result<Response> {
-        render_with_status(status, &self)
-    }
-}
-
 /// The form as posted with page 1's "En bref" as it would read, nothing saved.
 fn preview(
     ctx: PageContext,
@@ -322,5 +319,8 @@ fn preview(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    posted_page(ctx, assessment, form, (errors, None), true).render(status)
+    render_with_status(
+        status,
+        &posted_page(ctx, assessment, form, (errors, None), true),
+    )
 }
