@@ -8,9 +8,8 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::roadmap::model::FundingPart;
 use crate::text::Text;
 use crate::vocabulary::TerritoryKind;
 
@@ -61,6 +60,17 @@ pub struct Programme {
     pub window_en: Option<String>,
     pub url: String,
     pub source_checked: String,
+}
+
+/// A programme as a report freezes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FundingPart {
+    pub code: String,
+    pub name: Text,
+    pub operator: Text,
+    pub instrument: String,
+    pub url: String,
+    pub checked: String,
 }
 
 impl Programme {

@@ -12,6 +12,7 @@ pub mod config;
 pub mod database;
 pub mod dataset;
 pub mod demo;
+pub mod diagnosis;
 pub mod error;
 pub mod fingerprint;
 pub mod format;
@@ -28,7 +29,6 @@ pub mod obligations;
 pub mod operations;
 pub mod reports;
 pub mod roadmap;
-pub mod scoring;
 pub mod server;
 pub mod territories;
 pub mod text;
@@ -210,11 +210,23 @@ async fn shutdown_signal() {
 #[cfg(test)]
 mod architecture {
     //! The shape of the code, checked: no source file over 600 lines, no import cycle between
-    //! files, and feature queries that depend only on the features to their left
-    //! (framework → territories → assessments → roadmap → reports).
+    //! files nor between top-level modules, and features that depend only on the features to
+    //! their left (framework → territories → assessments → diagnosis → roadmap → reports).
+    //! Imports are read from `use` declarations (grouped ones `use crate::{a, b::{c, d}}`
+    //! expanded) and from paths written in the code (`crate::a::b`, `super::c`).
 
     use std::collections::{BTreeMap, BTreeSet};
     use std::path::Path;
+
+    /// The features in their layering order.
+    const LAYERS: [&str; 6] = [
+        "framework",
+        "territories",
+        "assessments",
+        "diagnosis",
+        "roadmap",
+        "reports",
+    ];
 
     /// Every source file as (module path, text without comments).
     fn sources() -> BTreeMap<String, String> {
@@ -250,11 +262,69 @@ mod architecture {
             .collect()
     }
 
-    /// The modules each module uses (`crate::…` and `super::…` paths, resolved to files).
+    /// The paths of a `use` tree: `a::{b, c::{d, e as f}}` is `a::b`, `a::c::d`, `a::c::e`.
+    fn expand(tree: &str) -> Vec<String> {
+        let tree = tree.trim();
+        let Some(open) = tree.find('{') else {
+            let path = tree.split(" as ").next().unwrap_or_default();
+            return vec![path.split_whitespace().collect()];
+        };
+        let close = tree.rfind('}').unwrap_or(tree.len());
+        let (prefix, inner) = (tree[..open].trim(), &tree[open + 1..close]);
+        let mut parts = Vec::new();
+        let (mut depth, mut start) = (0, 0);
+        for (i, c) in inner.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    parts.push(&inner[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        parts.push(&inner[start..]);
+        parts
+            .into_iter()
+            .filter(|p| !p.trim().is_empty())
+            .flat_map(expand)
+            .map(|p| format!("{prefix}{p}"))
+            .collect()
+    }
+
+    /// Every path a file names: its `use` trees expanded, and the paths in its code.
+    fn paths(code: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for (i, _) in code.match_indices("use ") {
+            // A declaration: only `pub` (with its scope) before it on its line.
+            let line_start = code[..i].rfind('\n').map_or(0, |n| n + 1);
+            let before = code[line_start..i].trim();
+            if !(before.is_empty() || before.starts_with("pub")) {
+                continue;
+            }
+            let tree = &code[i + 4..];
+            if let Some(end) = tree.find(';') {
+                found.extend(expand(&tree[..end]));
+            }
+        }
+        for prefix in ["crate::", "super::"] {
+            for (i, _) in code.match_indices(prefix) {
+                let path: String = code[i..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                    .collect();
+                found.push(path);
+            }
+        }
+        found
+    }
+
+    /// The modules each module uses, resolved to files.
     fn dependencies() -> BTreeMap<String, BTreeSet<String>> {
         let sources = sources();
         let resolve = |path: &str| -> Option<String> {
-            let parts: Vec<&str> = path.split("::").collect();
+            let parts: Vec<&str> = path.split("::").filter(|p| !p.is_empty()).collect();
             (1..=parts.len())
                 .rev()
                 .map(|n| parts[..n].join("::"))
@@ -263,22 +333,26 @@ mod architecture {
         sources
             .iter()
             .map(|(module, code)| {
-                let parent = module.rsplit_once("::").map(|(p, _)| p).unwrap_or("");
                 let mut used = BTreeSet::new();
-                for (prefix, base) in [("crate::", String::new()), ("super::", parent.to_owned())] {
-                    for found in code.split(prefix).skip(1) {
-                        let path: String = found
-                            .chars()
-                            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
-                            .collect();
-                        let full = if base.is_empty() {
-                            path
-                        } else {
-                            format!("{base}::{path}")
-                        };
-                        if let Some(target) = resolve(full.trim_end_matches(':')) {
-                            used.insert(target);
+                for path in paths(code) {
+                    let full = if let Some(rest) = path.strip_prefix("crate::") {
+                        rest.to_owned()
+                    } else if path.starts_with("super::") || path.starts_with("self::") {
+                        let mut base: Vec<&str> = module.split("::").collect();
+                        let mut rest = path.as_str();
+                        if let Some(r) = rest.strip_prefix("self::") {
+                            rest = r;
                         }
+                        while let Some(r) = rest.strip_prefix("super::") {
+                            base.pop();
+                            rest = r;
+                        }
+                        [base.join("::"), rest.to_owned()].join("::")
+                    } else {
+                        continue;
+                    };
+                    if let Some(target) = resolve(full.trim_end_matches(':')) {
+                        used.insert(target);
                     }
                 }
                 used.remove(module);
@@ -287,36 +361,21 @@ mod architecture {
             .collect()
     }
 
-    #[test]
-    fn no_source_file_is_over_600_lines() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut long = Vec::new();
-        let mut stack = vec![root];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if std::fs::read_to_string(&path).unwrap().lines().count() > 600 {
-                    long.push(path);
-                }
-            }
-        }
-        assert!(long.is_empty(), "{long:?}");
+    /// The top-level module of a module path.
+    fn top(module: &str) -> &str {
+        module.split("::").next().unwrap()
     }
 
-    #[test]
-    fn no_file_imports_a_file_that_imports_it_back() {
-        let graph = dependencies();
+    /// Every cycle of a graph, as the path from a node back to itself.
+    fn cycles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
         let mut cycles = Vec::new();
         for start in graph.keys() {
-            // Depth-first from `start`: a path back to it is a cycle.
             let mut stack = vec![(start.clone(), vec![start.clone()])];
             let mut seen = BTreeSet::new();
             while let Some((node, path)) = stack.pop() {
-                for next in &graph[&node] {
+                for next in graph.get(&node).into_iter().flatten() {
                     if next == start {
-                        cycles.push(path.join(" → "));
+                        cycles.push(format!("{} → {start}", path.join(" → ")));
                     } else if seen.insert(next.clone()) {
                         let mut longer = path.clone();
                         longer.push(next.clone());
@@ -325,35 +384,98 @@ mod architecture {
                 }
             }
         }
+        cycles
+    }
+
+    #[test]
+    fn grouped_and_nested_imports_are_read() {
+        let code = "use crate::{a::b,\n    c::{d, e::{f as g}}};\npub use super::h;\nfn x() { crate::i::j(); }";
+        let found = paths(code);
+        for expected in [
+            "crate::a::b",
+            "crate::c::d",
+            "crate::c::e::f",
+            "super::h",
+            "crate::i::j",
+        ] {
+            assert!(
+                found.contains(&expected.to_owned()),
+                "{expected}: {found:?}"
+            );
+        }
+        // And the graph sees them: the diagnosis is reached by a grouped import.
+        let graph = dependencies();
+        assert!(
+            graph["roadmap"].contains("diagnosis"),
+            "{:?}",
+            graph["roadmap"]
+        );
+        assert!(graph["reports::sources"].contains("diagnosis"));
+    }
+
+    #[test]
+    fn no_source_file_is_over_600_lines() {
+        let long: Vec<String> = sources_with_lines()
+            .into_iter()
+            .filter(|(_, lines)| *lines > 600)
+            .map(|(path, _)| path)
+            .collect();
+        assert!(long.is_empty(), "{long:?}");
+    }
+
+    fn sources_with_lines() -> Vec<(String, usize)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    let lines = std::fs::read_to_string(&path).unwrap().lines().count();
+                    files.push((path.display().to_string(), lines));
+                }
+            }
+        }
+        files
+    }
+
+    #[test]
+    fn no_file_imports_a_file_that_imports_it_back() {
+        let cycles = cycles(&dependencies());
         assert!(cycles.is_empty(), "{cycles:#?}");
     }
 
     #[test]
-    fn feature_queries_use_only_the_features_to_their_left() {
-        const ORDER: [&str; 5] = [
-            "framework",
-            "territories",
-            "assessments",
-            "roadmap",
-            "reports",
-        ];
-        let graph = dependencies();
-        for (rank, feature) in ORDER.iter().enumerate() {
-            for (module, used) in &graph {
-                if !(module == &format!("{feature}::db")
-                    || module.starts_with(&format!("{feature}::db::")))
-                {
-                    continue;
-                }
-                for later in &ORDER[rank + 1..] {
-                    assert!(
-                        !used
-                            .iter()
-                            .any(|u| u == later || u.starts_with(&format!("{later}::"))),
-                        "{module} uses {later}"
-                    );
+    fn no_top_level_module_imports_one_that_imports_it_back() {
+        let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (module, used) in dependencies() {
+            let from = top(&module).to_owned();
+            let to: Vec<String> = used
+                .iter()
+                .map(|u| top(u).to_owned())
+                .filter(|u| *u != from)
+                .collect();
+            graph.entry(from).or_default().extend(to);
+        }
+        let cycles = cycles(&graph);
+        assert!(cycles.is_empty(), "{cycles:#?}");
+    }
+
+    #[test]
+    fn features_use_only_the_features_to_their_left() {
+        let mut upward = Vec::new();
+        for (module, used) in dependencies() {
+            let Some(rank) = LAYERS.iter().position(|f| *f == top(&module)) else {
+                continue;
+            };
+            for target in used {
+                if LAYERS[rank + 1..].contains(&top(&target)) {
+                    upward.push(format!("{module} uses {target}"));
                 }
             }
         }
+        assert!(upward.is_empty(), "{upward:#?}");
     }
 }

@@ -14,7 +14,6 @@ use super::db::{self, AssessmentRow};
 use super::load;
 use crate::auth::CurrentUser;
 use crate::error::Result;
-use crate::reports;
 use crate::vocabulary::{AssessmentId, AssessmentStatus, ReportId, Version};
 use crate::web::{Id, PageContext, render, render_with_status};
 
@@ -147,7 +146,7 @@ pub async fn overview(
         _ => None,
     };
     render(&OverviewPage {
-        report: reports::db::of_assessment(&pool, id).await?,
+        report: db::report_of(&pool, id).await?,
         carried_over: carried_over(&pool, &assessment).await?,
         deliverables: db::deliverables(&pool, id).await?,
         ctx,
@@ -195,7 +194,7 @@ pub async fn change_status(
     };
     let assessment = load(&pool, id).await?;
     let page = OverviewPage {
-        report: reports::db::of_assessment(&pool, id).await?,
+        report: db::report_of(&pool, id).await?,
         carried_over: carried_over(&pool, &assessment).await?,
         deliverables: db::deliverables(&pool, id).await?,
         ctx,

@@ -99,7 +99,7 @@ pub async fn create(
         let mut conn = pool.acquire().await?;
         let assessment = db::create(&mut conn, &user.actor(), &round).await?;
         if let Some(previous) = round.previous {
-            crate::roadmap::prefill_evidence(&mut conn, assessment, previous).await?;
+            db::prefill_evidence_from_roadmap(&mut conn, assessment, previous).await?;
         }
         return Ok(Redirect::to(&format!("/evaluations/{assessment}")).into_response());
     }

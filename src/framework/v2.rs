@@ -236,6 +236,21 @@ mod tests {
     }
 
     #[test]
+    fn every_shipped_obligation_names_a_criterion_of_every_framework_version() {
+        for n in 1..=BUILTIN_SOURCES.len() {
+            let criteria: Vec<String> = version(n).criterion.into_iter().map(|c| c.code).collect();
+            for (path, text) in crate::obligations::BUILTIN_SOURCES {
+                let dataset = crate::obligations::Dataset::parse(text).expect("parses");
+                assert_eq!(
+                    dataset.problems(&criteria),
+                    Vec::<String>::new(),
+                    "{path} v{n}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn a_v2_criterion_without_evidence_or_competence_is_refused() {
         let mut v2 = version(2);
         v2.criterion[0].evidence_fr.pop();

@@ -7,8 +7,8 @@ use super::ReportBody;
 use super::charts::escape;
 use super::model::{DimensionPart, ObligationFinding, PriorityPart};
 use super::{charts, gantt};
+use crate::diagnosis::scoring::{self, Compliance};
 use crate::roadmap::model::RoadmapPart;
-use crate::scoring::{self, Compliance};
 
 /// The text of an HTML fragment, a space where each tag was.
 pub(super) fn visible_text(html: &str) -> String {

@@ -9,12 +9,12 @@ use std::time::Duration;
 use sqlx::PgPool;
 
 use super::db::{self, ReportRow};
-use super::encoding::EncodedBody;
 use crate::auth::Reader;
 use crate::error::Result;
 use crate::i18n::Lang;
 use crate::kept::Kept;
 use crate::vocabulary::{ReportId, Role, UserId};
+use crate::web::encoding::EncodedBody;
 
 /// Published report bodies never change (the database refuses any update), so an instance may
 /// keep the most read ones in memory, with their compression: nothing another instance does can

@@ -9,13 +9,15 @@
 mod brief;
 pub mod charts;
 pub mod db;
-pub mod encoding;
 mod explain;
+mod followup;
 pub mod gantt;
 mod memory;
 pub mod model;
 pub mod narrative;
 pub mod pdf;
+mod publish;
+mod sources;
 pub mod workbook;
 
 use std::sync::Arc;
@@ -23,32 +25,36 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
-use serde::Deserialize;
-use sqlx::{PgConnection, PgPool};
+use axum::response::{IntoResponse, Response};
+use sqlx::PgPool;
 
-use crate::assessments::db::AssessmentRow;
 use crate::auth::CurrentUser;
+use crate::diagnosis::scoring::{self, Kind};
 use crate::error::{Error, Result};
 use crate::i18n::{I18n, Lang};
-use crate::scoring::{self, Kind};
-use crate::vocabulary::{AssessmentId, AssessmentStatus, ReportId, Version};
+use crate::vocabulary::{AssessmentId, ReportId};
 use crate::web::access::{Access, Routes};
 use crate::web::{Id, PageContext, PagePath, render, spliced};
-use memory::compress;
 pub use memory::{BodyCache, ReadableReports};
 use model::{DimensionPart, ReportData, Text};
+use publish::build;
+pub use publish::{Refusal, publish_assessment};
 
 pub fn routes() -> Routes {
     Routes::new()
-        .post("/evaluations/{id}/publier", Access::Staff, publish)
+        .post("/evaluations/{id}/publier", Access::Staff, publish::publish)
         .get("/evaluations/{id}/apercu", Access::Staff, preview)
         .get("/evaluations/{id}/synthese", Access::Staff, brief::page)
         .post("/evaluations/{id}/synthese", Access::Staff, brief::save)
         // `/rapports/{id}` and `/rapports/{id}.xlsx` (the workbook of the same report).
         .get("/rapports/{id}", Access::SignedIn, show)
         .get("/rapports/{id}/annexes", Access::SignedIn, annexes)
+        .get("/rapports/{id}/suivi", Access::SignedIn, followup::page)
+        .post(
+            "/rapports/{id}/suivi/etapes/{step}",
+            Access::Staff,
+            followup::set_status,
+        )
 }
 
 /// Where a body's annexes (method, glossary) begin: `/rapports/{id}` sends the part before,
@@ -248,18 +254,6 @@ pub fn render_body(data: &ReportData, lang: Lang, draft: bool) -> Result<String>
     .render()?)
 }
 
-/// Builds the report content of an assessment as it stands.
-async fn build(conn: &mut PgConnection, assessment: &AssessmentRow) -> Result<ReportData> {
-    let (framework, inputs, sources) = db::load(conn, assessment).await?;
-    let scores = scoring::score(&framework, &inputs);
-    let mut data = model::build(sources, &scores);
-    // The consultant's "En bref" when written, else the app's draft of it.
-    if data.narrative.is_none() {
-        data.narrative = Some(narrative::draft(&data));
-    }
-    Ok(data)
-}
-
 /// The page around a report body.
 #[derive(Template)]
 #[template(path = "reports/page.html")]
@@ -279,91 +273,6 @@ struct ReportPage {
     /// The published report whose annexes have their own page, and whether they include a
     /// glossary (the links that end the page).
     annexes: Option<(ReportId, bool)>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct PublishForm {
-    version: String,
-}
-
-/// Why a publication did not happen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// Not in review at that version.
-    Conflict,
-    /// No roadmap with at least one chantier.
-    NoRoadmap,
-}
-
-/// Publishes an assessment that is in review at `version`: scores it, renders the report in
-/// both languages and stores the snapshot, roadmap included. Refused when it is not in review
-/// at that version, or when its roadmap has no chantier.
-///
-/// Everything happens in one transaction that first locks the assessment: saves under way
-/// finish before the answers are read, and saves that come later find the round published (and
-/// are refused), so every acknowledged save is in the snapshot.
-pub async fn publish_assessment(
-    pool: &PgPool,
-    actor: &crate::audit::Actor,
-    assessment_id: AssessmentId,
-    version: Version,
-) -> Result<Result<ReportId, Refusal>> {
-    let mut tx = pool.begin().await?;
-    let Some(assessment) = db::lock_for_publication(&mut tx, assessment_id, version).await? else {
-        return Ok(Err(Refusal::Conflict));
-    };
-    let data = build(&mut tx, &assessment).await?;
-    if data.roadmap.as_ref().is_none_or(|r| r.chantiers.is_empty()) {
-        return Ok(Err(Refusal::NoRoadmap));
-    }
-    let body_fr = render_body(&data, Lang::Fr, false)?;
-    let body_en = render_body(&data, Lang::En, false)?;
-    let fingerprint = fingerprint(&body_fr, &body_en);
-    let publication = db::Publication {
-        assessment: &assessment,
-        data: &data,
-        body_fr: &body_fr,
-        body_en: &body_en,
-        fingerprint: &fingerprint,
-    };
-    let report = db::publish(&mut tx, actor, &publication).await?;
-    let (encoded_fr, encoded_en) = (compress(&body_fr).await?, compress(&body_en).await?);
-    db::store_encoding(&mut *tx, report, Lang::Fr, &encoded_fr).await?;
-    db::store_encoding(&mut *tx, report, Lang::En, &encoded_en).await?;
-    // Its PDFs are printed by a worker once the report exists (a durable job, same commit).
-    crate::jobs::enqueue_report_pdf(&mut *tx, report).await?;
-    tx.commit().await?;
-    Ok(Ok(report))
-}
-
-async fn publish(
-    State(pool): State<PgPool>,
-    State(pdf_jobs): State<Arc<tokio::sync::Notify>>,
-    user: CurrentUser,
-    Id(id): Id<AssessmentId>,
-    Form(form): Form<PublishForm>,
-) -> Result<Response> {
-    let assessment = crate::assessments::db::find(&pool, id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if assessment.status != AssessmentStatus::Review {
-        return Ok(Redirect::to(&format!("/evaluations/{id}?publication=refusee")).into_response());
-    }
-    let published = match Version::from_form(&form.version) {
-        Some(version) => publish_assessment(&pool, &user.actor(), id, version).await?,
-        None => Err(Refusal::Conflict),
-    };
-    if published.is_ok() {
-        // This instance's worker prints the PDFs now; the request does not wait for them.
-        pdf_jobs.notify_one();
-    }
-    let to = match published {
-        Ok(report) => format!("/rapports/{report}"),
-        Err(Refusal::Conflict) => format!("/evaluations/{id}?publication=conflit"),
-        Err(Refusal::NoRoadmap) => format!("/evaluations/{id}?publication=feuille-de-route"),
-    };
-    Ok(Redirect::to(&to).into_response())
 }
 
 async fn preview(

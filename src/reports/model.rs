@@ -5,9 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnosis::scoring::{
+    self, Compliance, DimensionScore, IndicatorScore, Kind, Priority, Scores,
+};
 use crate::obligations::ObligationPart;
 use crate::roadmap::model::RoadmapPart;
-use crate::scoring::{self, Compliance, DimensionScore, IndicatorScore, Kind, Priority, Scores};
 
 pub use crate::text::Text;
 

@@ -4,9 +4,9 @@
 //! rewrite them before publication, and the report freezes what was published. Pure.
 
 use super::model::{Narrative, ReportData};
+use crate::diagnosis::scoring::Compliance;
 use crate::format;
 use crate::i18n::Lang;
-use crate::scoring::Compliance;
 use crate::text::Text;
 
 /// Fewest and most key messages; most decisions; longest line.

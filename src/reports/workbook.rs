@@ -52,7 +52,7 @@ pub fn workbook(data: &ReportData, i18n: I18n) -> Result<Vec<u8>, XlsxError> {
             .score
             .performance
             .filter(|_| !d.score.performance_flagged());
-        if let Some(reading) = crate::scoring::reading(d.score.maturity, performance) {
+        if let Some(reading) = crate::diagnosis::scoring::reading(d.score.maturity, performance) {
             sheet.write_string(row, 3, i18n.t(&format!("reading-{}", reading.as_str())))?;
         }
     }

@@ -13,10 +13,12 @@ use sqlx::{PgConnection, PgPool};
 
 use super::db::{self, Placement};
 use super::form::{self, ChantierForm, SmallForm};
+use super::model;
 use super::view::{ChantierView, EditPage, Target, form_of};
 use crate::assessments::db::{AssessmentRow, EditableRound};
 use crate::audit::Actor;
 use crate::auth::CurrentUser;
+use crate::diagnosis::Diagnosis;
 use crate::error::{Error, Result};
 use crate::text::Text;
 use crate::vocabulary::{AssessmentId, AssessmentStatus, ChantierId, StepId, Version};
@@ -43,8 +45,8 @@ async fn respond(
     outcome: Outcome,
 ) -> Result<Response> {
     let roadmap = db::load(&mut *conn, assessment.assessment_id).await?;
-    let data = db::catalog(&mut *conn, &assessment).await?;
-    let catalog = data.catalog();
+    let diagnosis = Diagnosis::load(&mut *conn, &assessment).await?;
+    let data = diagnosis.catalog();
     let mut chantiers = Vec::new();
     let mut dropped = Vec::new();
     if let Some(roadmap) = &roadmap {
@@ -61,7 +63,7 @@ async fn respond(
             let steps = roadmap
                 .steps_of(row.chantier_id)
                 .into_iter()
-                .map(|s| catalog.step(s))
+                .map(|s| model::step(&data, s))
                 .collect();
             chantiers.push(ChantierView {
                 row: row.clone(),
@@ -71,7 +73,7 @@ async fn respond(
         }
         for s in roadmap.dropped() {
             dropped.push((
-                catalog.step(s),
+                model::step(&data, s),
                 s.dropped_reason.clone().unwrap_or_default(),
             ));
         }
@@ -87,15 +89,11 @@ async fn respond(
             )
         })
         .collect();
-    let contacts = crate::territories::db::find(&mut *conn, assessment.territory_id)
-        .await?
-        .map(|t| {
-            [t.contact_name, t.contact_role]
-                .into_iter()
-                .filter(|c| !c.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
+    let territory = diagnosis.territory;
+    let contacts = [territory.contact_name, territory.contact_role]
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .collect();
     let page = EditPage {
         ctx,
         assessment,
@@ -229,7 +227,7 @@ pub async fn save_chantier(
             .ok_or(Error::NotFound)?;
         posted = posted.essentials_over(form_of(row, &roadmap, roadmap.row.version));
     }
-    let data = db::catalog(&mut conn, &assessment).await?;
+    let data = Diagnosis::load(&mut conn, &assessment).await?.catalog();
     let followable = data.followable();
     let funding: Vec<String> = crate::funding::current()
         .eligible(data.kind, data.population)

@@ -6,7 +6,6 @@
 
 pub mod db;
 mod edit;
-mod followup;
 pub mod form;
 pub mod model;
 pub mod proposal;
@@ -16,14 +15,13 @@ use sqlx::PgConnection;
 
 use crate::assessments::db::{AssessmentRow, EditableRound};
 use crate::audit::Actor;
+use crate::diagnosis::Diagnosis;
 use crate::error::Result;
+use crate::funding;
 use crate::text::Text;
 use crate::vocabulary::AssessmentId;
 use crate::web::access::{Access, Routes};
-use crate::{funding, reports, scoring};
 use model::Roadmap;
-
-pub use followup::prefill_evidence;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -62,12 +60,6 @@ pub fn routes() -> Routes {
             Access::Staff,
             edit::step_action,
         )
-        .get("/rapports/{id}/suivi", Access::SignedIn, followup::page)
-        .post(
-            "/rapports/{id}/suivi/etapes/{step}",
-            Access::Staff,
-            followup::set_status,
-        )
 }
 
 /// The programme governance a new roadmap starts with.
@@ -75,100 +67,88 @@ pub const DEFAULT_GOVERNANCE: &str = "Comité de pilotage (maire ou président, 
     DGS, directions pilotes) : tous les trimestres.\nComité technique (chef de projet, \
     directions pilotes, partenaires) : tous les mois.";
 
-/// The chantiers the app proposes for an assessment as it stands.
-pub async fn proposal(
-    conn: &mut PgConnection,
-    assessment: &AssessmentRow,
-) -> Result<Vec<proposal::Chantier>> {
-    let (framework, inputs, sources) = reports::db::load(&mut *conn, assessment).await?;
-    let scores = scoring::score(&framework, &inputs);
-    let dimension_of = |criterion: &str| {
-        framework
-            .criteria
-            .iter()
-            .find(|c| c.code == criterion)
-            .map(|c| c.dimension.clone())
-            .unwrap_or_default()
-    };
+/// The chantiers the app proposes for a diagnosis.
+pub fn proposal(diagnosis: &Diagnosis) -> Vec<proposal::Chantier> {
+    let scores = diagnosis.scores();
     let steps: Vec<proposal::PlanStep> = scores
         .recommendations
         .iter()
         .map(|r| proposal::PlanStep {
             criterion: r.criterion.clone(),
-            dimension: dimension_of(&r.criterion),
+            dimension: diagnosis.dimension_of(&r.criterion).to_owned(),
             from_level: r.from_level,
             horizon: r.horizon,
             cost: r.cost,
             challenges: r.challenges.clone(),
         })
         .collect();
-    let dimensions: Vec<(String, Text)> = sources
+    let dimensions: Vec<(String, Text)> = diagnosis
         .dimensions
         .iter()
-        .map(|d| (d.0.clone(), d.1.clone()))
+        .map(|d| (d.code.clone(), d.name.clone()))
         .collect();
-    let challenges: Vec<(String, Text)> = inputs
+    let challenges: Vec<(String, Text)> = diagnosis
         .challenges
         .iter()
-        .filter_map(|code| sources.tag_names.iter().find(|t| &t.0 == code).cloned())
+        .filter_map(|code| diagnosis.tags.iter().find(|t| &t.code == code))
+        .map(|t| (t.code.clone(), t.name.clone()))
         .collect();
     let criteria: Vec<(String, Text, i16, i16)> = scores
         .priorities
         .iter()
         .filter_map(|p| {
-            let (_, _, name, _, _) = sources.criteria.iter().find(|c| c.0 == p.criterion)?;
-            Some((p.criterion.clone(), name.clone(), p.level, p.target))
+            let answer = diagnosis.answers.iter().find(|a| a.code == p.criterion)?;
+            Some((p.criterion.clone(), answer.name.clone(), p.level, p.target))
         })
         .collect();
     let indicators: Vec<proposal::MeasuredIndicator> = scores
         .indicators
         .iter()
         .filter_map(|s| {
-            let i = framework.indicators.iter().find(|i| i.code == s.code)?;
+            let i = diagnosis.indicators.iter().find(|i| i.code == s.code)?;
             Some(proposal::MeasuredIndicator {
                 code: s.code.clone(),
-                dimension: i.dimension.clone(),
+                dimension: i.dimension_code.clone(),
                 value: s.value,
                 direction: i.direction,
-                bands: i.bands,
+                bands: i.thresholds(),
                 score: s.score,
             })
         })
         .collect();
-    let kind = crate::vocabulary::TerritoryKind::parse(&sources.territory.kind)
-        .unwrap_or(crate::vocabulary::TerritoryKind::Grouping);
     let programmes: Vec<proposal::Programme> = funding::current()
-        .eligible(kind, inputs.population)
+        .eligible(diagnosis.territory.kind, diagnosis.population)
         .into_iter()
         .map(|p| proposal::Programme {
             code: p.code.clone(),
             dimensions: p.dimensions.clone(),
         })
         .collect();
-    Ok(proposal::propose(&proposal::Sources {
+    proposal::propose(&proposal::Sources {
         steps: &steps,
         dimensions: &dimensions,
         challenges: &challenges,
         criteria: &criteria,
         indicators: &indicators,
         programmes: &programmes,
-        population: inputs.population,
-    }))
+        population: diagnosis.population,
+    })
 }
 
 /// Stores the proposal as the roadmap of a round in draft or review that has none; false
-/// otherwise.
+/// otherwise. The diagnosis is read in the transaction that holds the round.
 pub async fn propose(
     conn: &mut PgConnection,
     actor: &Actor,
     assessment: &AssessmentRow,
 ) -> Result<bool> {
-    let chantiers = proposal(&mut *conn, assessment).await?;
     let Some(mut round) =
         crate::assessments::db::hold_editable(&mut *conn, assessment.assessment_id).await?
     else {
         return Ok(false);
     };
+    let diagnosis = Diagnosis::load(round.conn(), assessment).await?;
+    let chantiers = proposal(&diagnosis);
     let created = db::create(&mut round, actor, &chantiers, DEFAULT_GOVERNANCE).await?;
     if created && let Some(previous) = assessment.previous_assessment_id {
         carry_forward(&mut round, AssessmentId(previous)).await?;

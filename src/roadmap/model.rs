@@ -5,7 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::proposal::{self, Budget, MONTHS};
+use super::proposal::{Budget, MONTHS};
+use crate::diagnosis::Catalog;
+pub use crate::funding::FundingPart;
 use crate::text::Text;
 use crate::vocabulary::{AssessmentId, ChantierId, Cost, Horizon, StepId, Version};
 
@@ -123,16 +125,6 @@ pub struct ChantierPart {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FundingPart {
-    pub code: String,
-    pub name: Text,
-    pub operator: Text,
-    pub instrument: String,
-    pub url: String,
-    pub checked: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FollowedPart {
     pub code: String,
     pub name: Text,
@@ -156,77 +148,49 @@ pub struct StepPart {
     pub cost: Option<Cost>,
 }
 
-/// An indicator of the assessment: (code, name, unit, value, year).
-pub type IndicatorEntry = (String, Text, String, Option<f64>, Option<i16>);
-
-/// What the framework and the assessment say of a roadmap's codes.
-pub struct Catalog<'a> {
-    /// (code, name, level reached).
-    pub criteria: &'a [(String, Text, Option<i16>)],
-    /// (criterion, from level, text, horizon, cost).
-    pub templates: &'a [(String, i16, Text, Horizon, Cost)],
-    pub indicators: &'a [IndicatorEntry],
-    pub funding: &'a [FundingPart],
-    pub population: Option<i64>,
-    pub round_year: i16,
+/// A followable code (indicator or criterion) in words, with its baseline.
+pub fn followed(catalog: &Catalog, code: &str, target: f64) -> FollowedPart {
+    if let Some(i) = catalog.indicator(code) {
+        return FollowedPart {
+            code: i.code.clone(),
+            name: i.name.clone(),
+            unit: i.unit.clone(),
+            baseline: i.value,
+            year: i.year,
+            target,
+            level: false,
+        };
+    }
+    let criterion = catalog.criterion(code);
+    FollowedPart {
+        code: code.to_owned(),
+        name: criterion.map(|c| c.name.clone()).unwrap_or_default(),
+        unit: String::new(),
+        baseline: criterion.and_then(|c| c.level).map(f64::from),
+        year: Some(catalog.round_year),
+        target,
+        level: true,
+    }
 }
 
-impl Catalog<'_> {
-    /// A followable code (indicator or criterion) in words, with its baseline.
-    pub fn followed(&self, code: &str, target: f64) -> FollowedPart {
-        if let Some((code, name, unit, value, year)) = self.indicators.iter().find(|i| i.0 == code)
-        {
-            return FollowedPart {
-                code: code.clone(),
-                name: name.clone(),
-                unit: unit.clone(),
-                baseline: *value,
-                year: *year,
-                target,
-                level: false,
-            };
-        }
-        let criterion = self.criteria.iter().find(|c| c.0 == code);
-        FollowedPart {
-            code: code.to_owned(),
-            name: criterion.map(|c| c.1.clone()).unwrap_or_default(),
-            unit: String::new(),
-            baseline: criterion.and_then(|c| c.2).map(f64::from),
-            year: Some(self.round_year),
-            target,
-            level: true,
-        }
-    }
-
-    /// A step in words, with its horizon and cost when it comes from the action plan.
-    pub fn step(&self, row: &StepRow) -> StepPart {
-        let (id, code, from, text) = (
-            row.step_id,
-            row.criterion_code.as_deref(),
-            row.from_level,
-            &row.text,
-        );
-        let template = match (code, from) {
-            (Some(code), Some(from)) => self.templates.iter().find(|t| t.0 == code && t.1 == from),
-            _ => None,
-        };
-        StepPart {
-            id,
-            criterion: code.map(str::to_owned),
-            name: code.and_then(|code| {
-                self.criteria
-                    .iter()
-                    .find(|c| c.0 == code)
-                    .map(|c| c.1.clone())
-            }),
-            from_level: from,
-            text: match template {
-                Some(t) => t.2.clone(),
-                None => Text::new(text, text),
-            },
-            horizon: template.map(|t| t.3),
-            cost: template.map(|t| t.4),
-        }
+/// A step in words, with its horizon and cost when it comes from the action plan.
+pub fn step(catalog: &Catalog, row: &StepRow) -> StepPart {
+    let code = row.criterion_code.as_deref();
+    let template = match (code, row.from_level) {
+        (Some(code), Some(from)) => catalog.template(code, from),
+        _ => None,
+    };
+    StepPart {
+        id: row.step_id,
+        criterion: code.map(str::to_owned),
+        name: code.and_then(|code| catalog.criterion(code).map(|c| c.name.clone())),
+        from_level: row.from_level,
+        text: match template {
+            Some(t) => t.text.clone(),
+            None => Text::new(&row.text, &row.text),
+        },
+        horizon: template.map(|t| t.horizon),
+        cost: template.map(|t| t.cost),
     }
 }
 
@@ -239,10 +203,9 @@ pub fn build(roadmap: &Roadmap, catalog: &Catalog) -> RoadmapPart {
             let steps: Vec<StepPart> = roadmap
                 .steps_of(c.chantier_id)
                 .into_iter()
-                .map(|s| catalog.step(s))
+                .map(|s| step(catalog, s))
                 .collect();
-            let derived: Budget =
-                proposal::budget(steps.iter().filter_map(|s| s.cost), catalog.population);
+            let derived: Budget = catalog.cost.budget(steps.iter().filter_map(|s| s.cost));
             ChantierPart {
                 id: c.chantier_id,
                 title: c.title.clone(),
@@ -277,7 +240,7 @@ pub fn build(roadmap: &Roadmap, catalog: &Catalog) -> RoadmapPart {
                 followed: roadmap
                     .followed_of(c.chantier_id)
                     .into_iter()
-                    .map(|f| catalog.followed(&f.code, f.target))
+                    .map(|f| followed(catalog, &f.code, f.target))
                     .collect(),
                 steps,
             }
@@ -286,7 +249,7 @@ pub fn build(roadmap: &Roadmap, catalog: &Catalog) -> RoadmapPart {
     RoadmapPart {
         governance: roadmap.row.governance.clone(),
         chantiers,
-        size_factor: proposal::size_factor(catalog.population),
+        size_factor: catalog.cost.size_factor(),
     }
 }
 

@@ -8,6 +8,8 @@
 //! budget from their cost brackets scaled to the authority's size, indicators to follow and
 //! the funding programmes that fit its dimensions.
 
+pub use crate::diagnosis::cost::Budget;
+use crate::diagnosis::cost::CostModel;
 use crate::text::Text;
 use crate::vocabulary::{Cost, Direction, Horizon};
 
@@ -16,10 +18,6 @@ pub const MIN_CHANTIERS: usize = 5;
 pub const MAX_CHANTIERS: usize = 8;
 /// The roadmap's horizon in months.
 pub const MONTHS: i16 = 36;
-/// The population a cost bracket is written for; budgets scale by the square root of the
-/// population against it, within [`SCALE_BOUNDS`].
-pub const REFERENCE_POPULATION: f64 = 50_000.0;
-pub const SCALE_BOUNDS: (f64, f64) = (0.25, 4.0);
 
 /// A step of the action plan, as the proposal needs it.
 #[derive(Clone, Debug)]
@@ -65,14 +63,6 @@ pub struct Sources<'a> {
     pub indicators: &'a [MeasuredIndicator],
     pub programmes: &'a [Programme],
     pub population: Option<i64>,
-}
-
-/// A budget range in k€ and staff time in full-time equivalents.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Budget {
-    pub min_keur: i32,
-    pub max_keur: i32,
-    pub etp: f64,
 }
 
 /// A proposed chantier.
@@ -145,38 +135,6 @@ pub fn months(horizon: Horizon) -> (i16, i16) {
         Horizon::Court => (1, 12),
         Horizon::Moyen => (7, 30),
         Horizon::Long => (19, MONTHS),
-    }
-}
-
-/// A bracket's range in k€ (élevé is capped at 500 k€ for a budget estimate) and staff time.
-pub fn bracket(cost: Cost) -> (f64, f64, f64) {
-    match cost {
-        Cost::Faible => (5.0, 20.0, 0.1),
-        Cost::Moyen => (20.0, 150.0, 0.3),
-        Cost::Eleve => (150.0, 500.0, 0.6),
-    }
-}
-
-/// The factor budgets are scaled by: √(population / 50,000) within [0.25, 4]; 1 when unknown.
-pub fn size_factor(population: Option<i64>) -> f64 {
-    population.map_or(1.0, |p| {
-        (p as f64 / REFERENCE_POPULATION)
-            .sqrt()
-            .clamp(SCALE_BOUNDS.0, SCALE_BOUNDS.1)
-    })
-}
-
-/// The budget of a set of steps: the sum of their brackets times the size factor (rounded to
-/// the k€), and the sum of their staff time.
-pub fn budget(costs: impl Iterator<Item = Cost>, population: Option<i64>) -> Budget {
-    let factor = size_factor(population);
-    let (min, max, etp) = costs
-        .map(bracket)
-        .fold((0.0, 0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
-    Budget {
-        min_keur: (min * factor).round() as i32,
-        max_keur: (max * factor).round() as i32,
-        etp: (etp * 10.0).round() / 10.0,
     }
 }
 
@@ -457,7 +415,7 @@ fn chantier(group: Group, sources: &Sources) -> Chantier {
         start_month,
         end_month,
         milestones: Text::new(milestones_fr.join("\n"), milestones_en.join("\n")),
-        budget: budget(steps.iter().map(|s| s.cost), sources.population),
+        budget: CostModel::new(sources.population).budget(steps.iter().map(|s| s.cost)),
         indicators,
         funding: funding
             .iter()

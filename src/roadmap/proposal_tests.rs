@@ -201,7 +201,7 @@ fn fewer_than_five_split_the_largest_by_dimension() {
 fn budgets_scale_with_the_square_root_of_the_population() {
     let costs = [Cost::Faible, Cost::Moyen, Cost::Eleve];
     // 5 + 20 + 150 = 175, 20 + 150 + 500 = 670, 0.1 + 0.3 + 0.6 = 1.0 ETP at 50,000.
-    let reference = budget(costs.iter().copied(), Some(50_000));
+    let reference = CostModel::new(Some(50_000)).budget(costs.iter().copied());
     assert_eq!(
         reference,
         Budget {
@@ -211,11 +211,29 @@ fn budgets_scale_with_the_square_root_of_the_population() {
         }
     );
     // 200,000 inhabitants: × 2; 3,125: × 0.25; 2,000: still × 0.25 (the floor); unknown: × 1.
-    assert_eq!(budget(costs.iter().copied(), Some(200_000)).max_keur, 1340);
-    assert_eq!(budget(costs.iter().copied(), Some(3_125)).min_keur, 44);
-    assert_eq!(budget(costs.iter().copied(), Some(2_000)).min_keur, 44);
-    assert_eq!(budget(costs.iter().copied(), None).max_keur, 670);
-    assert!((size_factor(Some(64_458)) - 1.1354).abs() < 1e-3);
+    assert_eq!(
+        CostModel::new(Some(200_000))
+            .budget(costs.iter().copied())
+            .max_keur,
+        1340
+    );
+    assert_eq!(
+        CostModel::new(Some(3_125))
+            .budget(costs.iter().copied())
+            .min_keur,
+        44
+    );
+    assert_eq!(
+        CostModel::new(Some(2_000))
+            .budget(costs.iter().copied())
+            .min_keur,
+        44
+    );
+    assert_eq!(
+        CostModel::new(None).budget(costs.iter().copied()).max_keur,
+        670
+    );
+    assert!((CostModel::new(Some(64_458)).size_factor() - 1.1354).abs() < 1e-3);
 }
 
 #[test]

@@ -4,10 +4,11 @@
 
 use askama::Template;
 
-use super::db::{CatalogData, ChantierRow, Roadmap};
+use super::db::{ChantierRow, Roadmap};
 use super::form::{ChantierForm, PARTNERS, SmallForm};
 use super::model::StepPart;
 use crate::assessments::db::AssessmentRow;
+use crate::diagnosis::Catalog;
 use crate::text::Text;
 use crate::vocabulary::{AssessmentStatus, ChantierId, StepId, Version};
 use crate::web::PageContext;
@@ -38,7 +39,7 @@ pub struct EditPage {
     pub roadmap: Option<Roadmap>,
     pub chantiers: Vec<ChantierView>,
     pub dropped: Vec<(StepPart, String)>,
-    pub data: CatalogData,
+    pub data: Catalog,
     /// (code, name, operator) of the programmes the territory may use.
     pub eligible: Vec<(String, Text, Text)>,
     /// The profile's contact, offered for the owners.
@@ -118,13 +119,13 @@ impl EditPage {
         self.data
             .indicators
             .iter()
-            .map(|i| (i.0.clone(), self.ctx.text(&i.1).to_owned()))
+            .map(|i| (i.code.clone(), self.ctx.text(&i.name).to_owned()))
             .chain(self.data.criteria.iter().map(|c| {
                 (
-                    c.0.clone(),
+                    c.code.clone(),
                     format!(
                         "{} ({})",
-                        self.ctx.text(&c.1),
+                        self.ctx.text(&c.name),
                         self.ctx.t("roadmap-level-of")
                     ),
                 )
@@ -134,14 +135,13 @@ impl EditPage {
 
     fn derivation(&self, view: &ChantierView) -> String {
         let costs: Vec<_> = view.steps.iter().filter_map(|s| s.cost).collect();
-        let budget = super::proposal::budget(costs.iter().copied(), self.data.population);
+        let budget = self.data.cost.budget(costs.iter().copied());
         format!(
             "{} {} × {} {} = {}–{} k€, {} ETP",
             costs.len(),
             self.ctx.t("roadmap-derivation-steps"),
             self.ctx.t("roadmap-derivation-factor"),
-            self.ctx
-                .decimal(super::proposal::size_factor(self.data.population), 2),
+            self.ctx.decimal(self.data.cost.size_factor(), 2),
             budget.min_keur,
             budget.max_keur,
             self.ctx.decimal(budget.etp, 1)

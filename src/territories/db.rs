@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 use super::form::{Contact, Profile};
 use crate::audit::{Actor, audit};
-use crate::vocabulary::{TagFamily, TerritoryId, TerritoryKind};
+use crate::vocabulary::{AssessmentId, AssessmentStatus, TagFamily, TerritoryId, TerritoryKind};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TerritoryRow {
@@ -67,6 +67,26 @@ pub async fn tags(
     )
     .fetch_all(db)
     .await
+}
+
+/// Tag codes of a territory, challenges and assets, in one statement.
+pub async fn challenges_and_assets(
+    db: impl PgExecutor<'_>,
+    territory_id: TerritoryId,
+) -> Result<(Vec<String>, Vec<String>), sqlx::Error> {
+    let rows = sqlx::query!(
+        "select family, code from territory_tag where territory_id = $1 order by code",
+        territory_id.0
+    )
+    .fetch_all(db)
+    .await?;
+    let of = |family: TagFamily| -> Vec<String> {
+        rows.iter()
+            .filter(|r| r.family == family.as_str())
+            .map(|r| r.code.clone())
+            .collect()
+    };
+    Ok((of(TagFamily::Challenge), of(TagFamily::Asset)))
 }
 
 /// INSEE codes of a grouping's member communes.
@@ -383,4 +403,28 @@ pub async fn list_generation(db: impl PgExecutor<'_>) -> Result<i64, sqlx::Error
     sqlx::query_scalar!("select generation from territory_list_change")
         .fetch_one(db)
         .await
+}
+
+/// One assessment round of a territory, as its page lists it.
+pub struct RoundRow {
+    pub assessment_id: AssessmentId,
+    pub label: String,
+    pub round_date: Date,
+    pub status: AssessmentStatus,
+}
+
+/// The territory's assessment rounds, newest first.
+pub async fn rounds(
+    db: impl PgExecutor<'_>,
+    territory_id: TerritoryId,
+) -> sqlx::Result<Vec<RoundRow>> {
+    sqlx::query_as!(
+        RoundRow,
+        r#"select assessment_id, label, round_date, status as "status: AssessmentStatus"
+             from assessment where territory_id = $1
+            order by round_date desc, assessment_id desc"#,
+        territory_id.0
+    )
+    .fetch_all(db)
+    .await
 }

@@ -18,7 +18,6 @@ use axum_extra::extract::{Form, Query};
 use serde::Deserialize;
 use sqlx::PgPool;
 
-use crate::assessments;
 use crate::auth::CurrentUser;
 use crate::database;
 use crate::error::{Error, Result};
@@ -519,7 +518,7 @@ struct ShowPage {
     communes: Vec<geo::db::AreaRow>,
     challenges: Vec<framework::db::TagRow>,
     assets: Vec<framework::db::TagRow>,
-    assessments: Vec<assessments::db::AssessmentRow>,
+    assessments: Vec<db::RoundRow>,
 }
 
 impl ShowPage {
@@ -571,7 +570,7 @@ async fn show(
             .into_iter()
             .filter(|t| asset_codes.contains(&t.code))
             .collect(),
-        assessments: assessments::db::list_for_territory(&pool, id).await?,
+        assessments: db::rounds(&pool, id).await?,
         territory,
         area,
         communes,

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod assets;
+pub mod encoding;
 pub mod form;
 pub mod input;
 pub mod spliced;

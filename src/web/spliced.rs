@@ -1,14 +1,14 @@
 //! Pages whose large middle part is compressed once and kept: the page is rendered with
 //! [`BODY_MARK`] where that part goes, and only the head and foot around it (a few kilobytes
 //! that depend on the reader) are compressed per request, then spliced with the kept streams
-//! (see [`crate::reports::encoding`]). The coding follows `Accept-Encoding`; identity sends the
+//! (see [`crate::web::encoding`]). The coding follows `Accept-Encoding`; identity sends the
 //! text itself. Used by published reports and the territory list.
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::error::Result;
-use crate::reports::encoding::{self, EncodedBody, Encoding};
+use crate::web::encoding::{self, EncodedBody, Encoding};
 
 /// Stands for the kept part while the page around it is rendered (never in a kept part: the
 /// templates escape text, and this is not a tag).

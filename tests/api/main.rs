@@ -3,6 +3,7 @@
 mod access;
 mod accounts;
 mod assessments;
+mod diagnosis;
 mod foundation;
 mod framework;
 mod framework_v2;

@@ -4,7 +4,10 @@
 //! version-checked saves of one answer or one indicator value are in [`save`]. Every change is
 //! audited.
 
+mod links;
 mod save;
+
+pub use links::{prefill_evidence_from_roadmap, report_of};
 
 pub use save::{
     AnswerHistory, EditableRound, FieldAuthor, Saved, StoredAnswer, answer_at, hold_editable,

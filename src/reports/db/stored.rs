@@ -5,8 +5,8 @@ use sqlx::{PgExecutor, PgPool};
 
 use crate::error::Result;
 use crate::i18n::Lang;
-use crate::reports::encoding::EncodedBody;
 use crate::vocabulary::ReportId;
+use crate::web::encoding::EncodedBody;
 
 /// A report's body in one language, with its compression when stored.
 pub struct StoredBody {

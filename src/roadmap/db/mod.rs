@@ -5,14 +5,7 @@
 use serde_json::json;
 use sqlx::PgConnection;
 
-mod catalog;
-mod followup;
-
 pub use super::model::{ChantierRow, FollowedRow, Roadmap, RoadmapRow, StepRow};
-pub use catalog::{CatalogData, catalog, territory_size};
-pub use followup::{
-    StatusRow, latest_status_id, latest_values, prefill_evidence, set_status, statuses,
-};
 
 use super::proposal;
 use crate::assessments::db::EditableRound;

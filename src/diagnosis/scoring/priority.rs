@@ -12,6 +12,8 @@ use std::cmp::Ordering;
 use serde::{Deserialize, Serialize};
 
 use super::{Answer, Framework, Inputs, STRONG_LEVEL, TOP, TagFamily, default_target};
+pub use crate::diagnosis::cost::Burden;
+use crate::diagnosis::cost::CostModel;
 use crate::vocabulary::{Confidence, Cost, Horizon};
 
 /// Internal capacity (mean maturity of roles & skills RCO and funding MEF) below which it is
@@ -26,70 +28,6 @@ pub const QUICK_WIN_IMPACT: i16 = 4;
 /// How many priorities page 1 shows, and how many quick wins besides them.
 pub const TOP_PRIORITIES: usize = 5;
 pub const QUICK_WINS: usize = 3;
-/// Cost per inhabitant up to which a step is light, then moderate (euros).
-pub const LIGHT_PER_INHABITANT: f64 = 1.0;
-pub const MODERATE_PER_INHABITANT: f64 = 5.0;
-
-/// The reference cost of a bracket (euros): faible < 20 k€, moyen 20–150 k€, élevé > 150 k€.
-pub fn reference_cost(cost: Cost) -> f64 {
-    match cost {
-        Cost::Faible => 10_000.0,
-        Cost::Moyen => 60_000.0,
-        Cost::Eleve => 300_000.0,
-    }
-}
-
-/// What a step's cost weighs for this authority.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Burden {
-    Light,
-    Moderate,
-    Heavy,
-}
-
-impl Burden {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Burden::Light => "light",
-            Burden::Moderate => "moderate",
-            Burden::Heavy => "heavy",
-        }
-    }
-
-    /// Feasibility points of the cost: light 3, moderate 2, heavy 1.
-    pub fn points(self) -> i16 {
-        match self {
-            Burden::Light => 3,
-            Burden::Moderate => 2,
-            Burden::Heavy => 1,
-        }
-    }
-}
-
-/// The cost bracket scaled to the authority's size: its reference cost per inhabitant is light
-/// up to 1 €, moderate up to 5 €, heavy above. Without a population, the bracket itself
-/// (faible light, moyen moderate, élevé heavy).
-pub fn burden(cost: Cost, population: Option<i64>) -> Burden {
-    match population.filter(|p| *p > 0) {
-        Some(p) => {
-            let per_inhabitant = reference_cost(cost) / p as f64;
-            if per_inhabitant <= LIGHT_PER_INHABITANT {
-                Burden::Light
-            } else if per_inhabitant <= MODERATE_PER_INHABITANT {
-                Burden::Moderate
-            } else {
-                Burden::Heavy
-            }
-        }
-        None => match cost {
-            Cost::Faible => Burden::Light,
-            Cost::Moyen => Burden::Moderate,
-            Cost::Eleve => Burden::Heavy,
-        },
-    }
-}
-
 /// Impact points of unlocking `n` dependent criteria: 0, 1, 2 (2 to 4), 3 (5 or more).
 pub fn unlock_points(n: usize) -> i16 {
     match n {
@@ -337,7 +275,7 @@ pub fn rank(framework: &Framework, inputs: &Inputs, capacity: Option<f64>) -> Ve
                 .iter()
                 .find(|t| t.criterion == criterion.code && t.from_level == level)
                 .map_or((Horizon::Moyen, Cost::Moyen), |t| (t.horizon, t.cost));
-            let burden = burden(cost, inputs.population);
+            let burden = CostModel::new(inputs.population).burden(cost);
             let capacity_building = level <= super::WEAK_LEVEL
                 && CAPACITY_BUILDING.contains(&criterion.dimension.as_str());
             let mut priority = Priority {

@@ -14,16 +14,15 @@ use serde::Deserialize;
 use sqlx::{PgConnection, PgPool};
 
 use super::db::{self, StatusRow};
-use super::model::RoadmapPart;
 use crate::auth::CurrentUser;
 use crate::error::{Error, Result};
-use crate::reports;
-use crate::vocabulary::{AssessmentId, ReportId, Role, StepId, StepStatus};
+use crate::roadmap::model::RoadmapPart;
+use crate::vocabulary::{ReportId, Role, StepId, StepStatus};
 use crate::web::form::{FieldErrors, bounded, iso_date};
 use crate::web::{Id, PageContext, PagePath, render_with_status};
 
 #[derive(Template)]
-#[template(path = "roadmap/followup.html")]
+#[template(path = "reports/followup.html")]
 struct FollowupPage {
     ctx: PageContext,
     report: ReportId,
@@ -158,10 +157,10 @@ async fn show(
     status: StatusCode,
     refused: Option<(StepId, StatusForm, FieldErrors, Option<&'static str>)>,
 ) -> Result<Response> {
-    let row = reports::db::find_readable(&mut *conn, user.reader(), report)
+    let row = db::find_readable(&mut *conn, user.reader(), report)
         .await?
         .ok_or(Error::NotFound)?;
-    let data = reports::db::snapshot(&mut *conn, report)
+    let data = db::snapshot(&mut *conn, report)
         .await?
         .ok_or(Error::NotFound)?;
     let codes: Vec<String> = data
@@ -264,17 +263,6 @@ pub async fn set_status(
     show(ctx, &mut conn, &user, report, StatusCode::CONFLICT, refused).await
 }
 
-/// Adds the steps done in the previous round's roadmap to the evidence of their criteria in a
-/// new round.
-pub async fn prefill_evidence(
-    conn: &mut PgConnection,
-    round: AssessmentId,
-    previous: AssessmentId,
-) -> Result<()> {
-    db::prefill_evidence(conn, round, previous).await?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,8 +270,8 @@ mod tests {
     use crate::vocabulary::ChantierId;
     use time::macros::{date, datetime};
 
-    fn chantier(id: i64, end_month: i16, steps: &[i64]) -> super::super::model::ChantierPart {
-        super::super::model::ChantierPart {
+    fn chantier(id: i64, end_month: i16, steps: &[i64]) -> crate::roadmap::model::ChantierPart {
+        crate::roadmap::model::ChantierPart {
             id: ChantierId(id),
             title: String::new(),
             objective: String::new(),
@@ -303,7 +291,7 @@ mod tests {
             followed: Vec::new(),
             steps: steps
                 .iter()
-                .map(|s| super::super::model::StepPart {
+                .map(|s| crate::roadmap::model::StepPart {
                     id: StepId(*s),
                     criterion: None,
                     name: None,

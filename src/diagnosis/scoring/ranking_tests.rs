@@ -3,6 +3,7 @@
 
 use super::tests::{Rng, answer, framework, random_inputs};
 use super::*;
+use crate::diagnosis::cost::CostModel;
 
 /// A grid of criteria (code, cost of every step, horizon court), with a university asset on
 /// `asset_on` and the given dependencies.
@@ -90,8 +91,9 @@ fn the_cost_scaled_to_the_population_changes_the_order() {
         population: Some(population),
         ..Inputs::default()
     };
-    // 2,000 inhabitants: 300 k€ is 150 €/inhabitant, heavy: ECO-2 4 × (1 + 1 + 0 + 1) = 12;
-    // 10 k€ is 5 €, moderate: ECO-1 3 × (2 + 1 + 1 + 1) = 15.
+    // 2,000 inhabitants (size factor 0.25, the floor): élevé's reference amount is 68 k€, 34 €
+    // per inhabitant, heavy: ECO-2 4 × (1 + 1 + 0 + 1) = 12; faible's is 2.5 k€, 1.25 €,
+    // moderate: ECO-1 3 × (2 + 1 + 1 + 1) = 15.
     let small = score(&f, &inputs(2_000));
     assert_eq!(order(&small), ["ECO-1", "ECO-2"]);
     assert_eq!(small.priorities[1].burden, Burden::Heavy);
@@ -100,25 +102,21 @@ fn the_cost_scaled_to_the_population_changes_the_order() {
         (small.priorities[0].score, small.priorities[1].score),
         (15.0, 12.0)
     );
-    // 500,000 inhabitants: both light; ECO-2 4 × 5 = 20, ECO-1 3 × 6 = 18.
-    let large = score(&f, &inputs(500_000));
+    // 2,000,000 inhabitants (factor 4, the ceiling): both light; ECO-2 4 × 5 = 20, ECO-1 3 × 6.
+    let large = score(&f, &inputs(2_000_000));
     assert_eq!(order(&large), ["ECO-2", "ECO-1"]);
     assert_eq!(
         (large.priorities[0].score, large.priorities[1].score),
         (20.0, 18.0)
     );
-    // The brackets' reference costs per inhabitant, at the thresholds.
-    assert_eq!(priority::burden(Cost::Moyen, Some(60_000)), Burden::Light);
-    assert_eq!(
-        priority::burden(Cost::Moyen, Some(59_999)),
-        Burden::Moderate
-    );
-    assert_eq!(
-        priority::burden(Cost::Moyen, Some(12_000)),
-        Burden::Moderate
-    );
-    assert_eq!(priority::burden(Cost::Moyen, Some(11_999)), Burden::Heavy);
-    assert_eq!(priority::burden(Cost::Eleve, None), Burden::Heavy);
+    // The reference amounts per inhabitant, on either side of the thresholds (moyen: 54.8 k€
+    // at 50,000 inhabitants, light from 60,000; 13.7 k€ at the floor, moderate from 2,739).
+    let burden = |cost, p| CostModel::new(p).burden(cost);
+    assert_eq!(burden(Cost::Moyen, Some(60_100)), Burden::Light);
+    assert_eq!(burden(Cost::Moyen, Some(59_900)), Burden::Moderate);
+    assert_eq!(burden(Cost::Moyen, Some(2_800)), Burden::Moderate);
+    assert_eq!(burden(Cost::Moyen, Some(2_700)), Burden::Heavy);
+    assert_eq!(burden(Cost::Eleve, None), Burden::Heavy);
 }
 
 #[test]

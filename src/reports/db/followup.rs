@@ -1,13 +1,13 @@
 //! Follow-up queries: the latest status of each step of a published roadmap, recording a
-//! status (after locking the step and checking what the consultant saw), the latest values of
-//! what the chantiers follow, and the evidence a next round gets from the steps done.
+//! status (after locking the step and checking what the consultant saw), and the latest values
+//! of what the chantiers follow.
 
 use serde_json::json;
 use sqlx::{PgConnection, PgExecutor};
 use time::{Date, OffsetDateTime};
 
 use crate::audit::{Actor, audit};
-use crate::vocabulary::{AssessmentId, ReportId, StepId, StepStatus};
+use crate::vocabulary::{ReportId, StepId, StepStatus};
 
 /// The latest status of each step of a published report's roadmap.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -141,37 +141,4 @@ pub async fn latest_values(
         .into_iter()
         .map(|r| (r.code, r.value, r.year))
         .collect())
-}
-
-/// Adds the steps done in `previous`'s roadmap to the evidence of their criteria in `round`.
-pub async fn prefill_evidence(
-    conn: &mut PgConnection,
-    round: AssessmentId,
-    previous: AssessmentId,
-) -> sqlx::Result<u64> {
-    Ok(sqlx::query!(
-        r#"update criterion_answer ca
-              set evidence = left(concat_ws(E'\n', nullif(ca.evidence, ''), done.note), 5000)
-             from (select c.criterion_id,
-                          string_agg(format('Étape %s → %s de la feuille de route réalisée le %s%s',
-                                            s.from_level, s.from_level + 1,
-                                            to_char(st.status_date, 'DD/MM/YYYY'),
-                                            case when st.comment <> '' then ' : ' || st.comment else '' end),
-                                     E'\n' order by s.from_level) as note
-                     from roadmap_step s
-                     join lateral (select status, status_date, comment from step_status
-                                    where step_id = s.step_id
-                                    order by step_status_id desc limit 1) st on st.status = 'fait'
-                     join criterion c on c.code = s.criterion_code
-                      and c.framework_version_id = (select framework_version_id from assessment
-                                                     where assessment_id = $1)
-                    where s.assessment_id = $2
-                    group by c.criterion_id) done
-            where ca.assessment_id = $1 and ca.criterion_id = done.criterion_id"#,
-        round.0,
-        previous.0
-    )
-    .execute(&mut *conn)
-    .await?
-    .rows_affected())
 }
