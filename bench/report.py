@@ -4,6 +4,7 @@ query plans) into bench/RESULTS.md: one table with ratios to the fortunes ceilin
 same run."""
 
 import datetime
+import math
 import os
 import platform
 import re
@@ -129,6 +130,24 @@ if one:
     lines.append(
         f"\nSearch at 1 connection: **p50 {one['p50']:.2f} ms**, p99 {one['p99']:.2f} ms, {one['rps']:,.0f} req/s, "
         f"{one['errors']:,} errors (target p50 < {SEARCH_P50_TARGET_MS} ms)."
+    )
+PUBLISH_P95_TARGET_MS = 1000
+published = [line.split() for line in read("publish-ms.txt").splitlines() if line.strip()]
+if published:
+    times = sorted(float(p[-1]) * 1000 for p in published)
+    redirected = sum(1 for p in published if p[0] == "303" and "/rapports/" in p[1])
+    p95 = times[max(0, math.ceil(0.95 * len(times)) - 1)]
+    during = wrk("autosave-during-publication")
+    load = (
+        f", while 16 connections autosaved ({during['rps']:,.0f} req/s, p99 {during['p99']:.2f} ms, "
+        f"{during['errors']:,} errors)"
+        if during
+        else ""
+    )
+    lines.append(
+        f"\n\"Publier\" (form POST to the report's redirect, PDFs left to the job): {len(times)} publications, "
+        f"{redirected} redirected to their report; **p95 {p95:.0f} ms** (target < {PUBLISH_P95_TARGET_MS} ms), "
+        f"p50 {times[len(times) // 2]:.0f} ms, max {times[-1]:.0f} ms{load}."
     )
 if errors:
     lines.append("\nErrors reported by wrk:\n")

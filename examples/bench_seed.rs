@@ -5,6 +5,8 @@
 //!
 //! `bench_seed <data dir> reports <count>`: at least `count` published reports, one per commune
 //!   (the most populated first);
+//! `bench_seed <data dir> review <count>`: `count` rounds in review with their roadmaps, to
+//!   publish through the form; prints "id version" for each;
 //! `bench_seed <data dir> draft [n]`: a draft assessment of the n-th territory to autosave
 //!   into; prints its id and its criteria codes;
 //! `bench_seed <data dir> explain <report id>`: EXPLAIN (ANALYZE, BUFFERS) of the hot queries.
@@ -16,11 +18,52 @@ use anyhow::Context;
 use territoires::audit::Actor;
 use territoires::database::Database;
 use territoires::territories::form::{Contact, Profile};
-use territoires::vocabulary::{AssessmentStatus, TerritoryId, TerritoryKind, Version};
+use territoires::vocabulary::{
+    AssessmentId, AssessmentStatus, TerritoryId, TerritoryKind, Version,
+};
 use territoires::{assessments, demo, framework, reports, territories};
 
 /// Territories seeded at once.
 const PARALLEL: usize = 4;
+
+/// A profile of commune `geo_area_id` with a round filled like the demo's, sent to review with
+/// its proposed roadmap; returns the round and its version.
+async fn round_in_review(
+    pool: &sqlx::PgPool,
+    territory_id: TerritoryId,
+    n: usize,
+) -> anyhow::Result<(AssessmentId, Version)> {
+    let actor = Actor::command_line();
+    let mut conn = pool.acquire().await?;
+    let version = framework::db::current_version(pool, framework::FRAMEWORK_CODE)
+        .await?
+        .context("no framework")?;
+    let round = assessments::db::NewRound {
+        territory_id,
+        framework_version_id: version.framework_version_id,
+        label: "Diagnostic 2026",
+        round_date: time::OffsetDateTime::now_utc().date(),
+        previous: None,
+    };
+    let assessment_id = assessments::db::create(&mut conn, &actor, &round).await?;
+    demo::fill_assessment(pool, &actor, assessment_id, n).await?;
+    anyhow::ensure!(
+        assessments::db::set_status(
+            &mut conn,
+            &actor,
+            assessment_id,
+            Version(1),
+            (AssessmentStatus::Draft, AssessmentStatus::Review),
+        )
+        .await?,
+        "cannot send to review"
+    );
+    demo::plan_roadmap(pool, &actor, assessment_id).await?;
+    let assessment = assessments::db::find(pool, assessment_id)
+        .await?
+        .context("gone")?;
+    Ok((assessment.assessment_id, assessment.version))
+}
 
 async fn seed_one(
     pool: &sqlx::PgPool,
@@ -53,36 +96,26 @@ async fn seed_one(
     };
     let mut conn = pool.acquire().await?;
     let territory_id = territories::db::insert(&mut conn, &actor, &profile).await?;
-    let version = framework::db::current_version(pool, framework::FRAMEWORK_CODE)
-        .await?
-        .context("no framework")?;
-    let round = assessments::db::NewRound {
-        territory_id,
-        framework_version_id: version.framework_version_id,
-        label: "Diagnostic 2026",
-        round_date: time::OffsetDateTime::now_utc().date(),
-        previous: None,
-    };
-    let assessment_id = assessments::db::create(&mut conn, &actor, &round).await?;
-    demo::fill_assessment(pool, &actor, assessment_id, n).await?;
-    anyhow::ensure!(
-        assessments::db::set_status(
-            &mut conn,
-            &actor,
-            assessment_id,
-            Version(1),
-            (AssessmentStatus::Draft, AssessmentStatus::Review),
-        )
-        .await?,
-        "cannot send to review"
-    );
-    demo::plan_roadmap(pool, &actor, assessment_id).await?;
-    let assessment = assessments::db::find(pool, assessment_id)
-        .await?
-        .context("gone")?;
-    reports::publish_assessment(pool, &actor, assessment.assessment_id, assessment.version)
+    drop(conn);
+    let (assessment, version) = round_in_review(pool, territory_id, n).await?;
+    reports::publish_assessment(pool, &actor, assessment, version)
         .await?
         .map_err(|refusal| anyhow::anyhow!("not published: {refusal:?}"))?;
+    Ok(())
+}
+
+/// `count` new rounds in review with their roadmaps, of the territories seeded first (each a
+/// new round of its territory); prints "id version" for each, to publish through the form.
+async fn rounds_in_review(pool: &sqlx::PgPool, count: i64) -> anyhow::Result<()> {
+    let territories: Vec<i64> =
+        sqlx::query_scalar("select territory_id from territory order by territory_id limit $1")
+            .bind(count)
+            .fetch_all(pool)
+            .await?;
+    for (n, territory) in territories.into_iter().enumerate() {
+        let (id, version) = round_in_review(pool, TerritoryId(territory), n).await?;
+        println!("{id} {}", version.0);
+    }
     Ok(())
 }
 
@@ -227,10 +260,13 @@ async fn main() -> anyhow::Result<()> {
     territoires::prepare_database(&db.pool).await?;
     let outcome = match args.get(1).map(String::as_str) {
         Some("reports") => seed_reports(&db.pool, args.get(2).context("a count")?.parse()?).await,
+        Some("review") => {
+            rounds_in_review(&db.pool, args.get(2).context("a count")?.parse()?).await
+        }
         Some("draft") => draft(&db.pool, args.get(2).map_or(Ok(0), |n| n.parse())?).await,
         Some("explain") => explain(&db.pool, args.get(2).context("a report id")?.parse()?).await,
         _ => Err(anyhow::anyhow!(
-            "commands: reports <count> | draft | explain <report id>"
+            "commands: reports <count> | review <count> | draft | explain <report id>"
         )),
     };
     db.close().await?;

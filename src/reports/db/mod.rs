@@ -19,11 +19,11 @@ use crate::assessments::db::AssessmentRow;
 use crate::audit::{Actor, audit};
 use crate::auth::Reader;
 use crate::error::Result;
+use crate::roadmap;
 use crate::roadmap::db::Roadmap;
 use crate::text::Text;
 use crate::vocabulary::Role;
 use crate::vocabulary::{AssessmentId, AssessmentStatus, ReportId, TerritoryId};
-use crate::roadmap;
 
 /// What a report adds to the diagnosis, read in the same transaction: the territory's previous
 /// published report, the round's stored roadmap and its "En bref".
