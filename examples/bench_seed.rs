@@ -236,8 +236,8 @@ async fn explain(pool: &sqlx::PgPool, report: i64) -> anyhow::Result<()> {
                 .to_owned(),
         ),
         (
-            "territory list: the generation its kept pages are checked against",
-            "select generation from territory_list_change".to_owned(),
+            "caches: the generations their entries are checked against",
+            "select topic, generation from cache_topic".to_owned(),
         ),
     ];
     for (title, sql) in queries {

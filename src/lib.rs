@@ -8,6 +8,7 @@ pub mod admin;
 pub mod assessments;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod database;
 pub mod dataset;
@@ -24,7 +25,6 @@ pub mod health;
 pub mod home;
 pub mod i18n;
 pub mod jobs;
-pub mod kept;
 pub mod obligations;
 pub mod operations;
 pub mod reports;
@@ -60,24 +60,27 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// A request that takes longer than this is answered 408 and abandoned.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Everything a handler may need, cheap to clone.
+/// Everything a handler may need, cheap to clone. The caches are per instance, read through
+/// [`cache::Cache::get_or_load`] under the database's generations ([`cache`]).
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
-    /// Bodies of published (immutable) reports, per instance.
+    /// This instance's view of the database's generations, which every cache reads.
+    pub generations: Arc<cache::Generations>,
+    /// Bodies of published (immutable) reports.
     pub report_bodies: Arc<reports::BodyCache>,
-    /// Who read which published report lately, per instance (the session cache's bound).
+    /// Who may read which published report, with what its page needs.
     pub readable_reports: Arc<reports::ReadableReports>,
-    /// Whether an account exists (once true, true for ever).
+    /// Whether an account exists.
     pub accounts: Arc<accounts::setup::AccountsExist>,
-    /// Signed-in users read lately, per instance.
+    /// Signed-in users.
     pub sessions: Arc<accounts::session::SessionCache>,
-    /// The official geography, per instance (search and list filters).
+    /// The official geography (search and list filters).
     pub geography: Arc<geo::Geography>,
-    /// The territory list's pages, per instance, under the list's generation.
+    /// The territory list's pages.
     pub territory_list: Arc<territories::list_pages::ListPages>,
-    /// Home page lists, per instance (the session cache's bound, or a change handled here).
+    /// Home page lists.
     pub home_pages: Arc<home::HomePages>,
     /// Wakes this instance's PDF worker when a report is published here.
     pub pdf_jobs: Arc<tokio::sync::Notify>,
@@ -86,17 +89,22 @@ pub struct AppState {
 impl AppState {
     pub fn new(pool: PgPool, config: Config) -> Self {
         let keep = Duration::from_millis(config.session_cache_ms);
+        let generations = Arc::new(cache::Generations::new(keep));
         Self {
             pool,
-            sessions: Arc::new(accounts::session::SessionCache::new(keep)),
-            readable_reports: Arc::new(reports::ReadableReports::new(keep)),
-            home_pages: Arc::new(home::HomePages::new(keep)),
-            geography: Arc::default(),
-            territory_list: Arc::default(),
+            sessions: Arc::new(accounts::session::SessionCache::new(
+                keep,
+                generations.clone(),
+            )),
+            readable_reports: Arc::new(reports::ReadableReports::new(generations.clone())),
+            home_pages: Arc::new(home::HomePages::new(keep, generations.clone())),
+            geography: Arc::new(geo::Geography::new(generations.clone())),
+            territory_list: Arc::new(territories::list_pages::kept_pages()),
+            accounts: Arc::new(accounts::setup::AccountsExist::new(generations.clone())),
             config: Arc::new(config),
             report_bodies: Arc::default(),
-            accounts: Arc::default(),
             pdf_jobs: Arc::default(),
+            generations,
         }
     }
 
@@ -107,7 +115,7 @@ impl AppState {
                 self.pool.clone(),
                 self.config.clone(),
                 self.pdf_jobs.clone(),
-                self.readable_reports.clone(),
+                self.generations.clone(),
             ))
         })
     }
@@ -143,8 +151,8 @@ pub fn app(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::from_fn(web::input::refuse_unreadable))
         .layer(middleware::from_fn_with_state(
-            state.home_pages.clone(),
-            home::count_changes,
+            state.generations.clone(),
+            cache::count_changes,
         ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -143,7 +143,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     counts.epcis,
                     counts.departements,
                     counts.regions,
-                    geo::GEOGRAPHY_CHECKED.as_secs()
+                    config.session_cache_ms.div_ceil(1000)
                 );
                 Ok(())
             }

@@ -118,7 +118,6 @@ async fn sign_in(
             // The session the browser had (if any) ends: a new id at every sign-in.
             if let Some(previous) = &user {
                 session::end(&mut *tx, previous.token_hash()).await?;
-                state.sessions.forget(previous.token_hash());
             }
             let token = session::start(&mut *tx, user_id).await?;
             tx.commit().await?;
@@ -145,7 +144,6 @@ async fn sign_in(
 async fn sign_out(State(state): State<AppState>, user: Option<CurrentUser>) -> Result<Response> {
     if let Some(user) = user {
         session::end(&state.pool, user.token_hash()).await?;
-        state.sessions.forget(user.token_hash());
     }
     let mut response = Redirect::to("/connexion").into_response();
     response.headers_mut().append(
@@ -259,7 +257,6 @@ async fn change_password(
     session::end_all(&mut *tx, user.user_id).await?;
     let token = session::start(&mut *tx, user.user_id).await?;
     tx.commit().await?;
-    state.sessions.forget_user(user.user_id);
     let mut response = Redirect::to(&format!("{PASSWORD_PAGE}?fait=1")).into_response();
     response.headers_mut().append(
         header::SET_COOKIE,

@@ -3,11 +3,13 @@
 //! request, after [`ABSOLUTE`] in any case, at sign-out, and when its user is disabled. Signing
 //! in always creates a new token (the id rotates; a planted cookie is never adopted). The
 //! `authenticate` middleware turns a valid cookie into a [`CurrentUser`] for the request; each
-//! instance remembers the users it found for [`Config::session_cache_ms`] (a sign-out or a
-//! disabled account takes effect at once on the instance that did it, and within that bound on
-//! the others).
+//! instance remembers the users it found for [`Config::session_cache_ms`] at most, under the
+//! accounts' generation ([`crate::cache`]): a sign-out or a disabled account takes effect at
+//! once on the instance that did it, and within that bound on the others.
 //!
 //! [`Config::session_cache_ms`]: crate::Config::session_cache_ms
+
+use std::sync::Arc;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
@@ -19,7 +21,7 @@ use time::Duration;
 
 use crate::AppState;
 pub use crate::auth::CurrentUser;
-use crate::kept::Kept;
+use crate::cache::{Cache, Generations, Topic};
 use crate::vocabulary::{Role, UserId};
 use crate::web::cookie;
 
@@ -69,38 +71,24 @@ struct SessionRow {
     stale: bool,
 }
 
-/// The users of sessions this instance read lately, by token hash.
+/// The users of sessions this instance read lately, by token hash, under the accounts'
+/// generation (a sign-out, a disabled account, a changed role or territory end them) and for
+/// the bound at most (the idle deadline).
 pub struct SessionCache {
-    users: Kept<Vec<u8>, CurrentUser>,
+    users: Cache<Vec<u8>, CurrentUser>,
+    generations: Arc<Generations>,
 }
 
 /// Sessions remembered per instance at most.
 const CACHED_SESSIONS: usize = 10_000;
 
 impl SessionCache {
-    /// Remembers users for `keep` (zero: never).
-    pub fn new(keep: std::time::Duration) -> Self {
+    /// Remembers users for `keep` at most (zero: never).
+    pub fn new(keep: std::time::Duration, generations: Arc<Generations>) -> Self {
         Self {
-            users: Kept::new(keep, CACHED_SESSIONS),
+            users: Cache::new(CACHED_SESSIONS).with_max_age(keep),
+            generations,
         }
-    }
-
-    fn get(&self, token_hash: &[u8]) -> Option<CurrentUser> {
-        self.users.get(&token_hash.to_vec())
-    }
-
-    fn put(&self, user: &CurrentUser) {
-        self.users.put(user.token_hash.clone(), user.clone());
-    }
-
-    /// Forgets one session (signed out here).
-    pub fn forget(&self, token_hash: &[u8]) {
-        self.users.forget(&token_hash.to_vec());
-    }
-
-    /// Forgets every session of a user (disabled, role or password changed here).
-    pub fn forget_user(&self, user_id: UserId) {
-        self.users.forget_where(|_, user| user.user_id == user_id);
     }
 }
 
@@ -112,9 +100,15 @@ pub async fn find(
     token: &str,
 ) -> Result<Option<CurrentUser>, sqlx::Error> {
     let token_hash = hash(token);
-    if let Some(user) = cache.get(&token_hash) {
-        return Ok(Some(user));
-    }
+    let generation = cache.generations.of(pool, &[Topic::Accounts]).await?;
+    cache
+        .users
+        .get_or_load(generation, token_hash.clone(), read(pool, token_hash))
+        .await
+}
+
+/// The user of a live session, from the database.
+async fn read(pool: &PgPool, token_hash: Vec<u8>) -> Result<Option<CurrentUser>, sqlx::Error> {
     let row: Option<SessionRow> = sqlx::query_as!(
         SessionRow,
         r#"select u.user_id, u.email, u.display_name, u.role as "role: Role",
@@ -140,16 +134,14 @@ pub async fn find(
         .execute(pool)
         .await?;
     }
-    let user = CurrentUser {
+    Ok(Some(CurrentUser {
         user_id: row.user_id,
         email: row.email,
         display_name: row.display_name,
         role: row.role,
         must_change_password: row.must_change_password,
         token_hash,
-    };
-    cache.put(&user);
-    Ok(Some(user))
+    }))
 }
 
 /// Ends one session (sign-out).

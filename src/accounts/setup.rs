@@ -4,7 +4,7 @@
 //! answers 404 as soon as any account exists.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
@@ -19,6 +19,7 @@ use super::db::{self, NewAccount};
 use super::{Role, check_account, password, random_bytes, session};
 use crate::AppState;
 use crate::audit::Actor;
+use crate::cache::{Cache, Generations, Topic};
 use crate::error::{Error, Result};
 use crate::web::form::{FieldErrors, bounded};
 use crate::web::{PageContext, render, render_with_status};
@@ -26,21 +27,28 @@ use crate::web::{PageContext, render, render_with_status};
 /// The setup page's path.
 pub const PATH: &str = "/installation";
 
-/// Whether an account exists, remembered once true (accounts are never deleted, so this holds
-/// for every instance): the sign-in page asks at every view.
-#[derive(Debug, Default)]
-pub struct AccountsExist(AtomicBool);
+/// Whether an account exists, kept under the accounts' generation (the sign-in page asks at
+/// every view).
+pub struct AccountsExist {
+    known: Cache<(), bool>,
+    generations: Arc<Generations>,
+}
 
 impl AccountsExist {
+    pub fn new(generations: Arc<Generations>) -> Self {
+        Self {
+            known: Cache::new(1),
+            generations,
+        }
+    }
+
     pub async fn check(&self, pool: &PgPool) -> Result<bool> {
-        if self.0.load(Ordering::Relaxed) {
-            return Ok(true);
-        }
-        let exist = has_accounts(pool).await?;
-        if exist {
-            self.0.store(true, Ordering::Relaxed);
-        }
-        Ok(exist)
+        let generation = self.generations.of(pool, &[Topic::Accounts]).await?;
+        let exist = self
+            .known
+            .get_or_load(generation, (), async { has_accounts(pool).await.map(Some) })
+            .await?;
+        Ok(exist.unwrap_or(false))
     }
 }
 

@@ -2,8 +2,6 @@
 //! form with optimistic locking. Every change is in the audit log with before/after values;
 //! disabling an account or issuing a new password ends its sessions at once.
 
-use std::sync::Arc;
-
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -13,7 +11,6 @@ use serde::Deserialize;
 use sqlx::PgPool;
 
 use super::db::{self as admin_db, TerritoryChoice, UserRow, UserUpdate};
-use crate::accounts::session::SessionCache;
 use crate::accounts::{Role, check_account, db, password};
 use crate::auth::CurrentUser;
 use crate::database;
@@ -241,8 +238,6 @@ pub async fn edit(
 pub async fn update(
     ctx: PageContext,
     State(pool): State<PgPool>,
-    State(sessions): State<Arc<SessionCache>>,
-    State(readable): State<Arc<crate::reports::ReadableReports>>,
     admin: CurrentUser,
     Id(id): Id<UserId>,
     Form(mut form): Form<UserForm>,
@@ -278,12 +273,6 @@ pub async fn update(
                 password_hash: hash.as_deref(),
             };
             let outcome = admin_db::update_user(&pool, &admin.actor(), &user, &change).await?;
-            if matches!(outcome, UserUpdate::Updated) {
-                // Its role, its territories or its right to sign in may have changed: read
-                // them again here.
-                sessions.forget_user(id);
-                readable.forget_user(id);
-            }
             match outcome {
                 UserUpdate::Updated if reset => {
                     let page = PasswordIssuedPage {

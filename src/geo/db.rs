@@ -84,13 +84,6 @@ pub async fn all_areas(db: impl PgExecutor<'_>) -> Result<Vec<IndexedArea>, sqlx
         .collect())
 }
 
-/// The last geography import (none before the first).
-pub async fn last_import(db: impl PgExecutor<'_>) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar!("select max(geo_import_id) from geo_import")
-        .fetch_one(db)
-        .await
-}
-
 /// One area by id (retired ones included: old profiles still point at them).
 pub async fn find(
     db: impl PgExecutor<'_>,

@@ -9,7 +9,6 @@ pub mod import;
 pub mod index;
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::Json;
@@ -19,59 +18,51 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use sqlx::PgPool;
 
+use crate::cache::{Generation, Generations, Topic};
 use crate::error::Result;
 use crate::web::access::{Access, Routes};
 use crate::web::{PageContext, render};
 use index::GeoIndex;
 
 /// The geography as this instance holds it in memory ([`index::GeoIndex`]): loaded at the
-/// first use, and compared with the database's last import at most every [`GEOGRAPHY_CHECKED`]
-/// (one small query), so a `territoires geo import` reaches every instance within that bound.
-/// While one request checks or reloads, the others go on with the index they have.
-#[derive(Default)]
+/// first use, and loaded again when the geography's generation changes (a `territoires geo
+/// import`, seen within the session cache's bound: see [`crate::cache`]). While one request
+/// reloads, the others go on with the index they have.
 pub struct Geography {
-    held: Mutex<Option<Held>>,
+    held: Mutex<Option<(Generation, Arc<GeoIndex>)>>,
     loading: tokio::sync::Mutex<()>,
+    generations: Arc<Generations>,
 }
-
-struct Held {
-    checked_at: Instant,
-    import_id: Option<i64>,
-    index: Arc<GeoIndex>,
-}
-
-/// How long an instance answers from its geography before checking for a newer import.
-pub const GEOGRAPHY_CHECKED: Duration = Duration::from_secs(10);
 
 impl Geography {
-    /// The geography, fresh within [`GEOGRAPHY_CHECKED`].
+    pub fn new(generations: Arc<Generations>) -> Self {
+        Self {
+            held: Mutex::default(),
+            loading: tokio::sync::Mutex::default(),
+            generations,
+        }
+    }
+
+    /// The geography of the current generation (or the one held while another request loads
+    /// it).
     pub async fn get(&self, pool: &PgPool) -> Result<Arc<GeoIndex>> {
-        let held = self.held.lock().ok().and_then(|held| {
-            held.as_ref()
-                .map(|h| (h.checked_at.elapsed() < GEOGRAPHY_CHECKED, h.index.clone()))
-        });
+        let generation = self.generations.of(pool, &[Topic::Geography]).await?;
+        let held = self.held.lock().ok().and_then(|held| held.clone());
         let _loading = match (held, self.loading.try_lock()) {
-            (Some((true, index)), _) | (Some((false, index)), Err(_)) => return Ok(index),
+            (Some((at, index)), _) if at == generation => return Ok(index),
+            (Some((_, index)), Err(_)) => return Ok(index),
             (_, Ok(loading)) => loading,
             (None, Err(_)) => self.loading.lock().await,
         };
-        let mut conn = pool.acquire().await?;
-        let import_id = db::last_import(&mut *conn).await?;
-        let reusable = self.held.lock().ok().and_then(|mut held| {
-            let h = held.as_mut().filter(|h| h.import_id == import_id)?;
-            h.checked_at = Instant::now();
-            Some(h.index.clone())
-        });
-        if let Some(index) = reusable {
+        // Another request may have loaded it while this one waited.
+        if let Some((at, index)) = self.held.lock().ok().and_then(|held| held.clone())
+            && at == generation
+        {
             return Ok(index);
         }
-        let index = Arc::new(GeoIndex::new(db::all_areas(&mut *conn).await?));
+        let index = Arc::new(GeoIndex::new(db::all_areas(pool).await?));
         if let Ok(mut held) = self.held.lock() {
-            *held = Some(Held {
-                checked_at: Instant::now(),
-                import_id,
-                index: index.clone(),
-            });
+            *held = Some((generation, index.clone()));
         }
         Ok(index)
     }

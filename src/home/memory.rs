@@ -1,23 +1,18 @@
-//! What an instance keeps of the home page's lists. They are kept for the session cache's
-//! bound, and only while this instance handles no change (any request but GET and HEAD): a
-//! consultant back from a save sees it at once, and a change made on another instance shows
-//! within the bound, like a disabled account. Staff share one entry (their lists are the same);
-//! each élu has their own.
+//! What an instance keeps of the home page's lists (see [`crate::cache`]): under the
+//! generation of accounts, places, rounds and reports and of the changes handled here, for the
+//! session cache's bound at most. A consultant back from a save sees it at once, and a change
+//! made on another instance shows within the bound, like a disabled account. Staff share one
+//! entry (their lists are the same); each élu has their own.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::Response;
 use sqlx::PgPool;
 
 use super::db::{self, FollowedTerritory, RecentAssessment};
 use crate::auth::CurrentUser;
+use crate::cache::{Cache, Generations, Topic};
 use crate::error::Result;
-use crate::kept::Kept;
 use crate::reports;
 use crate::vocabulary::{Role, UserId};
 
@@ -62,51 +57,39 @@ impl HomeLists {
     }
 }
 
-/// Home page lists per reader (`None`: staff), with the count of changes handled here when
-/// they were read.
+/// Home page lists per reader (`None`: staff), under the generation of what they show and of
+/// the changes handled here, for the bound at most (progress saved elsewhere).
 pub struct HomePages {
-    lists: Kept<Option<UserId>, (u64, Arc<HomeLists>)>,
-    changes: AtomicU64,
+    lists: Cache<Option<UserId>, Arc<HomeLists>>,
+    generations: Arc<Generations>,
 }
 
 /// Home pages kept per instance at most.
 const KEPT: usize = 10_000;
 
+/// What the home lists show.
+const TOPICS: [Topic; 5] = [
+    Topic::Accounts,
+    Topic::Places,
+    Topic::Rounds,
+    Topic::Reports,
+    Topic::HandledHere,
+];
+
 impl HomePages {
-    pub fn new(keep: Duration) -> Self {
+    pub fn new(keep: Duration, generations: Arc<Generations>) -> Self {
         Self {
-            lists: Kept::new(keep, KEPT),
-            changes: AtomicU64::new(0),
+            lists: Cache::new(KEPT).with_max_age(keep),
+            generations,
         }
     }
 
-    /// `user`'s lists, from memory when read lately and nothing changed here since.
+    /// `user`'s lists, from memory when read lately and nothing changed since.
     pub async fn lists(&self, pool: &PgPool, user: &CurrentUser) -> Result<Arc<HomeLists>> {
         let key = (user.role == Role::Elu).then_some(user.user_id);
-        // Read before the queries: a change that lands during them makes the entry stale.
-        let seen = self.changes.load(Ordering::SeqCst);
-        if let Some((at, lists)) = self.lists.get(&key)
-            && at == seen
-        {
-            return Ok(lists);
-        }
-        let lists = Arc::new(HomeLists::read(pool, user).await?);
-        self.lists.put(key, (seen, lists.clone()));
-        Ok(lists)
+        let generation = self.generations.of(pool, &TOPICS).await?;
+        let read = async { HomeLists::read(pool, user).await.map(Arc::new).map(Some) };
+        let lists = self.lists.get_or_load(generation, key, read).await?;
+        Ok(lists.expect("home lists are always read"))
     }
-}
-
-/// Middleware: counts every change this instance handles, once it is handled (before its
-/// answer leaves), so the next home page read here is read anew.
-pub async fn count_changes(
-    State(pages): State<Arc<HomePages>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let change = !matches!(*request.method(), Method::GET | Method::HEAD);
-    let response = next.run(request).await;
-    if change {
-        pages.changes.fetch_add(1, Ordering::SeqCst);
-    }
-    response
 }

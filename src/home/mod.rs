@@ -19,7 +19,7 @@ use crate::reports;
 use crate::vocabulary::Role;
 use crate::web::access::{Access, Routes};
 use crate::web::{PageContext, render};
-pub use memory::{HomePages, count_changes};
+pub use memory::HomePages;
 
 pub fn routes() -> Routes {
     Routes::new().get("/", Access::SignedIn, show)

@@ -1,27 +1,33 @@
 //! What an instance keeps of published reports: their bodies with their compression (they
-//! never change), and for a few seconds who may read which (a right withdrawn or a PDF added
-//! on another instance shows within that bound, like a disabled account).
+//! never change), and who may read which under the generation of accounts and reports (a right
+//! withdrawn or a PDF added shows at once where it was done, within the bound elsewhere: see
+//! [`crate::cache`]).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use sqlx::PgPool;
 
 use super::db::{self, ReportRow};
 use crate::auth::Reader;
+use crate::cache::{Cache, Generation, Generations, Topic};
 use crate::error::Result;
 use crate::i18n::Lang;
-use crate::kept::Kept;
 use crate::vocabulary::{ReportId, Role, UserId};
 use crate::web::encoding::EncodedBody;
 
 /// Published report bodies never change (the database refuses any update), so an instance may
 /// keep the most read ones in memory, with their compression: nothing another instance does can
 /// make them stale.
-#[derive(Default)]
 pub struct BodyCache {
-    bodies: Mutex<HashMap<(ReportId, Lang), Arc<CachedBody>>>,
+    bodies: Cache<(ReportId, Lang), Arc<CachedBody>>,
+}
+
+impl Default for BodyCache {
+    fn default() -> Self {
+        Self {
+            bodies: Cache::new(CACHED_BODIES),
+        }
+    }
 }
 
 /// A published body as sent: its reading part as is, or that part's compression between a
@@ -47,19 +53,6 @@ impl CachedBody {
 const CACHED_BODIES: usize = 128;
 
 impl BodyCache {
-    fn get(&self, key: (ReportId, Lang)) -> Option<Arc<CachedBody>> {
-        self.bodies.lock().ok()?.get(&key).cloned()
-    }
-
-    fn put(&self, key: (ReportId, Lang), body: Arc<CachedBody>) {
-        if let Ok(mut bodies) = self.bodies.lock() {
-            if bodies.len() >= CACHED_BODIES {
-                bodies.clear();
-            }
-            bodies.insert(key, body);
-        }
-    }
-
     /// The body from memory, else from the database (compressing and storing it the first time
     /// a report published before compression existed is read).
     pub(super) async fn load(
@@ -68,24 +61,26 @@ impl BodyCache {
         id: ReportId,
         lang: Lang,
     ) -> Result<Arc<CachedBody>> {
-        if let Some(body) = self.get((id, lang)) {
-            return Ok(body);
-        }
-        let stored = db::body(pool, id, lang).await?;
-        let encoded = match stored.encoded {
-            Some(encoded) => encoded,
-            None => {
-                let encoded = compress(&stored.text).await?;
-                db::store_encoding(pool, id, lang, &encoded).await?;
-                encoded
-            }
+        let read = async {
+            let stored = db::body(pool, id, lang).await?;
+            let encoded = match stored.encoded {
+                Some(encoded) => encoded,
+                None => {
+                    let encoded = compress(&stored.text).await?;
+                    db::store_encoding(pool, id, lang, &encoded).await?;
+                    encoded
+                }
+            };
+            Ok::<_, crate::error::Error>(Some(Arc::new(CachedBody {
+                text: stored.text,
+                encoded,
+            })))
         };
-        let body = Arc::new(CachedBody {
-            text: stored.text,
-            encoded,
-        });
-        self.put((id, lang), body.clone());
-        Ok(body)
+        let body = self
+            .bodies
+            .get_or_load(Generation::IMMUTABLE, (id, lang), read)
+            .await?;
+        Ok(body.expect("a body is always read"))
     }
 }
 
@@ -101,18 +96,21 @@ pub(super) async fn compress(body: &str) -> Result<EncodedBody> {
 }
 
 /// The reports read lately on this instance, by report and élu (`None`: staff, who read all),
-/// with what the page needs of them, for the session cache's bound.
+/// with what the page needs of them (its PDFs included), under the generation of accounts and
+/// reports.
 pub struct ReadableReports {
-    reports: Kept<(ReportId, Option<UserId>), ReportRow>,
+    reports: Cache<(ReportId, Option<UserId>), ReportRow>,
+    generations: Arc<Generations>,
 }
 
 /// Report rights remembered per instance at most.
 const READABLE_KEPT: usize = 10_000;
 
 impl ReadableReports {
-    pub fn new(keep: Duration) -> Self {
+    pub fn new(generations: Arc<Generations>) -> Self {
         Self {
-            reports: Kept::new(keep, READABLE_KEPT),
+            reports: Cache::new(READABLE_KEPT),
+            generations,
         }
     }
 
@@ -127,24 +125,12 @@ impl ReadableReports {
             report_id,
             (reader.role == Role::Elu).then_some(reader.user_id),
         );
-        if let Some(report) = self.reports.get(&key) {
-            return Ok(Some(report));
-        }
-        let report = db::find_readable(pool, reader, report_id).await?;
-        if let Some(report) = &report {
-            self.reports.put(key, report.clone());
-        }
-        Ok(report)
-    }
-
-    /// Forgets what an élu read here (their territories changed here).
-    pub fn forget_user(&self, user_id: UserId) {
+        let generation = self
+            .generations
+            .of(pool, &[Topic::Accounts, Topic::Reports])
+            .await?;
         self.reports
-            .forget_where(|(_, reader), _| *reader == Some(user_id));
-    }
-
-    /// Forgets a report (a PDF was added here).
-    pub fn forget_report(&self, report_id: ReportId) {
-        self.reports.forget_where(|(id, _), _| *id == report_id);
+            .get_or_load(generation, key, db::find_readable(pool, reader, report_id))
+            .await
     }
 }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 
 use super::db;
+use crate::cache::Generations;
 use crate::config::Config;
 use crate::error::Result;
 use crate::i18n::{I18n, Lang};
@@ -180,12 +181,12 @@ pub async fn render_missing(pool: &PgPool, config: &Config) -> Result<usize> {
 
 /// Runs the due PDF jobs one after another until none is due (a job enqueued meanwhile
 /// included); how many were done. A job that fails is due again later (see
-/// [`jobs::failed`]); `readable`, this instance's memory of report rights, forgets a report
-/// whose PDFs are stored, so its page links them at once here.
+/// [`jobs::failed`]); a job done is a change handled here (`generations`), so the report's
+/// page links its PDFs at once on this instance.
 pub async fn run_due(
     pool: &PgPool,
     config: &Config,
-    readable: Option<&super::ReadableReports>,
+    generations: Option<&Generations>,
 ) -> Result<usize> {
     let lease = Duration::from_millis(config.job_lease_ms);
     let backoff = Duration::from_millis(config.job_backoff_ms);
@@ -195,8 +196,8 @@ pub async fn run_due(
         match render_both(pool, report, config.chromium.as_deref()).await {
             Ok(_) => {
                 jobs::done(pool, &job).await?;
-                if let Some(readable) = readable {
-                    readable.forget_report(report);
+                if let Some(generations) = generations {
+                    generations.handled_here();
                 }
                 done += 1;
             }
@@ -215,10 +216,10 @@ pub async fn work(
     pool: PgPool,
     config: Arc<Config>,
     wake: Arc<Notify>,
-    readable: Arc<super::ReadableReports>,
+    generations: Arc<Generations>,
 ) {
     loop {
-        if let Err(e) = run_due(&pool, &config, Some(&readable)).await {
+        if let Err(e) = run_due(&pool, &config, Some(&generations)).await {
             tracing::warn!("PDF jobs: {e}");
         }
         tokio::select! {

@@ -397,14 +397,6 @@ impl From<&TerritoryRow> for Contact {
     }
 }
 
-/// How many times what the list shows has changed (see migration 0022): pages read at one
-/// number hold until it changes.
-pub async fn list_generation(db: impl PgExecutor<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar!("select generation from territory_list_change")
-        .fetch_one(db)
-        .await
-}
-
 /// One assessment round of a territory, as its page lists it.
 pub struct RoundRow {
     pub assessment_id: AssessmentId,

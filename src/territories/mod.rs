@@ -2,7 +2,7 @@
 //! custom grouping of communes, with the consultant's context notes, local challenges, local
 //! assets and main contact. Routes: the list (`/territoires`), creation (`/territoires/nouveau`),
 //! the profile (`/territoires/{id}`) and its edit form. The list's pages are kept in memory
-//! under the list's generation ([`list_pages`]).
+//! under the generation of places ([`list_pages`]).
 
 pub mod db;
 pub mod form;
@@ -19,6 +19,7 @@ use serde::Deserialize;
 use sqlx::PgPool;
 
 use crate::auth::CurrentUser;
+use crate::cache::{Generations, Topic};
 use crate::database;
 use crate::error::{Error, Result};
 use crate::framework::{self, FRAMEWORK_CODE};
@@ -157,6 +158,7 @@ async fn list(
     State(pool): State<PgPool>,
     State(geography): State<Arc<geo::Geography>>,
     State(list_pages): State<Arc<ListPages>>,
+    State(generations): State<Arc<Generations>>,
     headers: HeaderMap,
     Query(params): Query<ListParams>,
 ) -> Result<Response> {
@@ -171,32 +173,34 @@ async fn list(
         page: params.page.trim().parse().unwrap_or(1).clamp(1, 100_000),
     };
     let key = (filter, ctx.i18n.lang);
-    let mut conn = pool.acquire().await?;
-    let generation = db::list_generation(&mut *conn).await?;
-    let body = match list_pages.get(generation, &key) {
-        Some(body) => body,
-        None => {
-            let filter = key.0.clone();
-            let (rows, total) = db::list(&mut conn, &filter, PAGE_SIZE).await?;
-            drop(conn);
-            let text = ListBody {
-                ctx: ctx.clone(),
-                page: filter.page,
-                pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
-                total,
-                geography: geography.get(&pool).await?,
-                rows,
-                filter,
-            }
-            .render()?;
-            let body = tokio::task::spawn_blocking(move || SplicedBody::new(text, LIST_LEVELS))
-                .await
-                .map_err(anyhow::Error::from)?;
-            let body = Arc::new(body);
-            list_pages.put(generation, key, body.clone());
-            body
+    // Read now, not within the bound: no page is served after a change is committed.
+    let generation = generations
+        .fresh(&pool, &[Topic::Places, Topic::Geography])
+        .await?;
+    let filter = key.0.clone();
+    let read = async {
+        let mut conn = pool.acquire().await?;
+        let (rows, total) = db::list(&mut conn, &filter, PAGE_SIZE).await?;
+        drop(conn);
+        let text = ListBody {
+            ctx: ctx.clone(),
+            page: filter.page,
+            pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+            total,
+            geography: geography.get(&pool).await?,
+            rows,
+            filter,
         }
+        .render()?;
+        let body = tokio::task::spawn_blocking(move || SplicedBody::new(text, LIST_LEVELS))
+            .await
+            .map_err(anyhow::Error::from)?;
+        Ok::<_, Error>(Some(Arc::new(body)))
     };
+    let body = list_pages
+        .get_or_load(generation, key, read)
+        .await?
+        .expect("a list page is always read");
     let page = ListPage {
         ctx,
         body: spliced::BODY_MARK,

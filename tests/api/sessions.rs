@@ -944,3 +944,99 @@ async fn an_elu_loses_a_remembered_report_at_once_here_and_within_the_bound_else
     let change = (status_is(StatusCode::OK), status_is(StatusCode::NOT_FOUND));
     changes_within(&second, &page, &token, change, (withdrawn, keep)).await;
 }
+
+/// `change`, made through `first` (whose routes count it), shows on `first` at once and on
+/// `second` (which remembered the page before) within the bound.
+async fn seen_here_at_once_and_elsewhere_within_the_bound(
+    (first, second, keep): (&TestApp, &TestApp, std::time::Duration),
+    (path, token): (&str, &str),
+    shown: &impl Fn(&Page) -> bool,
+    change: impl std::future::Future<Output = ()>,
+) {
+    for app in [first, second] {
+        let before = app.get_with_session(path, token).await;
+        assert!(!shown(&before), "{path} before the change: {}", before.body);
+    }
+    change.await;
+    let changed = std::time::Instant::now();
+    let here = first.get_with_session(path, token).await;
+    assert!(shown(&here), "{path} here after the change: {}", here.body);
+    let not_yet = |page: &Page| page.status == StatusCode::OK && !shown(page);
+    changes_within(second, path, token, (not_yet, shown), (changed, keep)).await;
+}
+
+#[tokio::test]
+async fn changes_made_through_the_routes_reach_every_kept_page_here_at_once_and_elsewhere_within_the_bound()
+ {
+    let (first, second, keep) = two_instances_with_memory().await;
+    let instances = (&first, &second, keep);
+    let (email, password) = first.create_user(Role::Consultant, &[]).await;
+    let token = first
+        .sign_in(&email, &password)
+        .await
+        .session_cookie()
+        .unwrap();
+    let territory = first.territory("69123").await;
+    let admin = first.new_browser();
+    admin.sign_in_as(Role::Admin, &[]).await;
+    let next = |table: &str| {
+        let pool = first.pool.clone();
+        let sql = format!("select coalesce(max({table}_id), 0) + 1 from {table}");
+        async move {
+            sqlx::query_scalar::<_, i64>(&sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+
+    // A new round: the consultants' home lists the open rounds.
+    let round = next("assessment").await;
+    let listed = format!(r#"href="/evaluations/{round}""#);
+    let listed = |page: &Page| page.body.contains(&listed);
+    seen_here_at_once_and_elsewhere_within_the_bound(instances, ("/", &token), &listed, async {
+        assert_eq!(admin.assessment(territory).await, round);
+    })
+    .await;
+    // Sent to review: its status on the same list.
+    let badge = format!(r#"href="/evaluations/{round}">"#);
+    let in_review = |page: &Page| {
+        page.body.split(&badge).nth(1).is_some_and(|rest| {
+            rest[..rest.find("</li>").unwrap_or(rest.len())].contains("status-review")
+        })
+    };
+    seen_here_at_once_and_elsewhere_within_the_bound(
+        instances,
+        ("/", &token),
+        &in_review,
+        admin.review(round),
+    )
+    .await;
+    // Published: the latest reports.
+    let report = next("report").await;
+    let link = format!(r#"href="/rapports/{report}""#);
+    let published = |page: &Page| page.body.contains(&link);
+    seen_here_at_once_and_elsewhere_within_the_bound(instances, ("/", &token), &published, async {
+        assert_eq!(admin.publish_reviewed(round, 2).await, report);
+    })
+    .await;
+    // Signed out: the session both instances remembered ends.
+    let ended = |page: &Page| page.status == StatusCode::SEE_OTHER;
+    let sign_out = async {
+        let out = first
+            .client
+            .post(first.url("/deconnexion"))
+            .header("cookie", format!("territoires_session={token}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    };
+    seen_here_at_once_and_elsewhere_within_the_bound(
+        instances,
+        ("/territoires", &token),
+        &ended,
+        sign_out,
+    )
+    .await;
+}
