@@ -162,6 +162,8 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             web::page_context,
         ))
+        // Outside the page context, so that error pages get the default policy too.
+        .layer(middleware::from_fn(web::caching::write))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             accounts::session::authenticate,

@@ -23,7 +23,7 @@ use crate::AppState;
 pub use crate::auth::CurrentUser;
 use crate::cache::{Cache, Generations, Topic};
 use crate::vocabulary::{Role, UserId};
-use crate::web::cookie;
+use crate::web::{cookie, set_cookie};
 
 /// Name of the session cookie.
 pub const COOKIE: &str = "territoires_session";
@@ -206,21 +206,12 @@ pub async fn purge_periodically(pool: PgPool) {
 
 /// The `Set-Cookie` value that holds `token`.
 pub fn cookie_with(token: &str, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        ABSOLUTE.whole_seconds()
-    ))
-    .expect("hex tokens are valid header values")
+    set_cookie(COOKIE, token, ABSOLUTE, secure)
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn cookie_cleared(secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
-    ))
-    .expect("a valid header value")
+    set_cookie(COOKIE, "", Duration::ZERO, secure)
 }
 
 /// Middleware: makes the signed-in user (if any) available to the request, and removes a
@@ -234,7 +225,7 @@ pub async fn authenticate(
     if request.uri().path().starts_with("/static/") {
         return next.run(request).await;
     }
-    let sent = cookie(request.headers(), COOKIE).map(str::to_owned);
+    let sent = cookie(request.headers(), COOKIE);
     let had_cookie = sent.is_some();
     let token = sent.filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
     let user = match &token {

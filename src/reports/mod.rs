@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
 
@@ -34,6 +34,7 @@ use crate::error::{Error, Result};
 use crate::i18n::{I18n, Lang};
 use crate::vocabulary::{AssessmentId, ReportId};
 use crate::web::access::{Access, Routes};
+use crate::web::caching::Caching;
 use crate::web::{Id, PageContext, PagePath, render, spliced};
 pub use memory::{BodyCache, ReadableReports};
 use model::{DimensionPart, ReportData, Text};
@@ -333,11 +334,8 @@ async fn show(
                     header::CONTENT_DISPOSITION,
                     HeaderValue::from_str(&disposition).map_err(anyhow::Error::from)?,
                 ),
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("private, no-cache"),
-                ),
             ],
+            Caching::Revalidate(None),
             pdf,
         )
             .into_response());
@@ -370,12 +368,10 @@ async fn show(
             .unwrap_or_default(),
         encoding.header().unwrap_or("identity")
     );
-    let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
-    {
-        return Ok((StatusCode::NOT_MODIFIED, [vary]).into_response());
+    let caching = Caching::Revalidate(Some(etag));
+    if caching.held_by(&headers) {
+        let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
+        return Ok(([vary], caching.not_modified()).into_response());
     }
     let body = cache.load(&pool, id, ctx.i18n.lang).await?;
     let annexes = body.annexes();
@@ -390,16 +386,8 @@ async fn show(
         ctx,
     }
     .render()?;
-    let mut response = spliced::response(&page, body.reading(), &body.encoded, encoding)?;
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, value);
-    }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
-    Ok(response)
+    let response = spliced::response(&page, body.reading(), &body.encoded, encoding)?;
+    Ok((caching, response).into_response())
 }
 
 /// The glossary's heading in a body's annexes.
@@ -459,11 +447,8 @@ async fn export(
                 header::CONTENT_DISPOSITION,
                 HeaderValue::from_str(&disposition).map_err(anyhow::Error::from)?,
             ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-cache"),
-            ),
         ],
+        Caching::Revalidate(None),
         bytes,
     )
         .into_response())

@@ -7,18 +7,16 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use axum::extract::Path;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
+use super::caching::Caching;
 use crate::error::{Error, Result};
 
 #[derive(RustEmbed)]
 #[folder = "static/"]
 struct Assets;
-
-/// Cache policy of every static file: their URLs carry a content hash.
-const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
 
 /// Hex SHA-256 of each embedded file, computed once.
 fn hashes() -> &'static HashMap<String, String> {
@@ -55,32 +53,21 @@ pub fn text(path: &str) -> Option<String> {
     Assets::get(path).map(|file| String::from_utf8_lossy(&file.data).into_owned())
 }
 
-/// `GET /static/{*path}`: the file with its type, ETag and long-lived cache headers.
+/// `GET /static/{*path}`: the file with its type, kept for ever (its URL carries its content's
+/// hash).
 pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Result<Response> {
     let file = Assets::get(&path).ok_or(Error::NotFound)?;
     let etag = format!("\"{}\"", &hashes().get(&path).ok_or(Error::NotFound)?[..32]);
-    let mut response = if headers
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
-    {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let mime = file.metadata.mimetype().to_owned();
-        let mut response = file.data.into_owned().into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_str(&mime)
-                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-        );
-        response
-    };
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(CACHE_FOREVER),
-    );
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, value);
+    let caching = Caching::Immutable(etag);
+    if caching.held_by(&headers) {
+        return Ok(caching.not_modified());
     }
-    Ok(response)
+    let mime = HeaderValue::from_str(file.metadata.mimetype())
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    Ok((
+        caching,
+        [(header::CONTENT_TYPE, mime)],
+        file.data.into_owned(),
+    )
+        .into_response())
 }

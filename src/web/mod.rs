@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod assets;
+pub mod caching;
 pub mod encoding;
 pub mod form;
 pub mod input;
@@ -15,6 +16,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::AppState;
@@ -22,6 +24,7 @@ use crate::auth::CurrentUser;
 use crate::error::{Error, ErrorPage, Result};
 use crate::i18n::{I18n, Lang};
 use access::Access;
+use caching::is_html;
 
 /// Name of the cookie that remembers the chosen language.
 const LANG_COOKIE: &str = "lang";
@@ -275,7 +278,7 @@ pub async fn page_context(
             .and_then(Lang::parse)
     });
     let lang = chosen
-        .or_else(|| cookie(request.headers(), LANG_COOKIE).and_then(Lang::parse))
+        .or_else(|| cookie(request.headers(), LANG_COOKIE).and_then(|c| Lang::parse(&c)))
         .unwrap_or_default();
     let ctx = PageContext {
         i18n: I18n::new(lang),
@@ -302,36 +305,12 @@ pub async fn page_context(
     if let Some(page) = page {
         response = render_error(ctx, page, htmx);
     }
-    // Pages hold what only the signed-in user may see: a shared computer's back button must
-    // not show them after sign-out. Responses that chose their own caching keep it.
-    if is_html(&response) && !response.headers().contains_key(header::CACHE_CONTROL) {
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
     if let Some(lang) = chosen {
-        let secure = if state.config.secure_cookies {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie = format!(
-            "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
-            lang.code()
-        );
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+        let year = time::Duration::days(365);
+        let cookie = set_cookie(LANG_COOKIE, lang.code(), year, state.config.secure_cookies);
+        response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
-}
-
-fn is_html(response: &Response) -> bool {
-    response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 /// The error page for a client error that is not one of our pages: an extractor's or a
@@ -391,16 +370,23 @@ pub fn urlencode(value: &str) -> String {
 }
 
 /// The value of cookie `name` in the request headers.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|pair| {
-            let (key, value) = pair.trim().split_once('=')?;
-            (key == name).then_some(value)
-        })
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    CookieJar::from_headers(headers)
+        .get(name)
+        .map(|c| c.value().to_owned())
+}
+
+/// A `Set-Cookie` value for the whole site: `SameSite=Lax`, `Secure` when configured, kept for
+/// `max_age` (zero: removed). Only the language cookie is readable by scripts; it is not one.
+pub fn set_cookie(name: &str, value: &str, max_age: time::Duration, secure: bool) -> HeaderValue {
+    let cookie = Cookie::build((name, value))
+        .path("/")
+        .http_only(name != LANG_COOKIE)
+        .same_site(SameSite::Lax)
+        .max_age(max_age)
+        .secure(secure)
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).expect("cookie names and values are header-safe")
 }
 
 /// Content Security Policy: only our own scripts, styles and images; no inline script or style,
