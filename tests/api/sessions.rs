@@ -532,6 +532,18 @@ async fn a_home_page_kept_in_memory_shows_a_change_here_at_once_and_elsewhere_wi
     assert!(progress(start + 2)(&first.get("/").await));
 }
 
+/// Signs the session `token` out through `app`.
+async fn sign_out(app: &TestApp, token: &str) {
+    let out = app
+        .client
+        .post(app.url("/deconnexion"))
+        .header("cookie", format!("territoires_session={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+}
+
 #[tokio::test]
 async fn two_instances_on_one_database_share_sessions() {
     let first = TestApp::spawn().await;
@@ -545,14 +557,7 @@ async fn two_instances_on_one_database_share_sessions() {
     let on_second = second.get_with_session("/territoires", &token).await;
     assert_eq!(on_second.status, StatusCode::OK);
     // Signing out on the second instance ends the session on the first.
-    let out = second
-        .client
-        .post(second.url("/deconnexion"))
-        .header("cookie", format!("territoires_session={token}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    sign_out(&second, &token).await;
     assert_eq!(
         first.get_with_session("/territoires", &token).await.status,
         StatusCode::SEE_OTHER
@@ -1022,21 +1027,11 @@ async fn changes_made_through_the_routes_reach_every_kept_page_here_at_once_and_
     .await;
     // Signed out: the session both instances remembered ends.
     let ended = |page: &Page| page.status == StatusCode::SEE_OTHER;
-    let sign_out = async {
-        let out = first
-            .client
-            .post(first.url("/deconnexion"))
-            .header("cookie", format!("territoires_session={token}"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(out.status(), StatusCode::SEE_OTHER);
-    };
     seen_here_at_once_and_elsewhere_within_the_bound(
         instances,
         ("/territoires", &token),
         &ended,
-        sign_out,
+        sign_out(&first, &token),
     )
     .await;
 }
