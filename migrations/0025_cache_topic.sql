@@ -60,10 +60,17 @@ create trigger cache_topic_changed_update
     after update of status, label, round_date, territory_id on assessment
     for each statement execute function cache_topic_changed('rounds');
 
--- reports: published reports and their PDFs.
+-- reports: published reports, their PDFs and the state of their jobs (whether a PDF is coming
+-- or failed; a job's lease and attempts are not followed).
 create trigger cache_topic_changed
     after insert or delete or truncate on report
     for each statement execute function cache_topic_changed('reports');
 create trigger cache_topic_changed
     after insert or update or delete or truncate on report_pdf
+    for each statement execute function cache_topic_changed('reports');
+create trigger cache_topic_changed
+    after insert or delete or truncate on job
+    for each statement execute function cache_topic_changed('reports');
+create trigger cache_topic_changed_update
+    after update of state on job
     for each statement execute function cache_topic_changed('reports');

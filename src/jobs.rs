@@ -139,16 +139,3 @@ pub async fn retry(db: impl PgExecutor<'_>, job_id: i64) -> sqlx::Result<bool> {
     .rows_affected()
         == 1)
 }
-
-/// Whether `report`'s PDF job is pending or failed (none once done).
-pub async fn report_pdf_state(
-    db: impl PgExecutor<'_>,
-    report: ReportId,
-) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar!(
-        "select state from job where kind = 'report_pdf' and report_id = $1 and state <> 'done'",
-        report.0
-    )
-    .fetch_optional(db)
-    .await
-}

@@ -53,35 +53,39 @@ impl CachedBody {
 const CACHED_BODIES: usize = 128;
 
 impl BodyCache {
-    /// The body from memory, else from the database (compressing and storing it the first time
-    /// a report published before compression existed is read).
+    /// The body from memory, else from the database (compressing and storing it when its job
+    /// has not yet).
     pub(super) async fn load(
         &self,
         pool: &PgPool,
         id: ReportId,
         lang: Lang,
     ) -> Result<Arc<CachedBody>> {
-        let read = async {
-            let stored = db::body(pool, id, lang).await?;
-            let encoded = match stored.encoded {
-                Some(encoded) => encoded,
-                None => {
-                    let encoded = compress(&stored.text).await?;
-                    db::store_encoding(pool, id, lang, &encoded).await?;
-                    encoded
-                }
-            };
-            Ok::<_, crate::error::Error>(Some(Arc::new(CachedBody {
-                text: stored.text,
-                encoded,
-            })))
-        };
+        let read = async { read_encoded(pool, id, lang).await.map(Arc::new).map(Some) };
         let body = self
             .bodies
             .get_or_load(Generation::IMMUTABLE, (id, lang), read)
             .await?;
         Ok(body.expect("a body is always read"))
     }
+}
+
+/// A published body with its compression, compressing and storing it when it is not stored
+/// yet (publication leaves that to the report's job, or to its first reader).
+pub(super) async fn read_encoded(pool: &PgPool, id: ReportId, lang: Lang) -> Result<CachedBody> {
+    let stored = db::body(pool, id, lang).await?;
+    let encoded = match stored.encoded {
+        Some(encoded) => encoded,
+        None => {
+            let encoded = compress(&stored.text).await?;
+            db::store_encoding(pool, id, lang, &encoded).await?;
+            encoded
+        }
+    };
+    Ok(CachedBody {
+        text: stored.text,
+        encoded,
+    })
 }
 
 /// Compresses a body's reading part (what `/rapports/{id}` sends) away from the request threads

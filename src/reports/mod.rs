@@ -350,8 +350,7 @@ async fn show(
     let encoding = spliced::negotiate(&headers);
     let pdf = report.pdf_langs.iter().any(|l| l == ctx.lang());
     // Until the PDF exists, its job says whether it is coming or failed.
-    let pdf_failed =
-        !pdf && crate::jobs::report_pdf_state(&pool, id).await?.as_deref() == Some("failed");
+    let pdf_failed = !pdf && report.pdf_failed;
     let etag = format!(
         "\"{}-{}-{}-{}-{}-{}\"",
         report.fingerprint,

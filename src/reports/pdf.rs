@@ -2,8 +2,9 @@
 //! expanded, running header with the territory and date, page numbers "n / N" from the print
 //! stylesheet) rendered once by headless Chromium (Debian's `chromium`, or the program named
 //! by CHROMIUM) into a file, stored per language and served as stored. Publication enqueues a
-//! durable job ([`crate::jobs`]) in its transaction; the worker of any instance renders it
-//! ([`work`]), so the request never waits for Chromium and a crash only delays the PDF.
+//! durable job ([`crate::jobs`]) in its transaction; the worker of any instance runs it
+//! ([`work`]: the bodies compressed for sending, then the PDFs), so the request never waits for
+//! brotli or Chromium and a crash only delays them.
 //! `territoires pdf --missing` and `territoires demo` run the same jobs.
 
 use std::path::{Path, PathBuf};
@@ -158,6 +159,21 @@ async fn render_both(
     Ok(stored)
 }
 
+/// A report's job: its bodies compressed for sending (publication leaves that to it), then its
+/// missing PDFs; how many PDFs were stored.
+async fn report_job(
+    pool: &PgPool,
+    report: ReportId,
+    configured: Option<&Path>,
+) -> anyhow::Result<usize> {
+    for lang in [Lang::Fr, Lang::En] {
+        super::memory::read_encoded(pool, report, lang)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    render_both(pool, report, configured).await
+}
+
 /// Renders a report's missing PDFs at once, outside the jobs (tests, tools); how many were
 /// stored, none when Chromium fails (said in the log).
 pub async fn render(pool: &PgPool, report: ReportId, configured: Option<&Path>) -> Result<usize> {
@@ -193,7 +209,7 @@ pub async fn run_due(
     let mut done = 0;
     while let Some(job) = jobs::claim(pool, lease).await? {
         let report = job.report_id;
-        match render_both(pool, report, config.chromium.as_deref()).await {
+        match report_job(pool, report, config.chromium.as_deref()).await {
             Ok(_) => {
                 jobs::done(pool, &job).await?;
                 if let Some(generations) = generations {

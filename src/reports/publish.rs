@@ -1,7 +1,7 @@
 //! Publication, as one sequence in one transaction: lock the round → load the diagnosis →
-//! score → build → render → store → enqueue the PDF job → commit → redirect. The request
-//! returns without waiting for Chromium; the draft preview builds the same way without
-//! storing anything.
+//! score → build → render → store → enqueue the report's job → commit → redirect. The job
+//! compresses the bodies and prints the PDFs, so the request waits for neither; the draft
+//! preview builds the same way without storing anything.
 
 use std::sync::Arc;
 
@@ -11,7 +11,6 @@ use axum_extra::extract::Form;
 use serde::Deserialize;
 use sqlx::{PgConnection, PgPool};
 
-use super::memory::compress;
 use super::model::ReportData;
 use super::{db, fingerprint, model, narrative, render_body, sources};
 use crate::assessments::db::AssessmentRow;
@@ -79,7 +78,7 @@ pub async fn publish_assessment(
     let body_fr = render_body(&data, Lang::Fr, false)?;
     let body_en = render_body(&data, Lang::En, false)?;
     let fingerprint = fingerprint(&body_fr, &body_en);
-    // Store the snapshot, its bodies and their compressed forms.
+    // Store the snapshot and its bodies.
     let publication = db::Publication {
         assessment: &assessment,
         data: &data,
@@ -88,11 +87,9 @@ pub async fn publish_assessment(
         fingerprint: &fingerprint,
     };
     let report = db::publish(&mut tx, actor, &publication).await?;
-    let (encoded_fr, encoded_en) = (compress(&body_fr).await?, compress(&body_en).await?);
-    db::store_encoding(&mut *tx, report, Lang::Fr, &encoded_fr).await?;
-    db::store_encoding(&mut *tx, report, Lang::En, &encoded_en).await?;
-    // Enqueue its PDFs: a worker prints them once the report exists (a durable job, same
-    // commit), and the request does not wait for Chromium.
+    // Enqueue its job: a worker compresses its bodies for sending and prints its PDFs once the
+    // report exists (a durable job, same commit); the request waits for neither brotli nor
+    // Chromium.
     crate::jobs::enqueue_report_pdf(&mut *tx, report).await?;
     tx.commit().await?;
     Ok(Ok(report))

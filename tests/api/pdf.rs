@@ -98,6 +98,14 @@ async fn the_report_prints_once_to_a_pdf_that_only_its_readers_get() {
     let assessment = app.assessment(lyon).await;
     let published = app.publish(assessment).await;
     rendered_within(&app, published, RENDERING).await;
+    // The same job compressed both bodies for sending.
+    let encoded: i64 =
+        sqlx::query_scalar("select count(*) from report_encoding where report_id = $1")
+            .bind(published)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(encoded, 2);
     let job: (String, i32) = sqlx::query_as("select state, attempts from job where report_id = $1")
         .bind(published)
         .fetch_one(&app.pool)

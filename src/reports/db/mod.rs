@@ -143,6 +143,8 @@ pub struct ReportRow {
     pub fingerprint: String,
     /// The languages its PDF is rendered in.
     pub pdf_langs: Vec<String>,
+    /// Whether the job printing its PDF stopped on errors.
+    pub pdf_failed: bool,
 }
 
 /// A published report (without its body), if `user` may read it (élus: their territories
@@ -155,7 +157,9 @@ pub async fn find_readable(
     Ok(sqlx::query_as!(
         ReportRow,
         r#"select r.report_id, r.territory_name, r.fingerprint,
-                array(select p.lang from report_pdf p where p.report_id = r.report_id) as "pdf_langs!"
+                array(select p.lang from report_pdf p where p.report_id = r.report_id) as "pdf_langs!",
+                exists (select 1 from job j where j.kind = 'report_pdf'
+                           and j.report_id = r.report_id and j.state = 'failed') as "pdf_failed!"
            from report r
           where r.report_id = $1
             and ($2 or exists (select 1 from user_territory ut
