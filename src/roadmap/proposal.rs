@@ -16,6 +16,9 @@ use crate::vocabulary::{Cost, Direction, Horizon};
 /// Fewest and most chantiers proposed.
 pub const MIN_CHANTIERS: usize = 5;
 pub const MAX_CHANTIERS: usize = 8;
+/// The longest title a merge makes (a chantier named by two themes at most, as a Gantt bar
+/// can show it).
+pub const MAX_TITLE_CHARS: usize = 80;
 /// The roadmap's horizon in months.
 pub const MONTHS: i16 = 36;
 
@@ -226,7 +229,12 @@ pub fn propose(sources: &Sources) -> Vec<Chantier> {
     }
     while groups.len() < MIN_CHANTIERS && split_largest(&mut groups, sources) {}
     groups.sort_by_key(Group::first);
-    groups.into_iter().map(|g| chantier(g, sources)).collect()
+    // Each code is followed by one chantier only: the first in rank takes it.
+    let mut followed = Vec::new();
+    groups
+        .into_iter()
+        .map(|g| chantier(g, sources, &mut followed))
+        .collect()
 }
 
 /// Merges the group with the fewest steps (the later one on a tie) into the group that shares
@@ -261,10 +269,14 @@ fn merge_smallest(groups: &mut Vec<Group>, sources: &Sources) {
         })
         .unwrap_or(0);
     let into = &mut groups[nearest];
-    into.title = Text::new(
+    let joined = Text::new(
         format!("{} ; {}", into.title.fr, lower_first(&group.title.fr)),
         format!("{}; {}", into.title.en, lower_first(&group.title.en)),
     );
+    // A title a Gantt bar can hold: the themes merged past it are in the objective.
+    if joined.fr.chars().count().max(joined.en.chars().count()) <= MAX_TITLE_CHARS {
+        into.title = joined;
+    }
     into.key = format!("{}+{}", into.key, group.key);
     into.steps.extend(group.steps);
     into.steps.sort_unstable();
@@ -319,7 +331,9 @@ fn lower_first(text: &str) -> String {
     }
 }
 
-fn chantier(group: Group, sources: &Sources) -> Chantier {
+/// The chantier of a group; `followed` holds the codes earlier chantiers follow, which this one
+/// does not take again (it adds its own).
+fn chantier(group: Group, sources: &Sources, followed: &mut Vec<String>) -> Chantier {
     let steps: Vec<&PlanStep> = group.steps.iter().map(|i| &sources.steps[*i]).collect();
     let start_month = steps.iter().map(|s| months(s.horizon).0).min().unwrap_or(1);
     let end_month = steps
@@ -378,11 +392,11 @@ fn chantier(group: Group, sources: &Sources) -> Chantier {
         }
     }
     // Up to two measured indicators of its dimensions, weakest first; else the level of its
-    // first criterion.
+    // first criterion; none that an earlier chantier follows.
     let mut measured: Vec<&MeasuredIndicator> = sources
         .indicators
         .iter()
-        .filter(|i| dimensions.contains(&i.dimension.as_str()))
+        .filter(|i| dimensions.contains(&i.dimension.as_str()) && !followed.contains(&i.code))
         .collect();
     measured.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.code.cmp(&b.code)));
     let mut indicators: Vec<(String, f64)> = measured
@@ -390,11 +404,12 @@ fn chantier(group: Group, sources: &Sources) -> Chantier {
         .take(2)
         .map(|i| (i.code.clone(), indicator_target(i)))
         .collect();
-    if let Some((code, _, _, target)) = aims.first()
-        && indicators.is_empty()
+    if indicators.is_empty()
+        && let Some((code, _, _, target)) = aims.iter().find(|a| !followed.contains(&a.0))
     {
         indicators.push((code.clone(), f64::from(*target)));
     }
+    followed.extend(indicators.iter().map(|(code, _)| code.clone()));
     let mut funding: Vec<(&Programme, usize)> = sources
         .programmes
         .iter()

@@ -329,3 +329,91 @@ fn a_new_roadmap_continues_the_earlier_chantiers_that_share_its_criteria() {
     );
     assert!(crate::roadmap::carry_matches(&earlier, &[]).is_empty());
 }
+
+#[test]
+fn over_generated_plans_no_code_is_followed_twice_and_titles_fit_a_gantt_bar() {
+    const DIMENSIONS: [&str; 12] = [
+        "ECO", "PEO", "GOV", "MOB", "ENV", "LIV", "GPA", "TRA", "RCO", "ACC", "MEF", "DNI",
+    ];
+    const HORIZONS: [Horizon; 3] = [Horizon::Court, Horizon::Moyen, Horizon::Long];
+    const COSTS: [Cost; 3] = [Cost::Faible, Cost::Moyen, Cost::Eleve];
+    let mut seed: u64 = 0x5eed;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize % n
+    };
+    let dimensions: Vec<(String, Text)> = DIMENSIONS
+        .iter()
+        .map(|d| {
+            (
+                (*d).to_owned(),
+                Text::new(
+                    format!("Dimension au nom assez long {d}"),
+                    format!("A rather long dimension name {d}"),
+                ),
+            )
+        })
+        .collect();
+    let challenges = names(&["deficit_transport_collectif", "securite"]);
+    for _ in 0..300 {
+        let count = 1 + next(40);
+        let steps: Vec<PlanStep> = (0..count)
+            .map(|i| {
+                let dimension = DIMENSIONS[next(DIMENSIONS.len())];
+                let mut step = step(
+                    &format!("{dimension}-{i}"),
+                    next(4) as i16,
+                    HORIZONS[next(3)],
+                    COSTS[next(3)],
+                );
+                if next(5) == 0 {
+                    step.challenges = vec![challenges[next(2)].0.clone()];
+                }
+                step
+            })
+            .collect();
+        let criteria: Vec<(String, Text, i16, i16)> = steps
+            .iter()
+            .map(|s| (s.criterion.clone(), Text::new("C", "C"), s.from_level, 4))
+            .collect();
+        // A few measured indicators, some dimensions without any.
+        let indicators: Vec<MeasuredIndicator> = (0..next(8))
+            .map(|i| MeasuredIndicator {
+                code: format!("I{i}"),
+                dimension: DIMENSIONS[next(DIMENSIONS.len())].to_owned(),
+                value: next(50) as f64,
+                direction: Direction::HigherBetter,
+                bands: [10.0, 20.0, 30.0, 40.0],
+                score: next(5) as f64,
+            })
+            .collect();
+        let proposal = propose(&Sources {
+            criteria: &criteria,
+            indicators: &indicators,
+            ..sources(&steps, &dimensions, &challenges)
+        });
+        let mut followed: Vec<&str> = proposal
+            .iter()
+            .flat_map(|c| c.indicators.iter().map(|(code, _)| code.as_str()))
+            .collect();
+        let all = followed.len();
+        followed.sort_unstable();
+        followed.dedup();
+        assert_eq!(followed.len(), all, "a code followed twice: {proposal:#?}");
+        for c in &proposal {
+            assert!(
+                c.title.fr.chars().count() <= MAX_TITLE_CHARS
+                    && c.title.en.chars().count() <= MAX_TITLE_CHARS,
+                "{}",
+                c.title.fr
+            );
+            // A chantier follows something whenever one of its criteria is still free.
+            assert!(
+                !c.indicators.is_empty()
+                    || c.steps.iter().all(|s| followed.contains(&s.0.as_str()))
+            );
+        }
+    }
+}
