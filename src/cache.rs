@@ -165,6 +165,8 @@ pub struct Cache<K, V> {
     capacity: usize,
     max_age: Option<Duration>,
     entries: Mutex<HashMap<K, Entry<V>>>,
+    /// Held while loading, when loads are costly enough to do one at a time.
+    loading: Option<tokio::sync::Mutex<()>>,
 }
 
 struct Entry<V> {
@@ -180,7 +182,15 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
             capacity,
             max_age: None,
             entries: Mutex::default(),
+            loading: None,
         }
+    }
+
+    /// Loads one entry at a time: requests that miss together wait for the first load rather
+    /// than repeat it (a report body compressed by its first readers).
+    pub fn one_load_at_a_time(mut self) -> Self {
+        self.loading = Some(tokio::sync::Mutex::new(()));
+        self
     }
 
     /// Entries also go once `max_age` old (zero: nothing is kept).
@@ -201,6 +211,16 @@ impl<K: Eq + Hash, V: Clone> Cache<K, V> {
         if let Some(value) = self.get(generation, &key) {
             return Ok(Some(value));
         }
+        let _loading = match &self.loading {
+            Some(loading) => {
+                let held = loading.lock().await;
+                if let Some(value) = self.get(generation, &key) {
+                    return Ok(Some(value));
+                }
+                Some(held)
+            }
+            None => None,
+        };
         let loaded = load.await?;
         if let Some(value) = &loaded {
             self.put(generation, key, value.clone());
@@ -290,5 +310,24 @@ mod tests {
             never.get_or_load(Generation(1), 1, load("b")).await,
             Ok(Some("b"))
         );
+    }
+
+    #[tokio::test]
+    async fn misses_together_load_once_when_loads_go_one_at_a_time() {
+        use std::sync::atomic::AtomicU32;
+        for (cache, expected) in [(Cache::new(4).one_load_at_a_time(), 1), (Cache::new(4), 2)] {
+            let loads = AtomicU32::new(0);
+            let load = || async {
+                loads.fetch_add(1, Ordering::SeqCst);
+                tokio::task::yield_now().await;
+                Ok::<_, ()>(Some(7))
+            };
+            let both = tokio::join!(
+                cache.get_or_load(Generation(1), 1u8, load()),
+                cache.get_or_load(Generation(1), 1u8, load())
+            );
+            assert_eq!(both, (Ok(Some(7)), Ok(Some(7))));
+            assert_eq!(loads.load(Ordering::SeqCst), expected);
+        }
     }
 }

@@ -25,7 +25,7 @@ pub struct BodyCache {
 impl Default for BodyCache {
     fn default() -> Self {
         Self {
-            bodies: Cache::new(CACHED_BODIES),
+            bodies: Cache::new(CACHED_BODIES).one_load_at_a_time(),
         }
     }
 }
