@@ -67,15 +67,37 @@ impl Generation {
 /// This instance's view of the database's generations.
 pub struct Generations {
     bound: Duration,
+    /// Every change handled here (the generation of [`Topic::HandledHere`]).
     handled: AtomicU64,
+    /// The changes handled here that may have changed a topic: the generations are read anew
+    /// after each.
+    unsettled: AtomicU64,
     seen: Mutex<Option<Seen>>,
 }
 
 struct Seen {
     read_at: Instant,
-    /// The changes handled here when they were read.
-    handled: u64,
+    /// The changes handled here that may have changed a topic, when they were read.
+    unsettled: u64,
     topics: Arc<HashMap<String, i64>>,
+}
+
+/// A response part for a change that writes none of the topics' tables (an autosave writes
+/// answers, a round's version and the audit log): it still counts as handled here, but the
+/// generations are not read anew for it. Without it, every change is assumed to touch them.
+#[derive(Clone, Copy, Debug)]
+pub struct TopicsUnchanged;
+
+impl axum::response::IntoResponseParts for TopicsUnchanged {
+    type Error = std::convert::Infallible;
+
+    fn into_response_parts(
+        self,
+        mut parts: axum::response::ResponseParts,
+    ) -> Result<axum::response::ResponseParts, Self::Error> {
+        parts.extensions_mut().insert(self);
+        Ok(parts)
+    }
 }
 
 impl Generations {
@@ -83,6 +105,7 @@ impl Generations {
         Self {
             bound,
             handled: AtomicU64::new(0),
+            unsettled: AtomicU64::new(0),
             seen: Mutex::new(None),
         }
     }
@@ -90,20 +113,22 @@ impl Generations {
     /// One more change handled here: the next generation asked for is read anew.
     pub fn handled_here(&self) {
         self.handled.fetch_add(1, Ordering::SeqCst);
+        self.unsettled.fetch_add(1, Ordering::SeqCst);
     }
 
     /// The generation of `topics`, read at most `bound` ago and after the last change handled
     /// here.
     pub async fn of(&self, pool: &PgPool, topics: &[Topic]) -> sqlx::Result<Generation> {
         let handled = self.handled.load(Ordering::SeqCst);
+        let unsettled = self.unsettled.load(Ordering::SeqCst);
         let known = self.seen.lock().ok().and_then(|seen| {
             seen.as_ref()
-                .filter(|s| s.handled == handled && s.read_at.elapsed() < self.bound)
+                .filter(|s| s.unsettled == unsettled && s.read_at.elapsed() < self.bound)
                 .map(|s| s.topics.clone())
         });
         let read = match known {
             Some(read) => read,
-            None => self.read(pool, handled).await?,
+            None => self.read(pool, unsettled).await?,
         };
         Ok(Self::sum(&read, handled, topics))
     }
@@ -111,11 +136,13 @@ impl Generations {
     /// The generation of `topics` as the database has it now.
     pub async fn fresh(&self, pool: &PgPool, topics: &[Topic]) -> sqlx::Result<Generation> {
         let handled = self.handled.load(Ordering::SeqCst);
-        let read = self.read(pool, handled).await?;
+        let read = self
+            .read(pool, self.unsettled.load(Ordering::SeqCst))
+            .await?;
         Ok(Self::sum(&read, handled, topics))
     }
 
-    async fn read(&self, pool: &PgPool, handled: u64) -> sqlx::Result<Arc<HashMap<String, i64>>> {
+    async fn read(&self, pool: &PgPool, unsettled: u64) -> sqlx::Result<Arc<HashMap<String, i64>>> {
         let rows = sqlx::query!("select topic, generation from cache_topic")
             .fetch_all(pool)
             .await?;
@@ -124,7 +151,7 @@ impl Generations {
         if let Ok(mut seen) = self.seen.lock() {
             *seen = Some(Seen {
                 read_at: Instant::now(),
-                handled,
+                unsettled,
                 topics: topics.clone(),
             });
         }
@@ -146,7 +173,8 @@ impl Generations {
 }
 
 /// Middleware: counts every change this instance handles, once it is handled (before its answer
-/// leaves), so the next generation asked for here is read anew.
+/// leaves), so the next generation asked for here is read anew (unless the handler said it
+/// touched no topic: [`TopicsUnchanged`]).
 pub async fn count_changes(
     State(generations): State<Arc<Generations>>,
     request: Request,
@@ -155,7 +183,11 @@ pub async fn count_changes(
     let change = !matches!(*request.method(), Method::GET | Method::HEAD);
     let response = next.run(request).await;
     if change {
-        generations.handled_here();
+        if response.extensions().get::<TopicsUnchanged>().is_some() {
+            generations.handled.fetch_add(1, Ordering::SeqCst);
+        } else {
+            generations.handled_here();
+        }
     }
     response
 }

@@ -19,6 +19,7 @@ use super::db::AssessmentRow;
 use super::merge::ANSWER_FIELDS;
 use super::section::Posted;
 use crate::auth::CurrentUser;
+use crate::cache::TopicsUnchanged;
 use crate::error::Result;
 use crate::framework;
 use crate::vocabulary::AssessmentId;
@@ -146,14 +147,16 @@ pub async fn save_criterion(
         held: applied.input.choices.held.clone(),
         refreshed: applied.refreshed,
     };
-    reply(
+    let response = reply(
         ctx,
         &headers,
         (id, code),
         (&applied.input, applied.outcome),
         &ANSWER_FIELDS,
         (reload, Some(form)),
-    )
+    )?;
+    // Answers, the round's version and the audit log: no cached topic.
+    Ok((TopicsUnchanged, response).into_response())
 }
 
 /// Autosave of one indicator value. Without htmx, the overview.
@@ -169,12 +172,13 @@ pub async fn save_indicator(
     let input = Posted::new(fields).indicator(&code);
     let view = apply_indicator(&pool, &user, id, row, input).await?;
     let block = (id, view.row.code.clone());
-    reply(
+    let response = reply(
         ctx,
         &headers,
         block,
         (&view.input, view.outcome),
         INDICATOR_FIELDS,
         (None, None),
-    )
+    )?;
+    Ok((TopicsUnchanged, response).into_response())
 }
